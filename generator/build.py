@@ -1,0 +1,466 @@
+"""Build spec-model objects from schema-valid spec data, checking what a schema cannot.
+
+Each builder takes one file's data and positions, returns model objects, and appends a located
+issue for every semantic problem it finds (all of them, not just the first).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urljoin
+
+from generator import naming
+from generator.errors import SpecIssue
+from generator.examples import ExampleError, parse_json, parse_request, path_matches, path_placeholders
+from generator.model import (
+    Auth,
+    Bucket,
+    Credential,
+    Demo,
+    EnumValue,
+    Envelope,
+    ErrorCode,
+    ErrorKind,
+    Exchange,
+    Field,
+    FieldType,
+    Host,
+    ListStyle,
+    Operation,
+    Parameter,
+    ParameterLocation,
+    Permission,
+    RateLimit,
+    RateLimitHeaders,
+    RequestExample,
+    ResponseExample,
+    Scope,
+    ServerTime,
+    Shape,
+    TableRow,
+)
+from generator.schema import format_path
+from generator.yamlread import Path_, Positions
+
+REQUIRED_CREDENTIALS = {
+    "okx-hmac-sha256": {"api_key", "secret_key", "passphrase"},
+    "bitget-hmac-sha256": {"api_key", "secret_key", "passphrase"},
+    "htx-hmac-sha256-v2": {"api_key", "secret_key"},
+}
+
+
+class _Context:
+    def __init__(self, positions: Positions, issues: list[SpecIssue]) -> None:
+        self.positions = positions
+        self.issues = issues
+
+    def error(self, path: Path_, message: str, *, key: bool = False) -> None:
+        where = self.positions.of_key(path) if key else self.positions.of_value(path)
+        self.issues.append(SpecIssue(where, message))
+
+    def at(self, path: Path_) -> Any:
+        return self.positions.of_value(path)
+
+
+def _pairs(mapping: dict[str, Any] | None) -> tuple[tuple[str, str], ...]:
+    return tuple(sorted((mapping or {}).items()))
+
+
+# --- exchange.yaml --------------------------------------------------------------------------
+
+
+def build_exchange(data: dict[str, Any], positions: Positions, issues: list[SpecIssue], folder: str) -> Exchange:
+    ctx = _Context(positions, issues)
+    if data["id"] != folder:
+        ctx.error(("id",), f"id '{data['id']}' must equal the exchange's folder name '{folder}'")
+    auth = data["auth"]
+    credentials = tuple(Credential(**c) for c in auth["credentials"])
+    names = [c.name for c in credentials]
+    for index, name in enumerate(names):
+        if name in names[:index]:
+            ctx.error(("auth", "credentials", index, "name"), f"credential '{name}' is listed twice")
+    missing = REQUIRED_CREDENTIALS[auth["scheme"]] - set(names)
+    if missing:
+        ctx.error(("auth", "credentials"), f"the {auth['scheme']} scheme needs credentials {', '.join(sorted(missing))}")
+    envelope = data["envelope"]
+    code_type = envelope.get("code_type", "string")
+    for index, code in enumerate(envelope["success_codes"]):
+        if code_type == "string" and not isinstance(code, str) or code_type == "integer" and not isinstance(code, int):
+            ctx.error(("envelope", "success_codes", index), f"success code {code!r} does not match code_type {code_type}")
+    errors = []
+    seen_codes: dict[str, int] = {}
+    for index, raw in enumerate(data["errors"]):
+        code_key = str(raw["code"])
+        if code_key in seen_codes:
+            ctx.error(("errors", index, "code"), f"error code {code_key} is listed twice (first as errors[{seen_codes[code_key]}])")
+        seen_codes.setdefault(code_key, index)
+        errors.append(
+            ErrorCode(
+                code=raw["code"],
+                kind=ErrorKind(raw["kind"]),
+                message=raw["message"],
+                retryable=raw.get("retryable", False),
+                location=ctx.at(("errors", index)),
+            )
+        )
+    buckets = []
+    for index, raw in enumerate(data.get("rate_limit_buckets", [])):
+        if any(b.name == raw["name"] for b in buckets):
+            ctx.error(("rate_limit_buckets", index, "name"), f"bucket '{raw['name']}' is defined twice")
+        buckets.append(
+            Bucket(
+                name=raw["name"],
+                count=raw["count"],
+                window_seconds=float(raw["window_seconds"]),
+                scope=Scope(raw["scope"]),
+                text=raw["text"],
+                doc_url=raw.get("doc_url"),
+                location=ctx.at(("rate_limit_buckets", index)),
+            )
+        )
+    demo = data.get("demo")
+    server_time = data.get("server_time")
+    limit_headers = data.get("rate_limit_headers")
+    return Exchange(
+        id=data["id"],
+        name=data["name"],
+        class_prefix=data.get("class_prefix") or naming.pascal_case(data["id"]),
+        doc_base_url=data["doc_base_url"],
+        error_doc_url=data.get("error_doc_url"),
+        production_host=data["hosts"]["production"],
+        alternate_hosts=tuple(Host(**h) for h in data["hosts"].get("alternates", [])),
+        auth=Auth(
+            scheme=auth["scheme"],
+            credentials=credentials,
+            headers=_pairs(auth.get("headers")),
+            timestamp_tolerance_seconds=auth.get("timestamp_tolerance_seconds"),
+        ),
+        demo=Demo(
+            supported=demo["supported"], note=demo["note"], headers=_pairs(demo.get("headers")), host=demo.get("host")
+        )
+        if demo
+        else None,
+        server_time=ServerTime(**server_time) if server_time else None,
+        envelope=Envelope(
+            code=envelope["code"],
+            message=envelope["message"],
+            data=envelope["data"],
+            success_codes=tuple(envelope["success_codes"]),
+            code_type=code_type,
+            timestamp=envelope.get("timestamp"),
+            request_id_header=envelope.get("request_id_header"),
+        ),
+        rate_limit_headers=RateLimitHeaders(**limit_headers) if limit_headers else None,
+        errors=tuple(errors),
+        buckets=tuple(buckets),
+        location=ctx.at(()),
+    )
+
+
+# --- endpoint specs -------------------------------------------------------------------------
+
+
+def build_operation(
+    data: dict[str, Any], positions: Positions, issues: list[SpecIssue], exchange: Exchange, source: str
+) -> Operation:
+    ctx = _Context(positions, issues)
+    name = data.get("operation") or naming.operation_name(data["title"])
+    if name is None:
+        ctx.error(("title",), f"cannot derive a method name from the title {data['title']!r}; set `operation`")
+        name = "operation"
+    method, path = data["method"], data["path"]
+    parameters = tuple(_build_parameter(ctx, p, ("parameters", i)) for i, p in enumerate(data.get("parameters", [])))
+    _check_parameters(ctx, parameters, method, path)
+    response = _build_shape(ctx, data["response"], ("response",), default_model=_root_model_name(name))
+    rate = data["rate_limit"]
+    examples = data.get("examples", {})
+    operation = Operation(
+        exchange=exchange.id,
+        name=name,
+        title=data["title"],
+        section=data["section"],
+        method=method,
+        path=path,
+        doc_url=urljoin(exchange.doc_base_url, data["doc_url"]),
+        description=data["description"].strip(),
+        notes=tuple(n.strip() for n in data.get("notes", [])),
+        auth=data.get("auth", "private"),
+        permission=Permission(**data["permission"]),
+        rate_limit=RateLimit(
+            text=rate["text"],
+            count=rate.get("count"),
+            window_seconds=float(rate["window_seconds"]) if "window_seconds" in rate else None,
+            scope=Scope(rate["scope"]) if "scope" in rate else None,
+            buckets=tuple(rate.get("buckets", [])),
+            note=rate.get("note"),
+        ),
+        idempotent=data.get("idempotent", False),
+        deprecated=data.get("deprecated", False),
+        parameters=parameters,
+        response=response,
+        request_examples=tuple(
+            _build_request_example(ctx, raw, ("examples", "requests", i), method, path, parameters)
+            for i, raw in enumerate(examples.get("requests", []))
+        ),
+        response_examples=tuple(
+            _build_response_example(ctx, raw, ("examples", "responses", i), exchange)
+            for i, raw in enumerate(examples.get("responses", []))
+        ),
+        source=source,
+        location=ctx.at(()),
+    )
+    for index, bucket in enumerate(operation.rate_limit.buckets):
+        if exchange.bucket(bucket) is None:
+            known = ", ".join(b.name for b in exchange.buckets) or "none are defined"
+            ctx.error(
+                ("rate_limit", "buckets", index),
+                f"rate_limit.buckets names '{bucket}', which {exchange.source} does not define (defined: {known})",
+            )
+    return operation
+
+
+def _root_model_name(operation: str) -> str:
+    words = naming.words(operation)
+    if len(words) > 1 and words[0] in ("get", "list", "query", "fetch"):
+        words = words[1:]
+    return naming.pascal_case("_".join(words))
+
+
+def _build_enum(ctx: _Context, raw: list[dict[str, Any]], path: Path_) -> tuple[EnumValue, ...]:
+    values: list[EnumValue] = []
+    seen_wire: dict[str, int] = {}
+    seen_names: dict[str, int] = {}
+    for index, item in enumerate(raw):
+        member = item.get("name") or naming.enum_member_name(item["value"])
+        for wire in (item["value"], *item.get("aliases", [])):
+            if str(wire) in seen_wire:
+                ctx.error((*path, index), f"enum value {wire!r} is listed twice (first in {format_path((*path, seen_wire[str(wire)]))})")
+            seen_wire.setdefault(str(wire), index)
+        if member in seen_names:
+            ctx.error(
+                (*path, index),
+                f"enum values {raw[seen_names[member]]['value']!r} and {item['value']!r} both become the Python name "
+                f"{member}; give one of them a `name`",
+            )
+        seen_names.setdefault(member, index)
+        values.append(
+            EnumValue(
+                value=item["value"],
+                name=member,
+                description=item.get("description", ""),
+                aliases=tuple(item.get("aliases", [])),
+                demo=item.get("demo", False),
+            )
+        )
+    return tuple(values)
+
+
+def _build_shape(ctx: _Context, raw: dict[str, Any], path: Path_, default_model: str) -> Shape:
+    kind = FieldType(raw["type"])
+    fields: tuple[Field, ...] = ()
+    items = None
+    model = None
+    if kind is FieldType.OBJECT:
+        model = raw.get("model") or default_model
+        fields = tuple(
+            _build_field(ctx, f, (*path, "fields", i), parent_model=model) for i, f in enumerate(raw.get("fields", []))
+        )
+        _check_fields(ctx, fields, path)
+    if kind is FieldType.ARRAY:
+        items = _build_shape(ctx, raw["items"], (*path, "items"), default_model=default_model)
+    return Shape(
+        type=kind,
+        description=raw.get("description", ""),
+        unit=raw.get("unit"),
+        model=model,
+        fields=fields,
+        items=items,
+        enum=_build_enum(ctx, raw.get("enum", []), (*path, "enum")),
+        nullable=raw.get("nullable", False),
+        additional_fields=raw.get("additional_fields", True),
+        location=ctx.at(path),
+    )
+
+
+def _table(raw: Any) -> TableRow:
+    if raw is False:
+        return TableRow(listed=False)
+    raw = raw or {}
+    return TableRow(listed=True, type=raw.get("type"), flattened=raw.get("flattened", False))
+
+
+def _python_name(ctx: _Context, raw: dict[str, Any], path: Path_) -> str:
+    explicit = raw.get("python_name")
+    if explicit:
+        if explicit in naming.RESERVED:
+            ctx.error((*path, "python_name"), f"python_name '{explicit}' is a Python keyword or builtin")
+        return str(explicit)
+    derived = naming.python_identifier(raw["name"])
+    if derived is None:
+        ctx.error((*path, "name"), f"cannot derive a Python name from {raw['name']!r}; set python_name")
+        return "unnamed"
+    return derived
+
+
+def _build_field(ctx: _Context, raw: dict[str, Any], path: Path_, parent_model: str) -> Field:
+    python_name = _python_name(ctx, raw, path)
+    return Field(
+        name=raw["name"],
+        python_name=python_name,
+        shape=_build_shape(ctx, raw, path, default_model=parent_model + naming.pascal_case(python_name)),
+        aliases=tuple(raw.get("aliases", [])),
+        required=raw.get("required", False),
+        table=_table(raw.get("table")),
+        acknowledged=_pairs(raw.get("acknowledged")),
+        deprecated=raw.get("deprecated", False),
+        location=ctx.at(path),
+    )
+
+
+def _check_fields(ctx: _Context, fields: tuple[Field, ...], path: Path_) -> None:
+    """No two fields may share a wire name (aliases included) or a Python name."""
+    wire: dict[str, int] = {}
+    python: dict[str, int] = {}
+    for index, item in enumerate(fields):
+        for name in item.wire_names:
+            if name in wire:
+                other = fields[wire[name]].name
+                ctx.error((*path, "fields", index), f"wire name '{name}' is used by two fields ('{other}' and '{item.name}')")
+            wire.setdefault(name, index)
+        if item.python_name in python:
+            other = fields[python[item.python_name]].name
+            ctx.error(
+                (*path, "fields", index),
+                f"fields '{other}' and '{item.name}' both become the Python name '{item.python_name}'; "
+                "set python_name on one of them",
+            )
+        python.setdefault(item.python_name, index)
+
+
+def _build_parameter(ctx: _Context, raw: dict[str, Any], path: Path_) -> Parameter:
+    python_name = _python_name(ctx, raw, path)
+    listing = raw.get("list")
+    shape = _build_shape(ctx, raw, path, default_model=naming.pascal_case(python_name))
+    location_in = ParameterLocation(raw["in"])
+    if listing and location_in is ParameterLocation.PATH:
+        ctx.error((*path, "list"), "a path parameter cannot be a list")
+    if listing and listing["style"] == "json" and location_in is not ParameterLocation.BODY:
+        ctx.error((*path, "list", "style"), "list style json is only for body parameters")
+    if listing and listing["style"] != "json" and location_in is ParameterLocation.BODY:
+        ctx.error((*path, "list", "style"), f"list style {listing['style']} is only for query parameters; use json")
+    if location_in is ParameterLocation.PATH and not raw["required"]:
+        ctx.error((*path, "required"), "a path parameter must be required")
+    if location_in is not ParameterLocation.BODY and not shape.type.is_scalar:
+        ctx.error((*path, "type"), f"a {location_in.value} parameter must be a scalar; only body parameters can be {shape.type.value}s")
+    return Parameter(
+        name=raw["name"],
+        python_name=python_name,
+        location_in=location_in,
+        shape=shape,
+        required=raw["required"],
+        description=raw["description"].strip(),
+        list_style=ListStyle(listing["style"]) if listing else None,
+        max_items=listing.get("max_items") if listing else None,
+        default=raw.get("default"),
+        table=_table(raw.get("table")),
+        acknowledged=_pairs(raw.get("acknowledged")),
+        deprecated=raw.get("deprecated", False),
+        location=ctx.at(path),
+    )
+
+
+def _check_parameters(ctx: _Context, parameters: tuple[Parameter, ...], method: str, path: str) -> None:
+    seen: dict[tuple[str, str], int] = {}
+    python: dict[str, int] = {}
+    for index, parameter in enumerate(parameters):
+        key = (parameter.location_in.value, parameter.name)
+        if key in seen:
+            ctx.error(("parameters", index, "name"), f"{parameter.location_in.value} parameter '{parameter.name}' is declared twice")
+        seen.setdefault(key, index)
+        if parameter.python_name in python:
+            other = parameters[python[parameter.python_name]].name
+            ctx.error(
+                ("parameters", index, "name"),
+                f"parameters '{other}' and '{parameter.name}' both become the Python name '{parameter.python_name}'; "
+                "set python_name on one of them",
+            )
+        python.setdefault(parameter.python_name, index)
+        if parameter.location_in is ParameterLocation.BODY and method == "GET":
+            ctx.error(("parameters", index, "in"), f"a GET request has no body; '{parameter.name}' cannot be a body parameter")
+    placeholders = path_placeholders(path)
+    declared = {p.name for p in parameters if p.location_in is ParameterLocation.PATH}
+    for name in placeholders:
+        if name not in declared:
+            ctx.error(("path",), f"path parameter '{{{name}}}' is not declared in parameters (add one with in: path)")
+    for index, parameter in enumerate(parameters):
+        if parameter.location_in is ParameterLocation.PATH and parameter.name not in placeholders:
+            ctx.error(("parameters", index, "name"), f"path parameter '{parameter.name}' does not appear in the path {path}")
+
+
+def _build_request_example(
+    ctx: _Context, raw: dict[str, Any], path: Path_, method: str, template: str, parameters: tuple[Parameter, ...]
+) -> RequestExample:
+    try:
+        parsed = parse_request(raw["text"])
+    except ExampleError as exc:
+        ctx.error((*path, "text"), f"request example: {exc}")
+        return RequestExample(text=raw["text"], title=raw.get("title", ""), location=ctx.at(path))
+    if parsed.method != method:
+        ctx.error((*path, "text"), f"request example uses {parsed.method}, but the endpoint's method is {method}")
+    if not path_matches(template, parsed.path):
+        ctx.error((*path, "text"), f"request example calls {parsed.path}, which does not match the endpoint's path {template}")
+    query_parameters = {p.name: p for p in parameters if p.location_in is ParameterLocation.QUERY}
+    for name, value in parsed.query:
+        parameter = query_parameters.get(name)
+        if parameter is None:
+            ctx.error((*path, "text"), f"request example sends '{name}', which is not a declared query parameter")
+            continue
+        values = value.split(",") if parameter.list_style is ListStyle.COMMA else [value]
+        allowed = {str(w) for v in parameter.shape.enum for w in (v.value, *v.aliases)}
+        for item in values:
+            if allowed and item not in allowed:
+                ctx.error((*path, "text"), f"request example sends {name}={item}, which is not one of its enum values")
+    return RequestExample(
+        text=raw["text"],
+        title=raw.get("title", ""),
+        method=parsed.method,
+        path=parsed.path,
+        query=parsed.query,
+        host=parsed.host,
+        body=raw.get("body", parsed.body),
+        location=ctx.at(path),
+    )
+
+
+def _build_response_example(ctx: _Context, raw: dict[str, Any], path: Path_, exchange: Exchange) -> ResponseExample:
+    acknowledged = _pairs(raw.get("acknowledged"))
+    body = None
+    text_error: str | None = None
+    try:
+        body = parse_json(raw["text"])
+    except ExampleError as exc:
+        text_error = str(exc)
+    if "corrected" in raw:
+        try:
+            body = parse_json(raw["corrected"])
+        except ExampleError as exc:
+            ctx.error((*path, "corrected"), f"the corrected response example is {exc}")
+    elif text_error:
+        ctx.error(
+            (*path, "text"),
+            f"response example is {text_error}; add `corrected` with valid JSON and acknowledge example-invalid-json",
+        )
+    if body is not None and (not isinstance(body, dict) or exchange.envelope.code not in body):
+        ctx.error(
+            (*path, "corrected" if "corrected" in raw else "text"),
+            f"response example has no '{exchange.envelope.code}' member; examples show the whole body, envelope included",
+        )
+    return ResponseExample(
+        text=raw["text"],
+        title=raw.get("title", ""),
+        status=raw.get("status", 200),
+        corrected=raw.get("corrected"),
+        body=body,
+        acknowledged=acknowledged,
+        location=ctx.at(path),
+    )

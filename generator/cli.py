@@ -1,0 +1,93 @@
+"""The `sdkgen` command line."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from generator import __version__
+from generator.errors import SpecError
+from generator.lint import RULES, lint
+from generator.loader import load_specs
+from generator.schema import SCHEMA_FILES, schema_text
+
+EXIT_OK, EXIT_WARNINGS, EXIT_ERRORS = 0, 1, 2
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="sdkgen")
+def main() -> None:
+    """Generate typed exchange SDKs from YAML endpoint specs."""
+
+
+@main.command("lint")
+@click.argument("spec_dir", default="specs", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--strict", is_flag=True, help="Exit 1 when there are warnings.")
+@click.option("--format", "output", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def lint_command(spec_dir: Path, strict: bool, output: str) -> None:
+    """Load SPEC_DIR and report where examples disagree with their field tables.
+
+    Exit codes: 0 clean (acknowledged disagreements do not count), 1 warnings with --strict,
+    2 specs that do not load.
+    """
+    try:
+        specs = load_specs(spec_dir)
+    except SpecError as exc:
+        click.echo(exc.report(), err=True)
+        sys.exit(EXIT_ERRORS)
+    findings = lint(specs)
+    warnings = [f for f in findings if f.severity == "warning"]
+    acknowledged = [f for f in findings if f.severity == "acknowledged"]
+    if output == "json":
+        click.echo(json.dumps([f.as_dict() for f in findings], indent=2))
+    else:
+        for finding in findings:
+            where = f" {finding.path}:" if finding.path else ""
+            click.echo(f"{finding.location}: {finding.severity} [{finding.rule}]{where} {finding.message}")
+            if finding.note:
+                click.echo(f"    note: {' '.join(finding.note.split())}")
+        endpoints = len(specs.operations)
+        click.echo(
+            f"{endpoints} endpoint{'s' if endpoints != 1 else ''} in {len(specs.exchanges)} exchange"
+            f"{'s' if len(specs.exchanges) != 1 else ''}: {len(warnings)} warning{'s' if len(warnings) != 1 else ''}, "
+            f"{len(acknowledged)} acknowledged"
+        )
+    sys.exit(EXIT_WARNINGS if strict and warnings else EXIT_OK)
+
+
+@main.command("rules")
+def rules_command() -> None:
+    """List the lint rules with a one-line explanation each."""
+    for rule, explanation in RULES.items():
+        click.echo(f"{rule:28} {explanation}")
+
+
+@main.command("schema")
+@click.option(
+    "--out",
+    "out_dir",
+    default="specs/_schema",
+    show_default=True,
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Folder to write exchange.schema.json and endpoint.schema.json to.",
+)
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 if the folder's copies are stale.")
+def schema_command(out_dir: Path, check: bool) -> None:
+    """Export the spec format's JSON Schemas for editors (yaml-language-server)."""
+    stale = []
+    for kind, name in SCHEMA_FILES.items():
+        target = out_dir / name
+        text = schema_text(kind)
+        if check:
+            if not target.is_file() or target.read_text(encoding="utf-8") != text:
+                stale.append(str(target))
+            continue
+        out_dir.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+        click.echo(f"wrote {target}")
+    if stale:
+        click.echo(f"stale schema copies (run 'sdkgen schema --out {out_dir}'): {', '.join(stale)}", err=True)
+        sys.exit(EXIT_WARNINGS)

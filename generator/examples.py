@@ -1,0 +1,109 @@
+"""Parse the documentation's examples: request lines or curl commands, and JSON responses."""
+
+from __future__ import annotations
+
+import json
+import re
+import shlex
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+_REQUEST_LINE = re.compile(r"^(GET|POST|PUT|DELETE)\s+(\S+)(?:\s+HTTP/\d(?:\.\d)?)?$")
+
+
+@dataclass(frozen=True)
+class ParsedRequest:
+    method: str
+    path: str
+    query: tuple[tuple[str, str], ...]
+    host: str | None
+    body: str | None
+
+
+class ExampleError(ValueError):
+    """An example that cannot be read; the message says why, in plain words."""
+
+
+def parse_request(text: str) -> ParsedRequest:
+    """Read a request example: `GET /path?query` or a curl command.
+
+    Lines starting with `#` are comments. Raises ExampleError when no request can be found.
+    """
+    lines = [line.strip() for line in text.splitlines()]
+    lines = [line for line in lines if line and not line.startswith("#")]
+    if not lines:
+        raise ExampleError("the request example is empty")
+    first = lines[0]
+    if first.startswith("curl"):
+        return _parse_curl(" ".join(line.rstrip("\\").strip() for line in lines))
+    match = _REQUEST_LINE.match(first)
+    if not match:
+        raise ExampleError(f"'{first[:60]}' is neither an HTTP request line (GET /path?query) nor a curl command")
+    method, target = match.groups()
+    body = "\n".join(lines[1:]) or None
+    return _split_target(method, target, body)
+
+
+def _parse_curl(command: str) -> ParsedRequest:
+    try:
+        words = shlex.split(command)
+    except ValueError as exc:
+        raise ExampleError(f"the curl command cannot be split into words: {exc}") from None
+    method = "GET"
+    url: str | None = None
+    body: str | None = None
+    index = 1
+    while index < len(words):
+        word = words[index]
+        if word in ("-X", "--request") and index + 1 < len(words):
+            method = words[index + 1].upper()
+            index += 2
+            continue
+        if word in ("-d", "--data", "--data-raw", "--data-binary") and index + 1 < len(words):
+            body = words[index + 1]
+            method = "POST" if method == "GET" else method
+            index += 2
+            continue
+        if word in ("-H", "--header") and index + 1 < len(words):
+            index += 2
+            continue
+        if word.startswith("http://") or word.startswith("https://"):
+            url = word
+        index += 1
+    if url is None:
+        raise ExampleError("the curl command has no http(s) URL")
+    parts = urlsplit(url)
+    target = parts.path + (f"?{parts.query}" if parts.query else "")
+    parsed = _split_target(method, target, body)
+    return ParsedRequest(parsed.method, parsed.path, parsed.query, parts.hostname, parsed.body)
+
+
+def _split_target(method: str, target: str, body: str | None) -> ParsedRequest:
+    parts = urlsplit(target)
+    if not parts.path.startswith("/"):
+        raise ExampleError(f"the request target '{target}' does not start with /")
+    query = tuple(parse_qsl(parts.query, keep_blank_values=True))
+    return ParsedRequest(method, parts.path, query, parts.hostname, body)
+
+
+def parse_json(text: str) -> Any:
+    """Parse a JSON example exactly: decimals become Decimal, never float.
+
+    Raises ExampleError with the line and column of the first problem.
+    """
+    try:
+        return json.loads(text, parse_float=Decimal)
+    except json.JSONDecodeError as exc:
+        raise ExampleError(f"not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
+
+
+def path_matches(template: str, path: str) -> bool:
+    """Does a concrete path match a template with {name} placeholders?"""
+    pattern = "^" + re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(template)) + "$"
+    return re.match(pattern, path) is not None
+
+
+def path_placeholders(template: str) -> list[str]:
+    return re.findall(r"\{([^{}/]+)\}", template)

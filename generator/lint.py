@@ -1,0 +1,387 @@
+"""`sdkgen lint`: where a spec's examples disagree with its own field table.
+
+The spec records the documentation's table (field names, the type column via `table.type`,
+nesting, and `table: {flattened: true}` where the table lists a member's fields at the wrong
+level). Lint rebuilds that table, walks each response example against it, and reports every
+disagreement. A disagreement the spec acknowledges (`acknowledged: {rule: note}` on the field or
+example) is reported as acknowledged; anything else is a warning. An acknowledgement that no
+longer matches anything is a warning too, so notes cannot go stale silently.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from generator.errors import Location
+from generator.examples import ExampleError, parse_json
+from generator.model import Exchange, Field, FieldType, Operation, ResponseExample, Shape, SpecSet
+
+RULES: dict[str, str] = {
+    "example-invalid-json": "a response example is not valid JSON as the page prints it",
+    "example-undocumented-field": "an example has a field the table does not list",
+    "example-missing-field": "the table lists a field the example does not have",
+    "example-type-mismatch": "the table's type column disagrees with the example's JSON type",
+    "example-invalid-value": "an example value does not fit the field's spec type",
+    "example-enum-value": "an example value is not one of the documented enum values",
+    "example-field-renamed": "the table and the example name the same field differently",
+    "flattened-table": "the table lists a nested object's fields beside its parent's fields",
+    "stale-acknowledgement": "an acknowledged disagreement that lint no longer finds",
+}
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    location: Location
+    operation: str  # exchange.section.method
+    path: str  # where in the response body, e.g. data[].details[].ccy
+    message: str
+    note: str | None = None  # the spec's acknowledgement, when it has one
+
+    @property
+    def severity(self) -> str:
+        return "acknowledged" if self.note is not None else "warning"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "severity": self.severity,
+            "file": self.location.file,
+            "line": self.location.line,
+            "column": self.location.column,
+            "operation": self.operation,
+            "path": self.path,
+            "message": self.message,
+            "note": self.note,
+        }
+
+
+# The table's type column -> JSON value kinds it allows.
+_JSON_KINDS = {
+    "string": (str,),
+    "array": (list,),
+    "object": (dict,),
+    "boolean": (bool,),
+    "number": (int, float, Decimal),
+}
+
+
+def _documented_kind(type_text: str) -> str | None:
+    word = type_text.strip().lower()
+    if word.startswith(("array", "list")):
+        return "array"
+    if word in ("string", "str", "varchar", "char", "text"):
+        return "string"
+    if word in ("object", "map", "dict", "json"):
+        return "object"
+    if word in ("boolean", "bool"):
+        return "boolean"
+    if word in ("number", "integer", "int", "long", "float", "double", "decimal", "bigdecimal"):
+        return "number"
+    return None
+
+
+def _table_type(field: Field) -> str:
+    if field.table.type:
+        return field.table.type
+    return {FieldType.OBJECT: "Object", FieldType.ARRAY: "Array"}.get(field.shape.type, "String")
+
+
+def _json_kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float, Decimal)):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    return "object"
+
+
+def fits_type(shape: Shape, value: Any) -> bool:
+    """Can the SDK read `value` as `shape`? (`""` and null mean 'not applicable'.)"""
+    if value is None:
+        return True
+    kind = shape.type
+    if kind is FieldType.DECIMAL:
+        if isinstance(value, bool):
+            return False
+        if isinstance(value, (int, Decimal, float)):
+            return True
+        if not isinstance(value, str):
+            return False
+        if value == "":
+            return True
+        try:
+            return Decimal(value).is_finite()
+        except InvalidOperation:
+            return False
+    if kind in (FieldType.INTEGER, FieldType.TIMESTAMP_MS):
+        if isinstance(value, bool):
+            return False
+        if isinstance(value, int):
+            return True
+        if isinstance(value, Decimal):
+            return value == value.to_integral_value()
+        return isinstance(value, str) and (value == "" or value.lstrip("-").isdigit())
+    if kind is FieldType.STRING:
+        return isinstance(value, (str, int, Decimal)) and not isinstance(value, bool)
+    if kind is FieldType.BOOLEAN:
+        return isinstance(value, bool)
+    if kind is FieldType.ARRAY:
+        return isinstance(value, list)
+    return isinstance(value, dict)
+
+
+def _short(value: Any) -> str:
+    text = repr(str(value)) if isinstance(value, Decimal) else repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+class _Walker:
+    """Compares one response example with the table of one operation."""
+
+    def __init__(self, operation: Operation, example: ResponseExample) -> None:
+        self.operation = operation
+        self.example = example
+        self.findings: list[Finding] = []
+        self.matched: set[tuple[int, str]] = set()  # (id of field, rule) that found something
+
+    def report(self, rule: str, path: str, message: str, field: Field | None) -> None:
+        note = field.acknowledgement(rule) if field is not None else None
+        if field is not None and note is not None:
+            self.matched.add((id(field), rule))
+        location = field.location if field is not None else self.example.location
+        name = f"{self.operation.exchange}.{self.operation.section}.{self.operation.name}"
+        self.findings.append(Finding(rule, location, name, path, message, note))
+
+    def walk_value(self, shape: Shape, values: list[Any], path: str, displaced: frozenset[str] = frozenset()) -> None:
+        """Descend into example values of a shape (objects and arrays).
+
+        `displaced` names fields already reported as listed one level up (a flattened table).
+        """
+        if shape.type is FieldType.OBJECT:
+            objects = [v for v in values if isinstance(v, dict)]
+            if objects:
+                self.walk_object(shape, objects, path, displaced)
+        elif shape.type is FieldType.ARRAY and shape.items is not None:
+            elements = [e for v in values if isinstance(v, list) for e in v]
+            self.walk_value(shape.items, elements, path + "[]", displaced)
+
+    def walk_object(self, shape: Shape, objects: list[dict[str, Any]], path: str, displaced: frozenset[str]) -> None:
+        keys: dict[str, None] = {}
+        for obj in objects:
+            keys.update(dict.fromkeys(obj))
+        known = {name: field for field in shape.fields for name in field.wire_names}
+        missing: list[Field] = []
+        checks: list[tuple[Field, str]] = []
+        for field in shape.fields:
+            present = [n for n in field.wire_names if n in keys]
+            if not field.table.listed:
+                if present:
+                    self.report(
+                        "example-undocumented-field",
+                        f"{path}.{present[0]}",
+                        f"the example sends '{present[0]}', which the table does not list",
+                        field,
+                    )
+            elif field.name not in keys and present:
+                self.report(
+                    "example-field-renamed",
+                    f"{path}.{field.name}",
+                    f"the table calls this field '{field.name}'; the example sends '{present[0]}'",
+                    field,
+                )
+            elif not present:
+                missing.append(field)
+            checks += [(field, name) for name in present]
+        undocumented = [k for k in keys if k not in known and k not in displaced]
+        missing, moved = self.find_flattening(shape, objects, path, missing)
+        for field, name in checks:
+            self.check_values(field, [o[name] for o in objects if name in o], f"{path}.{name}", moved.get(field.name, frozenset()))
+        for field in list(missing):
+            similar = difflib.get_close_matches(field.name, undocumented, n=1, cutoff=0.85)
+            if similar:
+                self.report(
+                    "example-field-renamed",
+                    f"{path}.{field.name}",
+                    f"the table lists '{field.name}', the example sends '{similar[0]}' instead; "
+                    f"if they are the same field, add '{similar[0]}' to its aliases",
+                    field,
+                )
+                undocumented.remove(similar[0])
+                missing.remove(field)
+        for field in missing:
+            self.report(
+                "example-missing-field",
+                f"{path}.{field.name}",
+                f"the table lists '{field.name}', but the example does not send it",
+                field,
+            )
+        for key in undocumented:
+            self.report(
+                "example-undocumented-field",
+                f"{path}.{key}",
+                f"the example sends '{key}', which the table does not list (the SDK keeps it as an extra field)",
+                None,
+            )
+
+    def find_flattening(
+        self, shape: Shape, objects: list[dict[str, Any]], path: str, missing: list[Field]
+    ) -> tuple[list[Field], dict[str, frozenset[str]]]:
+        """Report containers whose members the table lists at this level.
+
+        Returns the fields still missing, and per container the names found displaced into it.
+        """
+        moved: dict[str, frozenset[str]] = {}
+        for container in shape.fields:
+            nested = _nested_keys([o.get(n) for o in objects for n in container.wire_names])
+            if container.table.flattened:
+                self.report(
+                    "flattened-table",
+                    f"{path}.{container.name}",
+                    f"the table lists the members of '{container.name}' at this level, without nesting; "
+                    f"the example nests them inside '{container.name}'",
+                    container,
+                )
+                continue
+            displaced = [f for f in missing if f.name in nested]
+            if len(displaced) >= 2:
+                names = ", ".join(f.name for f in displaced)
+                self.report(
+                    "flattened-table",
+                    f"{path}.{container.name}",
+                    f"the table lists {names} at this level, but the example has them inside '{container.name}'; "
+                    f"nest them under '{container.name}' and mark it table: {{flattened: true}}",
+                    container,
+                )
+                missing = [f for f in missing if f not in displaced]
+                moved[container.name] = frozenset(f.name for f in displaced)
+        return missing, moved
+
+    def check_values(self, field: Field, values: list[Any], path: str, displaced: frozenset[str] = frozenset()) -> None:
+        present = [v for v in values if v is not None]
+        documented = _documented_kind(_table_type(field))
+        if documented is not None:
+            wrong = [v for v in present if not isinstance(v, _JSON_KINDS[documented]) or (documented == "number" and isinstance(v, bool))]
+            if wrong:
+                self.report(
+                    "example-type-mismatch",
+                    path,
+                    f"the table types '{field.name}' as {_table_type(field)}, but the example sends "
+                    f"{_json_kind(wrong[0])} {_short(wrong[0])}",
+                    field,
+                )
+        invalid = [v for v in present if not fits_type(field.shape, v)]
+        if invalid:
+            self.report(
+                "example-invalid-value",
+                path,
+                f"{_short(invalid[0])} is not a valid {field.shape.type.value} for '{field.name}'",
+                field,
+            )
+        if field.shape.enum:
+            allowed = {str(e.value) for e in field.shape.enum}
+            outside = [v for v in present if not isinstance(v, (dict, list)) and str(v) not in allowed and v != ""]
+            if outside:
+                documented_values = ", ".join(str(e.value) for e in field.shape.enum)
+                self.report(
+                    "example-enum-value",
+                    path,
+                    f"{_short(outside[0])} is not one of the documented values ({documented_values})",
+                    field,
+                )
+        self.walk_value(field.shape, present, path, displaced)
+
+
+def _nested_keys(values: Iterable[Any]) -> set[str]:
+    keys: set[str] = set()
+    for value in values:
+        if isinstance(value, dict):
+            keys |= set(value)
+        elif isinstance(value, list):
+            keys |= {k for item in value if isinstance(item, dict) for k in item}
+    return keys
+
+
+def _fields(shape: Shape) -> Iterable[Field]:
+    for field in shape.fields:
+        yield field
+        yield from _fields(field.shape)
+    if shape.items is not None:
+        yield from _fields(shape.items)
+
+
+def _lint_example(exchange: Exchange, operation: Operation, example: ResponseExample) -> tuple[list[Finding], set[tuple[int, str]]]:
+    walker = _Walker(operation, example)
+    name = f"{operation.exchange}.{operation.section}.{operation.name}"
+    try:
+        parse_json(example.text)
+        verbatim_error = None
+    except ExampleError as exc:
+        verbatim_error = str(exc)
+    note = dict(example.acknowledged).get("example-invalid-json")
+    if verbatim_error:
+        walker.findings.append(
+            Finding("example-invalid-json", example.location, name, "", f"the example is {verbatim_error}", note)
+        )
+    elif note is not None:
+        walker.findings.append(
+            Finding(
+                "stale-acknowledgement",
+                example.location,
+                name,
+                "",
+                "acknowledges example-invalid-json, but the example's text is valid JSON",
+            )
+        )
+    body = example.body
+    data_key = exchange.envelope.data
+    if isinstance(body, dict) and data_key in body:
+        walker.walk_value(operation.response, [body[data_key]], data_key)
+    return walker.findings, walker.matched
+
+
+def lint_operation(exchange: Exchange, operation: Operation) -> list[Finding]:
+    findings: list[Finding] = []
+    matched: set[tuple[int, str]] = set()
+    for example in operation.response_examples:
+        found, hits = _lint_example(exchange, operation, example)
+        findings += found
+        matched |= hits
+    name = f"{operation.exchange}.{operation.section}.{operation.name}"
+    for field in _fields(operation.response):
+        for rule, _note in field.acknowledged:
+            if (id(field), rule) not in matched:
+                findings.append(
+                    Finding(
+                        "stale-acknowledgement",
+                        field.location,
+                        name,
+                        field.name,
+                        f"'{field.name}' acknowledges {rule}, but no response example shows that disagreement",
+                    )
+                )
+    return _unique(findings)
+
+
+def _unique(findings: list[Finding]) -> list[Finding]:
+    """One finding per rule and place, even when several examples show it."""
+    seen: dict[tuple[str, str, str, int], Finding] = {}
+    for finding in findings:
+        seen.setdefault((finding.rule, finding.operation, finding.path, finding.location.line), finding)
+    return sorted(seen.values(), key=lambda f: (f.location, f.rule, f.path))
+
+
+def lint(specs: SpecSet) -> list[Finding]:
+    """Every finding over all exchanges and operations, in file and line order."""
+    findings: list[Finding] = []
+    for exchange in specs.exchanges:
+        for operation in exchange.operations:
+            findings += lint_operation(exchange, operation)
+    return sorted(findings, key=lambda f: (f.location, f.rule, f.path))

@@ -1,0 +1,135 @@
+"""Load a specs directory into the spec model, or fail with every problem found.
+
+Layout: `<specs>/<exchange>/exchange.yaml` plus any number of endpoint specs (`*.yaml`) in
+folders below it. Folders whose names start with `_` or `.` (such as `_schema`) are not specs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from generator.build import build_exchange, build_operation
+from generator.errors import Location, SpecError, SpecIssue, display_path
+from generator.model import Exchange, Operation, Shape, SpecSet
+from generator.schema import validate
+from generator.yamlread import YamlDocument, YamlReadError, read_yaml
+
+EXCHANGE_FILE = "exchange.yaml"
+SPEC_SUFFIXES = (".yaml", ".yml")
+RESERVED_SECTIONS = {"close", "aclose", "sync_time", "with_raw_response"}
+
+
+def _skipped(path: Path, root: Path) -> bool:
+    return any(part.startswith(("_", ".")) for part in path.relative_to(root).parts[:-1])
+
+
+def discover(spec_dir: Path) -> tuple[dict[Path, list[Path]], list[SpecIssue]]:
+    """Exchange folders with their endpoint spec files (sorted), and misplaced files."""
+    issues: list[SpecIssue] = []
+    if not spec_dir.is_dir():
+        return {}, [SpecIssue(Location(display_path(spec_dir)), "the specs directory does not exist")]
+    folders: dict[Path, list[Path]] = {}
+    for candidate in sorted(spec_dir.iterdir()):
+        if candidate.is_dir() and not candidate.name.startswith(("_", ".")) and (candidate / EXCHANGE_FILE).is_file():
+            folders[candidate] = []
+    for path in sorted(p for p in spec_dir.rglob("*") if p.suffix in SPEC_SUFFIXES and p.is_file()):
+        if _skipped(path, spec_dir):
+            continue
+        relative = path.relative_to(spec_dir)
+        owner = spec_dir / relative.parts[0] if len(relative.parts) > 1 else None
+        if owner in folders:
+            if path.name != EXCHANGE_FILE:
+                folders[owner].append(path)
+            continue
+        issues.append(
+            SpecIssue(
+                Location(display_path(path)),
+                f"this spec is not inside an exchange folder (a folder of {display_path(spec_dir)} with an {EXCHANGE_FILE})",
+            )
+        )
+    if not folders and not issues:
+        issues.append(SpecIssue(Location(display_path(spec_dir)), f"no exchange folders (none has an {EXCHANGE_FILE})"))
+    return folders, issues
+
+
+def _read(path: Path, kind: str, issues: list[SpecIssue]) -> YamlDocument | None:
+    try:
+        document = read_yaml(path, display_path(path))
+    except YamlReadError as exc:
+        issues.append(exc.issue)
+        return None
+    if not isinstance(document.data, dict):
+        issues.append(SpecIssue(Location(document.positions.file, 1, 1), f"an {kind} spec must be a YAML mapping"))
+        return None
+    found = validate(document.data, "exchange" if kind == "exchange" else "endpoint", document.positions)
+    issues.extend(found)
+    return None if found else document
+
+
+def load_specs(spec_dir: Path) -> SpecSet:
+    """Read, validate and build every spec under `spec_dir`. Raises SpecError listing all problems."""
+    folders, issues = discover(spec_dir)
+    exchanges: list[Exchange] = []
+    for folder, endpoint_files in folders.items():
+        exchange_path = folder / EXCHANGE_FILE
+        document = _read(exchange_path, "exchange", issues)
+        if document is None:
+            for path in endpoint_files:  # still report their own problems
+                _read(path, "endpoint", issues)
+            continue
+        exchange = build_exchange(document.data, document.positions, issues, folder.name)
+        exchange = replace(exchange, source=display_path(exchange_path))
+        operations: list[Operation] = []
+        for path in endpoint_files:
+            endpoint = _read(path, "endpoint", issues)
+            if endpoint is not None:
+                operations.append(build_operation(endpoint.data, endpoint.positions, issues, exchange, display_path(path)))
+        _check_exchange(exchange, operations, issues)
+        operations.sort(key=lambda op: (op.section, op.name))
+        exchanges.append(replace(exchange, operations=tuple(operations)))
+    if issues:
+        raise SpecError(issues)
+    return SpecSet(tuple(sorted(exchanges, key=lambda e: e.id)))
+
+
+def _models(shape: Shape) -> list[Shape]:
+    found = [shape] if shape.model else []
+    for field in shape.fields:
+        found += _models(field.shape)
+    if shape.items is not None:
+        found += _models(shape.items)
+    return found
+
+
+def _check_exchange(exchange: Exchange, operations: list[Operation], issues: list[SpecIssue]) -> None:
+    """What only the whole exchange shows: duplicate operations, endpoints and model names."""
+    by_name: dict[str, Operation] = {}
+    by_route: dict[tuple[str, str], Operation] = {}
+    models: dict[str, tuple[Shape, Operation]] = {}
+    for op in operations:
+        first = by_name.setdefault(op.name, op)
+        if first is not op:
+            issues.append(
+                SpecIssue(
+                    op.location,
+                    f"operation name '{op.name}' is already used by {first.source}; set `operation` to a unique name",
+                )
+            )
+        route = (op.method, op.path)
+        first = by_route.setdefault(route, op)
+        if first is not op:
+            issues.append(SpecIssue(op.location, f"{op.method} {op.path} is already specified in {first.source}"))
+        if op.section in RESERVED_SECTIONS:
+            issues.append(SpecIssue(op.location, f"section name '{op.section}' is reserved by the client's own methods"))
+        for shape in _models(op.response):
+            assert shape.model is not None
+            seen = models.setdefault(shape.model, (shape, op))
+            if seen[0] is not shape and seen[0] != shape:
+                issues.append(
+                    SpecIssue(
+                        shape.location,
+                        f"model name '{shape.model}' is already used for a different shape in {seen[1].source}; "
+                        "set `model` to a unique name",
+                    )
+                )

@@ -1,0 +1,345 @@
+"""The spec model: typed, immutable objects built from validated spec files.
+
+Everything downstream (lint, the renderers, diff) reads these objects, never raw YAML. Source
+locations are carried for messages but take no part in equality, so two spec trees that say the
+same thing in differently laid-out files compare equal.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Any
+
+from generator.errors import Location
+
+NOWHERE = Location("<unknown>")
+
+
+def _location() -> Any:
+    return field(default=NOWHERE, compare=False, repr=False)
+
+
+class FieldType(str, enum.Enum):
+    """The spec's value types (see DESIGN.md, 'Types on the wire and in Python')."""
+
+    STRING = "string"
+    DECIMAL = "decimal"
+    INTEGER = "integer"
+    TIMESTAMP_MS = "timestamp_ms"
+    BOOLEAN = "boolean"
+    OBJECT = "object"
+    ARRAY = "array"
+
+    @property
+    def is_scalar(self) -> bool:
+        return self not in (FieldType.OBJECT, FieldType.ARRAY)
+
+
+@dataclass(frozen=True)
+class EnumValue:
+    value: str | int
+    name: str  # Python enum member name
+    description: str = ""
+    aliases: tuple[str | int, ...] = ()
+    demo: bool = False
+
+
+@dataclass(frozen=True)
+class TableRow:
+    """How the documentation's table lists a field (see the spec schema's `table`)."""
+
+    listed: bool = True
+    type: str | None = None
+    flattened: bool = False
+
+
+@dataclass(frozen=True)
+class Shape:
+    """A value's type: a scalar, an object with fields, or an array of a shape."""
+
+    type: FieldType
+    description: str = ""
+    unit: str | None = None
+    model: str | None = None  # class name, set for every object shape after loading
+    fields: tuple[Field, ...] = ()
+    items: Shape | None = None
+    enum: tuple[EnumValue, ...] = ()
+    nullable: bool = False
+    additional_fields: bool = True
+    location: Location = _location()
+
+    def field(self, name: str) -> Field | None:
+        return next((f for f in self.fields if f.name == name), None)
+
+
+@dataclass(frozen=True)
+class Field:
+    """A response field, or a member of a body parameter."""
+
+    name: str  # as the documentation's table names it; the primary wire name
+    python_name: str
+    shape: Shape
+    aliases: tuple[str, ...] = ()  # other wire names seen for it
+    required: bool = False
+    table: TableRow = TableRow()
+    acknowledged: tuple[tuple[str, str], ...] = ()  # (lint rule, note)
+    deprecated: bool = False
+    location: Location = _location()
+
+    @property
+    def wire_names(self) -> tuple[str, ...]:
+        return (self.name, *self.aliases)
+
+    def acknowledgement(self, rule: str) -> str | None:
+        return dict(self.acknowledged).get(rule)
+
+
+class ParameterLocation(str, enum.Enum):
+    QUERY = "query"
+    PATH = "path"
+    BODY = "body"
+
+
+class ListStyle(str, enum.Enum):
+    COMMA = "comma"
+    REPEAT = "repeat"
+    JSON = "json"
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str  # on the wire
+    python_name: str
+    location_in: ParameterLocation
+    shape: Shape
+    required: bool
+    description: str
+    list_style: ListStyle | None = None
+    max_items: int | None = None
+    default: Any = None
+    table: TableRow = TableRow()
+    acknowledged: tuple[tuple[str, str], ...] = ()
+    deprecated: bool = False
+    location: Location = _location()
+
+
+@dataclass(frozen=True)
+class Permission:
+    level: str  # none, read, trade, withdraw
+    text: str | None = None
+    note: str | None = None
+
+
+class Scope(str, enum.Enum):
+    UID = "uid"
+    IP = "ip"
+    API_KEY = "api_key"
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    """An endpoint's own limit (count per window) and the shared buckets it draws from."""
+
+    text: str
+    count: int | None = None
+    window_seconds: float | None = None
+    scope: Scope | None = None
+    buckets: tuple[str, ...] = ()
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class RequestExample:
+    text: str
+    title: str = ""
+    method: str = "GET"
+    path: str = ""
+    query: tuple[tuple[str, str], ...] = ()  # as written, decoded, in order
+    host: str | None = None
+    body: str | None = None
+    location: Location = _location()
+
+
+@dataclass(frozen=True)
+class ResponseExample:
+    text: str  # verbatim
+    title: str = ""
+    status: int = 200
+    corrected: str | None = None
+    body: Any = None  # the parsed JSON (decimals as Decimal) of `corrected` or `text`
+    acknowledged: tuple[tuple[str, str], ...] = ()
+    location: Location = _location()
+
+    @property
+    def json_text(self) -> str:
+        return self.corrected if self.corrected is not None else self.text
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One documented endpoint."""
+
+    exchange: str
+    name: str  # Python method name
+    title: str
+    section: str
+    method: str
+    path: str
+    doc_url: str  # absolute
+    description: str
+    permission: Permission
+    rate_limit: RateLimit
+    response: Shape
+    notes: tuple[str, ...] = ()
+    auth: str = "private"
+    idempotent: bool = False
+    deprecated: bool = False
+    parameters: tuple[Parameter, ...] = ()
+    request_examples: tuple[RequestExample, ...] = ()
+    response_examples: tuple[ResponseExample, ...] = ()
+    source: str = field(default="", compare=False)
+    location: Location = _location()
+
+    @property
+    def path_parameters(self) -> tuple[Parameter, ...]:
+        return tuple(p for p in self.parameters if p.location_in is ParameterLocation.PATH)
+
+    @property
+    def is_private(self) -> bool:
+        return self.auth == "private"
+
+
+@dataclass(frozen=True)
+class Credential:
+    name: str  # api_key, secret_key, passphrase
+    env: str
+    secret: bool
+    description: str
+
+
+@dataclass(frozen=True)
+class Auth:
+    scheme: str
+    credentials: tuple[Credential, ...]
+    headers: tuple[tuple[str, str], ...] = ()
+    timestamp_tolerance_seconds: float | None = None
+
+
+@dataclass(frozen=True)
+class Host:
+    url: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Demo:
+    supported: bool
+    note: str
+    headers: tuple[tuple[str, str], ...] = ()
+    host: str | None = None
+
+
+@dataclass(frozen=True)
+class ServerTime:
+    method: str
+    path: str
+    pointer: str
+    format: str
+    host: str | None = None
+    doc_url: str | None = None
+
+
+@dataclass(frozen=True)
+class Envelope:
+    code: str
+    message: str
+    data: str
+    success_codes: tuple[str | int, ...]
+    code_type: str = "string"
+    timestamp: str | None = None
+    request_id_header: str | None = None
+
+
+@dataclass(frozen=True)
+class RateLimitHeaders:
+    limit: str | None = None
+    remaining: str | None = None
+    reset: str | None = None
+    interval: str | None = None
+
+
+class ErrorKind(str, enum.Enum):
+    AUTHENTICATION = "authentication"
+    PERMISSION = "permission"
+    RATE_LIMIT = "rate_limit"
+    TIMESTAMP = "timestamp"
+    INVALID_PARAMETER = "invalid_parameter"
+    SERVER = "server"
+    INSUFFICIENT_FUNDS = "insufficient_funds"
+    NOT_FOUND = "not_found"
+    OTHER = "other"
+
+
+@dataclass(frozen=True)
+class ErrorCode:
+    code: str | int
+    kind: ErrorKind
+    message: str
+    retryable: bool = False
+    location: Location = _location()
+
+
+@dataclass(frozen=True)
+class Bucket:
+    """A rate limit shared by several endpoints."""
+
+    name: str
+    count: int
+    window_seconds: float
+    scope: Scope
+    text: str
+    doc_url: str | None = None
+    location: Location = _location()
+
+
+@dataclass(frozen=True)
+class Exchange:
+    id: str
+    name: str
+    class_prefix: str
+    doc_base_url: str
+    production_host: str
+    auth: Auth
+    envelope: Envelope
+    alternate_hosts: tuple[Host, ...] = ()
+    error_doc_url: str | None = None
+    demo: Demo | None = None
+    server_time: ServerTime | None = None
+    rate_limit_headers: RateLimitHeaders | None = None
+    errors: tuple[ErrorCode, ...] = ()
+    buckets: tuple[Bucket, ...] = ()
+    operations: tuple[Operation, ...] = ()
+    source: str = field(default="", compare=False)
+    location: Location = _location()
+
+    def bucket(self, name: str) -> Bucket | None:
+        return next((b for b in self.buckets if b.name == name), None)
+
+    @property
+    def sections(self) -> tuple[str, ...]:
+        return tuple(sorted({op.section for op in self.operations}))
+
+
+@dataclass(frozen=True)
+class SpecSet:
+    """Every exchange found under one specs directory, in id order."""
+
+    exchanges: tuple[Exchange, ...]
+
+    def exchange(self, exchange_id: str) -> Exchange | None:
+        return next((e for e in self.exchanges if e.id == exchange_id), None)
+
+    @property
+    def operations(self) -> tuple[Operation, ...]:
+        return tuple(op for ex in self.exchanges for op in ex.operations)

@@ -1,0 +1,78 @@
+"""Every rule that turns a name from the documentation into a Python name, in one place."""
+
+from __future__ import annotations
+
+import builtins
+import keyword
+import re
+
+# Names a generated attribute or parameter must not take: keywords, builtins, and the
+# attributes of pydantic's BaseModel that a field would shadow.
+_PYDANTIC_ATTRIBUTES = {
+    "construct", "copy", "dict", "fields", "json", "parse_file", "parse_obj", "parse_raw",
+    "schema", "schema_json", "update_forward_refs", "validate",
+}
+RESERVED = (
+    set(keyword.kwlist)
+    | set(keyword.softkwlist)
+    | {name for name in dir(builtins) if not name.startswith("_")}
+    | _PYDANTIC_ATTRIBUTES
+    | {"self", "cls"}
+)
+
+_WORD_BOUNDARY = re.compile(
+    r"[A-Z]{2,}(?=[A-Z][a-z]+[0-9]*|\b|[^A-Za-z]|$)|[A-Z]?[a-z]+[0-9]*|[A-Z]+[0-9]*|[0-9]+"
+)
+
+
+def words(text: str) -> list[str]:
+    """Split a name into lower-case words at case changes, digits and separators.
+
+    `unionTotalMargin` -> union, total, margin; `unrealizedPL` -> unrealized, pl;
+    `USDT-FUTURES` -> usdt, futures; `initial_margin` -> initial, margin.
+    """
+    found: list[str] = []
+    for chunk in re.split(r"[^A-Za-z0-9]+", text):
+        found.extend(match.group(0).lower() for match in _WORD_BOUNDARY.finditer(chunk))
+    return [w for w in found if w]
+
+
+def snake_case(text: str) -> str:
+    """`Get Subaccount Assets` -> `get_subaccount_assets`; `uTime` -> `u_time`."""
+    return "_".join(words(text))
+
+
+def pascal_case(text: str) -> str:
+    """`get_balance` -> `GetBalance`; `okx` -> `Okx`."""
+    return "".join(w[:1].upper() + w[1:] for w in words(text))
+
+
+def python_identifier(text: str, prefix: str = "field") -> str | None:
+    """A safe snake_case Python name for `text`, or None when it has no usable letters.
+
+    Keywords, builtins and pydantic attribute names get a trailing underscore (`type` ->
+    `type_`); a name starting with a digit gets `prefix` in front (`1h` -> `field_1h`).
+    """
+    name = snake_case(text)
+    if not name:
+        return None
+    if name[0].isdigit():
+        name = f"{prefix}_{name}"
+    if name in RESERVED or name.startswith("model_"):
+        name += "_"
+    return name
+
+
+def enum_member_name(value: str | int) -> str:
+    """`USDT-FUTURES` -> `USDT_FUTURES`; `off` -> `OFF`; `1` -> `VALUE_1`."""
+    name = "_".join(w.upper() for w in words(str(value)))
+    if not name:
+        return "VALUE"
+    if name[0].isdigit():
+        name = f"VALUE_{name}"
+    return name
+
+
+def operation_name(title: str) -> str | None:
+    """The method name of an endpoint, from its documentation page title."""
+    return python_identifier(title, prefix="op")

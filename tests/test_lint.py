@@ -1,0 +1,110 @@
+"""Lint finds each kind of contradiction on small fixtures, and the seed contradictions as acknowledged."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator.lint import RULES, lint
+from generator.loader import load_specs
+
+FIXTURES = Path(__file__).parent / "fixtures" / "lint"
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def findings():
+    by_operation: dict[str, set[tuple[str, str, str]]] = {}
+    for finding in lint(load_specs(FIXTURES)):
+        name = finding.operation.split(".")[-1]
+        by_operation.setdefault(name, set()).add((finding.rule, finding.severity, finding.path))
+    return by_operation
+
+
+@pytest.mark.parametrize(
+    ("operation", "expected"),
+    [
+        ("undocumented", {("example-undocumented-field", "warning", "data.c")}),
+        ("missing", {("example-missing-field", "warning", "data.b")}),
+        (
+            "type_mismatch",
+            {
+                ("example-type-mismatch", "warning", "data[].userId"),
+                ("example-type-mismatch", "warning", "data[].assetList"),
+            },
+        ),
+        ("enum_value", {("example-enum-value", "warning", "data.state")}),
+        ("flattened", {("flattened-table", "warning", "data.details")}),
+        ("renamed", {("example-field-renamed", "warning", "data.unionTotalMargin")}),
+        (
+            "invalid_value",
+            {
+                ("example-invalid-value", "warning", "data.margin"),
+                ("example-invalid-value", "warning", "data.updated"),
+            },
+        ),
+        ("invalid_json", {("example-invalid-json", "warning", "")}),
+        (
+            "acknowledged",
+            {
+                ("example-type-mismatch", "acknowledged", "data.userId"),
+                ("stale-acknowledgement", "warning", "coin"),
+            },
+        ),
+    ],
+)
+def test_each_kind_of_contradiction(findings, operation, expected):
+    assert findings[operation] == expected
+
+
+def test_findings_point_at_the_field_in_the_spec():
+    (finding,) = [f for f in lint(load_specs(FIXTURES)) if f.operation.endswith(".missing")]
+    lines = (FIXTURES / "acme" / "missing.yaml").read_text().splitlines()
+    assert "name: b" in lines[finding.location.line - 1]
+
+
+SEED_CONTRADICTIONS = {
+    # (operation, rule, path) — every real contradiction of the seed pages, acknowledged
+    ("get_account_list", "example-field-renamed", "data[].unionTotalMargin"),
+    ("get_account_list", "example-invalid-value", "data[].unionTotalMagin"),
+    ("get_subaccount_assets", "example-type-mismatch", "data[].userId"),
+    ("get_subaccount_assets", "example-type-mismatch", "data[].assetList"),
+    ("get_subaccount_assets", "example-field-renamed", "data[].assetList[].equity"),
+    ("get_account_balance", "example-enum-value", "data.state"),
+    ("get_account_balance", "example-type-mismatch", "data.created_time"),
+    ("get_account_balance", "example-type-mismatch", "data.updated_time"),
+    ("get_account_balance", "example-type-mismatch", "data.details[].created_time"),
+    ("get_account_balance", "example-type-mismatch", "data.details[].updated_time"),
+    ("get_account_balance", "flattened-table", "data.details"),
+    ("get_account_balance", "example-invalid-json", ""),
+    ("get_balance", "example-invalid-json", ""),
+    ("get_balance", "example-undocumented-field", "data[].details[].smtSyncEq"),
+    ("get_balance", "example-undocumented-field", "data[].details[].spotCopyTradingEq"),
+    ("get_balance", "example-undocumented-field", "data[].details[].rewardBal"),
+    ("get_balance", "example-undocumented-field", "data[].details[].clSpotInUseAmt"),
+    ("get_balance", "example-undocumented-field", "data[].details[].maxSpotInUse"),
+}
+
+
+def test_seed_specs_acknowledge_every_contradiction_of_the_pages():
+    findings = lint(load_specs(ROOT / "specs"))
+    assert all(f.severity == "acknowledged" and f.note for f in findings), [f for f in findings if not f.note]
+    assert {(f.operation.split(".")[-1], f.rule, f.path) for f in findings} == SEED_CONTRADICTIONS
+
+
+def test_an_unacknowledged_seed_contradiction_is_a_warning(spec_copy):
+    path = spec_copy / "bitget/contract/get_subaccount_assets.yaml"
+    text = path.read_text()
+    start = text.index("        acknowledged:\n          example-type-mismatch: >-\n            The table types userId")
+    end = text.index("      - name: assetList")
+    path.write_text(text[:start] + text[end:])
+    warnings = [f for f in lint(load_specs(spec_copy)) if f.severity == "warning"]
+    assert [(f.rule, f.path) for f in warnings] == [("example-type-mismatch", "data[].userId")]
+    assert warnings[0].location.file.endswith("get_subaccount_assets.yaml")
+
+
+def test_every_rule_is_documented():
+    used = {rule for rule in RULES}
+    assert {"example-undocumented-field", "flattened-table", "stale-acknowledgement"} <= used
+    assert all(RULES.values())

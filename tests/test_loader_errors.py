@@ -1,0 +1,136 @@
+"""A broken spec fails with the right file, line and a plain-words message; all errors are reported."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator.errors import SpecError
+from generator.loader import load_specs
+
+OKX = "okx/account/get_balance.yaml"
+HTX = "htx/account/get_account_balance.yaml"
+
+
+def _edit(root: Path, relative: str, old: str, new: str) -> int:
+    """Replace `old` by `new` once and return the 1-based line where the change starts."""
+    path = root / relative
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, old
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    return text[: text.index(old)].count("\n") + 1
+
+
+def _errors(root: Path) -> list[str]:
+    with pytest.raises(SpecError) as caught:
+        load_specs(root)
+    return [str(issue) for issue in caught.value.issues]
+
+
+def _one(errors: list[str], file: str, line: int, *words: str) -> None:
+    hits = [e for e in errors if f"{file}:{line}:" in e and all(w in e for w in words)]
+    assert hits, f"no error at {file}:{line} mentioning {words}; got:\n" + "\n".join(errors)
+
+
+def test_bad_yaml(spec_copy):
+    line = _edit(spec_copy, OKX, "section: account\n", "section: [account\n")
+    _one(_errors(spec_copy), OKX, line + 1, "invalid YAML")
+
+
+def test_unknown_key_with_suggestion(spec_copy):
+    line = _edit(spec_copy, OKX, "method: GET\n", "methd: GET\n")
+    errors = _errors(spec_copy)
+    _one(errors, OKX, line, "unknown key 'methd'", "did you mean 'method'")
+    title_line = (spec_copy / OKX).read_text().splitlines().index("title: Get balance") + 1
+    _one(errors, OKX, title_line, "missing required key 'method'")  # the document starts there
+
+
+def test_unknown_key_inside_a_nested_field(spec_copy):
+    line = _edit(spec_copy, HTX, "          - name: currency\n", "          - name: currency\n            colour: red\n")
+    _one(_errors(spec_copy), HTX, line + 1, "unknown key 'colour'", "response.fields[10].items.fields[0]")
+
+
+def test_wrong_type(spec_copy):
+    line = _edit(spec_copy, OKX, "  count: 10\n", "  count: ten\n")
+    _one(_errors(spec_copy), OKX, line, "rate_limit.count must be an integer", "'ten'")
+
+
+def test_wrong_enum_value(spec_copy):
+    line = _edit(spec_copy, HTX, "      type: timestamp_ms\n      unit: ms\n      required: true\n      description: Account creation time", "      type: timestamp\n      unit: ms\n      required: true\n      description: Account creation time")
+    _one(_errors(spec_copy), HTX, line, "must be one of", "'timestamp'")
+
+
+def test_missing_required_key(spec_copy):
+    line = _edit(spec_copy, OKX, "    required: false\n    list:", "    list:")
+    _one(_errors(spec_copy), OKX, line - 3, "missing required key 'required'")
+
+
+def test_dangling_bucket_reference(spec_copy):
+    line = _edit(spec_copy, HTX, "buckets: [private, private-read]", "buckets: [private, private-reads]")
+    _one(_errors(spec_copy), HTX, line, "'private-reads'", "does not define", "private-read")
+
+
+def test_undeclared_path_parameter(spec_copy):
+    line = _edit(spec_copy, OKX, "path: /api/v5/account/balance\n", "path: /api/v5/account/{accountId}/balance\n")
+    errors = _errors(spec_copy)
+    _one(errors, OKX, line, "path parameter '{accountId}' is not declared")
+
+
+def test_declared_path_parameter_missing_from_path(spec_copy):
+    line = _edit(spec_copy, OKX, "    in: query\n", "    in: path\n")
+    errors = _errors(spec_copy)
+    _one(errors, OKX, line - 1, "path parameter 'ccy' does not appear in the path")
+
+
+def test_duplicate_key(spec_copy):
+    line = _edit(spec_copy, OKX, "method: GET\n", "method: GET\nmethod: POST\n")
+    _one(_errors(spec_copy), OKX, line + 1, "duplicate key 'method'", f"line {line}")
+
+
+def test_invalid_json_example_without_correction(spec_copy):
+    path = spec_copy / OKX
+    text = path.read_text()
+    start = text.index("      corrected: |")
+    end = text.index("      acknowledged:", start)
+    path.write_text(text[:start] + text[end:])
+    line = text[: text.index("      text: |\n        {\n            \"code\": \"0\"")].count("\n") + 1
+    _one(_errors(spec_copy), OKX, line, "not valid JSON at line 71", "add `corrected`")
+
+
+def test_request_example_must_match_the_endpoint(spec_copy):
+    line = _edit(spec_copy, OKX, "text: GET /api/v5/account/balance?ccy=BTC,ETH", "text: GET /api/v5/account/balances?currency=BTC")
+    errors = _errors(spec_copy)
+    _one(errors, OKX, line, "does not match the endpoint's path")
+    _one(errors, OKX, line, "'currency', which is not a declared query parameter")
+
+
+def test_duplicate_operation_name(spec_copy):
+    target = spec_copy / "okx/account/get_balance_again.yaml"
+    text = (spec_copy / OKX).read_text().replace("path: /api/v5/account/balance\n", "path: /api/v5/account/balance2\n")
+    target.write_text(text.replace("text: GET /api/v5/account/balance", "text: GET /api/v5/account/balance2"))
+    errors = _errors(spec_copy)
+    assert any("get_balance_again.yaml:3:1" in e and "operation name 'get_balance' is already used" in e for e in errors), errors
+
+
+def test_python_name_collision(spec_copy):
+    line = _edit(spec_copy, OKX, "      - name: totalEq\n", "      - name: total_eq\n        type: decimal\n        description: x\n        table: false\n      - name: totalEq\n")
+    _one(_errors(spec_copy), OKX, line + 4, "both become the Python name 'total_eq'")
+
+
+def test_spec_outside_an_exchange_folder(spec_copy):
+    (spec_copy / "stray.yaml").write_text("title: x\n")
+    errors = _errors(spec_copy)
+    assert any(e.split(": error")[0].endswith("stray.yaml") and "not inside an exchange folder" in e for e in errors)
+
+
+def test_every_error_of_a_run_is_reported(spec_copy):
+    _edit(spec_copy, OKX, "method: GET\n", "methd: GET\n")
+    _edit(spec_copy, HTX, "buckets: [private, private-read]", "buckets: [nope]")
+    _edit(spec_copy, "bitget/exchange.yaml", "id: bitget\n", "id: bitgets\n")
+    errors = _errors(spec_copy)
+    files = {e.split(":")[0] for e in errors}
+    assert any(f.endswith(OKX) for f in files)
+    assert any(f.endswith(HTX) for f in files)
+    assert any(f.endswith("bitget/exchange.yaml") for f in files)
+    assert str(SpecError([])).endswith("0 errors in specs")
