@@ -10,8 +10,11 @@ import click
 
 from generator import __version__
 from generator.errors import SpecError
+from generator.format import FormatError
 from generator.lint import RULES, lint
 from generator.loader import load_specs
+from generator.output import ForeignFilesError
+from generator.pipeline import generate
 from generator.schema import SCHEMA_FILES, schema_text
 
 EXIT_OK, EXIT_WARNINGS, EXIT_ERRORS = 0, 1, 2
@@ -21,6 +24,46 @@ EXIT_OK, EXIT_WARNINGS, EXIT_ERRORS = 0, 1, 2
 @click.version_option(__version__, prog_name="sdkgen")
 def main() -> None:
     """Generate typed exchange SDKs from YAML endpoint specs."""
+
+
+@main.command("generate")
+@click.option("--specs", "spec_dir", default="specs", show_default=True, type=click.Path(path_type=Path, file_okay=False))
+@click.option("--out", "out_dir", default="generated", show_default=True, type=click.Path(path_type=Path, file_okay=False))
+@click.option("--check", is_flag=True, help="Write nothing; print a diff and exit 1 if OUT is stale.")
+def generate_command(spec_dir: Path, out_dir: Path, check: bool) -> None:
+    """Generate the SDK, its fixtures and its tests from the specs, all or nothing.
+
+    Exit codes: 0 done (or, with --check, up to date), 1 stale with --check, 2 bad specs or a
+    failure (nothing written).
+    """
+    try:
+        result = generate(spec_dir, out_dir, check=check)
+    except SpecError as exc:
+        click.echo(exc.report(), err=True)
+        click.echo(f"nothing written to {out_dir}", err=True)
+        sys.exit(EXIT_ERRORS)
+    except (FormatError, ForeignFilesError) as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_ERRORS)
+    comparison = result.comparison
+    if check:
+        if comparison.clean:
+            click.echo(f"{out_dir} is up to date ({result.files} files)")
+            return
+        click.echo(comparison.diff, nl=False)
+        click.echo(
+            f"{out_dir} is stale: {len(comparison.changed)} changed, {len(comparison.added)} missing, "
+            f"{len(comparison.removed)} not generated; run 'sdkgen generate'",
+            err=True,
+        )
+        sys.exit(EXIT_WARNINGS)
+    if comparison.clean:
+        click.echo(f"{out_dir} already up to date ({result.files} files)")
+    else:
+        click.echo(
+            f"wrote {out_dir}: {result.files} files ({len(comparison.changed)} changed, "
+            f"{len(comparison.added)} added, {len(comparison.removed)} removed)"
+        )
 
 
 @main.command("lint")

@@ -84,7 +84,8 @@ def load_specs(spec_dir: Path) -> SpecSet:
         for path in endpoint_files:
             endpoint = _read(path, "endpoint", issues)
             if endpoint is not None:
-                operations.append(build_operation(endpoint.data, endpoint.positions, issues, exchange, display_path(path)))
+                operation = build_operation(endpoint.data, endpoint.positions, issues, exchange, display_path(path))
+                operations.append(replace(operation, spec_path=path.relative_to(spec_dir).as_posix()))
         _check_exchange(exchange, operations, issues)
         operations.sort(key=lambda op: (op.section, op.name))
         exchanges.append(replace(exchange, operations=tuple(operations)))

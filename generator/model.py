@@ -198,7 +198,8 @@ class Operation:
     parameters: tuple[Parameter, ...] = ()
     request_examples: tuple[RequestExample, ...] = ()
     response_examples: tuple[ResponseExample, ...] = ()
-    source: str = field(default="", compare=False)
+    source: str = field(default="", compare=False)  # the file, as shown to the user
+    spec_path: str = field(default="", compare=False)  # the file relative to the specs directory
     location: Location = _location()
 
     @property

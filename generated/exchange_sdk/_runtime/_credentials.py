@@ -1,0 +1,85 @@
+# DO NOT EDIT: copied by sdkgen from templates/runtime/_credentials.py
+"""Credentials held so that they never show in reprs, logs, tracebacks or error messages."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ._errors import MissingCredentialsError
+
+
+class Secret:
+    """A credential value. `str()` and `repr()` show *** ; `reveal()` returns the value."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret('***')"
+
+    __str__ = __repr__
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Secret) and other._value == self._value
+
+    def __hash__(self) -> int:
+        return hash(self._value)
+
+    def __reduce__(self) -> str | tuple[Any, ...]:
+        raise TypeError("credentials cannot be pickled")
+
+
+@dataclass(frozen=True, slots=True)
+class CredentialInfo:
+    """One credential of an exchange: its argument name, environment variable and secrecy."""
+
+    name: str
+    env: str
+    secret: bool
+
+
+class Credentials:
+    """The credentials of one client, from arguments or else from the environment."""
+
+    __slots__ = ("_values",)
+
+    def __init__(self, infos: Sequence[CredentialInfo], given: Mapping[str, str | None]) -> None:
+        values: dict[str, Secret] = {}
+        for info in infos:
+            value = given.get(info.name)
+            if value is None:
+                value = os.environ.get(info.env) or None
+            if value is not None:
+                values[info.name] = Secret(value)
+        self._values = values
+
+    def get(self, name: str) -> str:
+        return self._values[name].reveal()
+
+    def require(self, infos: Sequence[CredentialInfo], operation: str) -> None:
+        missing = [info for info in infos if info.name not in self._values]
+        if missing:
+            names = ", ".join(f"{info.name} (or ${info.env})" for info in missing)
+            raise MissingCredentialsError(f"{operation} is a private endpoint and needs {names}")
+
+    def secrets(self) -> list[str]:
+        """Every credential value, for redaction."""
+        return [secret.reveal() for secret in self._values.values()]
+
+    def masked_key(self) -> str | None:
+        key = self._values.get("api_key")
+        if key is None:
+            return None
+        value = key.reveal()
+        return value[:4] + "***" if len(value) > 8 else "***"
+
+    def __repr__(self) -> str:
+        return f"Credentials({', '.join(sorted(self._values))})"

@@ -1,0 +1,163 @@
+# DO NOT EDIT: copied by sdkgen from templates/runtime/_signing.py
+"""Request signing, one signer per auth scheme (see the generator's reference/signing.md).
+
+Every signer builds the query string that goes on the wire and signs exactly those bytes: the
+order and percent-encoding of the signed query are the order and encoding sent.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import ClassVar, Protocol
+from urllib.parse import quote
+
+from ._credentials import Credentials
+
+UNRESERVED = "-_.~"
+
+
+@dataclass(frozen=True, slots=True)
+class SigningInput:
+    """What a signature covers: method, host (lower case, no port), path, query pairs, body."""
+
+    method: str
+    host: str
+    path: str
+    query: Sequence[tuple[str, str]]
+    body: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class Signed:
+    query: str  # the encoded query string to send, without "?"
+    headers: dict[str, str]
+
+
+class Signer(Protocol):
+    credential_names: ClassVar[tuple[str, ...]]
+
+    def encode_query(self, pairs: Sequence[tuple[str, str]]) -> str: ...
+
+    def sign(self, request: SigningInput, credentials: Credentials, timestamp_ms: int) -> Signed: ...
+
+
+def hmac_sha256_base64(secret: str, message: str) -> str:
+    digest = hmac.new(secret.encode("utf-8"), message.encode("utf-8"), hashlib.sha256).digest()
+    return base64.b64encode(digest).decode("ascii")
+
+
+def _utc(timestamp_ms: int) -> tuple[datetime, int]:
+    seconds, millis = divmod(timestamp_ms, 1000)
+    return datetime.fromtimestamp(seconds, tz=UTC), millis
+
+
+def iso_milliseconds(timestamp_ms: int) -> str:
+    """`2023-11-14T22:13:20.000Z` (OKX)."""
+    moment, millis = _utc(timestamp_ms)
+    return f"{moment:%Y-%m-%dT%H:%M:%S}.{millis:03d}Z"
+
+
+def iso_seconds(timestamp_ms: int) -> str:
+    """`2023-11-14T22:13:20` (HTX: whole seconds, no zone suffix)."""
+    moment, _ = _utc(timestamp_ms)
+    return f"{moment:%Y-%m-%dT%H:%M:%S}"
+
+
+def _join(pairs: Sequence[tuple[str, str]], safe: str) -> str:
+    return "&".join(f"{quote(name, safe=UNRESERVED)}={quote(value, safe=safe)}" for name, value in pairs)
+
+
+class OkxSigner:
+    """OK-ACCESS-SIGN = Base64(HMAC-SHA256(secret, timestamp + METHOD + path?query + body))."""
+
+    credential_names: ClassVar[tuple[str, ...]] = ("api_key", "secret_key", "passphrase")
+
+    def encode_query(self, pairs: Sequence[tuple[str, str]]) -> str:
+        # Parameters in declared order; commas of comma-separated lists stay literal (ccy=BTC,ETH).
+        return _join(pairs, UNRESERVED + ",")
+
+    def sign(self, request: SigningInput, credentials: Credentials, timestamp_ms: int) -> Signed:
+        query = self.encode_query(request.query)
+        timestamp = iso_milliseconds(timestamp_ms)
+        target = request.path + (f"?{query}" if query else "")
+        prehash = timestamp + request.method.upper() + target + request.body.decode("utf-8")
+        return Signed(
+            query,
+            {
+                "OK-ACCESS-KEY": credentials.get("api_key"),
+                "OK-ACCESS-SIGN": hmac_sha256_base64(credentials.get("secret_key"), prehash),
+                "OK-ACCESS-TIMESTAMP": timestamp,
+                "OK-ACCESS-PASSPHRASE": credentials.get("passphrase"),
+            },
+        )
+
+
+class BitgetSigner:
+    """ACCESS-SIGN = Base64(HMAC-SHA256(secret, timestamp + METHOD + path + "?" + sorted query + body))."""
+
+    credential_names: ClassVar[tuple[str, ...]] = ("api_key", "secret_key", "passphrase")
+
+    def encode_query(self, pairs: Sequence[tuple[str, str]]) -> str:
+        # Sorted by key, ascending, as the documentation asks; sent in the same order.
+        return _join(sorted(pairs, key=lambda pair: pair[0]), UNRESERVED + ",")
+
+    def sign(self, request: SigningInput, credentials: Credentials, timestamp_ms: int) -> Signed:
+        query = self.encode_query(request.query)
+        timestamp = str(timestamp_ms)
+        prehash = (
+            timestamp
+            + request.method.upper()
+            + request.path
+            + (f"?{query}" if query else "")
+            + request.body.decode("utf-8")
+        )
+        return Signed(
+            query,
+            {
+                "ACCESS-KEY": credentials.get("api_key"),
+                "ACCESS-SIGN": hmac_sha256_base64(credentials.get("secret_key"), prehash),
+                "ACCESS-TIMESTAMP": timestamp,
+                "ACCESS-PASSPHRASE": credentials.get("passphrase"),
+            },
+        )
+
+
+class HtxSigner:
+    """Signature (a query parameter) = Base64(HMAC-SHA256(secret, METHOD\\nhost\\npath\\ncanonical query)).
+
+    The canonical query holds AccessKeyId, SignatureMethod, SignatureVersion and Timestamp, plus
+    the request's own parameters for GET; sorted by name, RFC 3986 percent-encoded (upper-case hex).
+    """
+
+    credential_names: ClassVar[tuple[str, ...]] = ("api_key", "secret_key")
+
+    def encode_query(self, pairs: Sequence[tuple[str, str]]) -> str:
+        return _join(sorted(pairs), UNRESERVED)
+
+    def sign(self, request: SigningInput, credentials: Credentials, timestamp_ms: int) -> Signed:
+        auth = [
+            ("AccessKeyId", credentials.get("api_key")),
+            ("SignatureMethod", "HmacSHA256"),
+            ("SignatureVersion", "2"),
+            ("Timestamp", iso_seconds(timestamp_ms)),
+        ]
+        own = list(request.query) if request.method.upper() == "GET" else []
+        canonical = self.encode_query([*own, *auth])
+        prehash = "\n".join([request.method.upper(), request.host.lower(), request.path, canonical])
+        signature = hmac_sha256_base64(credentials.get("secret_key"), prehash)
+        query = canonical + "&Signature=" + quote(signature, safe=UNRESERVED)
+        if request.method.upper() != "GET" and request.query:
+            query = self.encode_query(request.query) + "&" + query
+        return Signed(query, {})
+
+
+SIGNERS: dict[str, Signer] = {
+    "okx-hmac-sha256": OkxSigner(),
+    "bitget-hmac-sha256": BitgetSigner(),
+    "htx-hmac-sha256-v2": HtxSigner(),
+}

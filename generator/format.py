@@ -1,0 +1,41 @@
+"""Format generated Python with the pinned ruff, with settings that ignore any project config."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+RUFF_SETTINGS = ["--isolated", "--target-version", "py311", "--line-length", "120"]
+# Sort imports and drop unused ones (templates import what any method might need).
+RUFF_FIXES = ["--select", "I,F401", "--fix", "--unsafe-fixes", "--exit-zero", "--quiet"]
+
+
+class FormatError(RuntimeError):
+    """The formatter failed: generated code that does not parse, or ruff missing."""
+
+
+def _run(arguments: list[str], cwd: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "ruff", *arguments], cwd=cwd, capture_output=True, text=True, check=False
+    )
+    if result.returncode != 0:
+        raise FormatError(f"ruff {arguments[0]} failed:\n{result.stdout}{result.stderr}")
+
+
+def format_files(files: dict[str, str]) -> dict[str, str]:
+    """The same files with every .py file import-sorted and formatted; other files unchanged."""
+    python = {path: text for path, text in files.items() if path.endswith(".py")}
+    if not python:
+        return dict(files)
+    with tempfile.TemporaryDirectory(prefix="sdkgen-format-") as scratch:
+        root = Path(scratch)
+        for relative, text in python.items():
+            target = root / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+        _run(["check", *RUFF_SETTINGS, *RUFF_FIXES, "."], root)
+        _run(["format", *RUFF_SETTINGS, "--quiet", "."], root)
+        formatted = {relative: (root / relative).read_text(encoding="utf-8") for relative in python}
+    return {path: formatted.get(path, text) for path, text in files.items()}

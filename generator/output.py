@@ -1,0 +1,123 @@
+"""Write the generated tree all or nothing, or compare it with what is on disk.
+
+`write_tree` builds the new tree beside the target, then swaps it in with two renames, so an
+error or an interruption leaves the previous tree intact. Files in the target that the generator
+did not write stop the write (nothing is deleted silently); caches and build leftovers are not
+counted as such.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+IGNORED_PARTS = {"__pycache__", ".pytest_cache", ".mypy_cache", ".ruff_cache", "build", "dist", ".hypothesis"}
+
+
+def _ignored(relative: Path) -> bool:
+    return any(part in IGNORED_PARTS or part.endswith(".egg-info") for part in relative.parts)
+
+
+def existing_files(root: Path) -> dict[str, bytes]:
+    """Every file under `root` that counts (relative posix path -> bytes)."""
+    if not root.is_dir():
+        return {}
+    found = {}
+    for path in sorted(root.rglob("*")):
+        relative = path.relative_to(root)
+        if path.is_file() and not _ignored(relative):
+            found[relative.as_posix()] = path.read_bytes()
+    return found
+
+
+@dataclass
+class Comparison:
+    added: list[str] = field(default_factory=list)  # generated, not on disk
+    removed: list[str] = field(default_factory=list)  # on disk, not generated
+    changed: list[str] = field(default_factory=list)
+    diff: str = ""
+
+    @property
+    def clean(self) -> bool:
+        return not (self.added or self.removed or self.changed)
+
+
+def compare_tree(files: dict[str, str], root: Path) -> Comparison:
+    on_disk = existing_files(root)
+    result = Comparison()
+    chunks: list[str] = []
+    for relative in sorted(set(files) | set(on_disk)):
+        new = files.get(relative)
+        old = on_disk.get(relative)
+        if new is not None and old is not None and new.encode("utf-8") == old:
+            continue
+        if new is None:
+            result.removed.append(relative)
+        elif old is None:
+            result.added.append(relative)
+        else:
+            result.changed.append(relative)
+        old_lines = old.decode("utf-8", "replace").splitlines(keepends=True) if old is not None else []
+        new_lines = new.splitlines(keepends=True) if new is not None else []
+        label = f"{root.name}/{relative}"
+        chunks.extend(
+            difflib.unified_diff(
+                old_lines,
+                new_lines,
+                fromfile=f"a/{label}" if old is not None else "/dev/null",
+                tofile=f"b/{label}" if new is not None else "/dev/null",
+            )
+        )
+    result.diff = "".join(line if line.endswith("\n") else line + "\n" for line in chunks)
+    return result
+
+
+class ForeignFilesError(RuntimeError):
+    """The output folder holds files the generator did not write; nothing was changed."""
+
+    def __init__(self, root: Path, paths: list[str]) -> None:
+        self.paths = paths
+        listing = "\n".join(f"  {root.name}/{p}" for p in paths)
+        super().__init__(
+            f"{root} holds files sdkgen did not generate; move them out (nothing was written):\n{listing}"
+        )
+
+
+def is_generated(relative: str, content: bytes) -> bool:
+    """Did sdkgen write this file? (Its DO NOT EDIT marker, or an empty py.typed.)"""
+    return b"DO NOT EDIT" in content[:300] or (relative.endswith("py.typed") and not content.strip())
+
+
+def write_tree(files: dict[str, str], root: Path) -> None:
+    """Replace `root` by exactly `files`, all or nothing.
+
+    Raises ForeignFilesError, before touching anything, when `root` holds a file that sdkgen did
+    not write and would not write again.
+    """
+    foreign = [p for p, content in existing_files(root).items() if p not in files and not is_generated(p, content)]
+    if foreign:
+        raise ForeignFilesError(root, foreign)
+    root = root.resolve()
+    root.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{root.name}.new-", dir=root.parent))
+    backup = root.parent / f".{root.name}.old-{os.getpid()}"
+    try:
+        for relative, text in files.items():
+            target = staging / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(text.encode("utf-8"))
+        if root.exists():
+            os.replace(root, backup)
+        try:
+            os.replace(staging, root)
+        except BaseException:
+            if backup.exists() and not root.exists():
+                os.replace(backup, root)
+            raise
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(backup, ignore_errors=True)

@@ -1,0 +1,253 @@
+"""Render the whole generated tree (relative path -> text) from the spec model. Writes nothing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from generator import naming
+from generator.model import Exchange, Operation, SpecSet
+from generator.render import testcases
+from generator.render.context import (
+    PACKAGE,
+    RUNTIME,
+    ExchangeContext,
+    build_exchange_context,
+    header,
+    ordered_parameters,
+    parameter_default,
+    parameter_doc,
+    parameter_type,
+    rate_limit_text,
+    response_annotation,
+    response_models,
+)
+from generator.render.models import render_models
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+RUNTIME_FILES = TEMPLATES / "runtime"
+SDK_VERSION = "0.1.0"
+
+
+def _docstring_text(text: str) -> str:
+    """Text that can sit inside a triple-quoted docstring: no closing quotes, no escapes."""
+    return text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"').rstrip('"')
+
+
+def _python_literal(value: Any) -> str:
+    return repr(value)
+
+
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        autoescape=False,
+    )
+    env.filters["py"] = _python_literal
+    env.filters["doc"] = _docstring_text
+    return env
+
+
+@dataclass
+class _SectionView:
+    name: str
+    sync_class: str
+    async_class: str
+    operations: list[Any]
+    models: list[str]
+    enums: list[str]
+
+
+def _method_docstring(exchange: Exchange, operation: Operation, context: ExchangeContext) -> str:
+    lines = [f"{operation.title}.", "", " ".join(operation.description.split()), ""]
+    signed = "signed" if operation.is_private else "public"
+    lines.append(f"{operation.method} {operation.path} ({signed})")
+    limit = rate_limit_text(exchange, operation)
+    if limit:
+        lines.append(f"Rate limit: {limit}")
+    permission = operation.permission
+    wording = f' (page: "{permission.text}")' if permission.text else " (not stated on the page)"
+    lines.append(f"Permission: {permission.level}{wording}")
+    lines.append(f"Documentation: {operation.doc_url}")
+    if operation.notes:
+        lines += ["", "Notes:"] + [f"    - {' '.join(note.split())}" for note in operation.notes]
+    parameters = ordered_parameters(operation)
+    if parameters:
+        lines += ["", "Args:"]
+        for parameter in parameters:
+            lines.append(f"    {parameter.python_name}: {parameter_doc(parameter)}")
+    lines += ["", "Returns:", f"    {response_annotation(operation.response)}: the envelope's `{exchange.envelope.data}`."]
+    lines += [
+        "",
+        "Raises:",
+        "    RequestValidationError: an argument is rejected before anything is sent.",
+    ]
+    if operation.is_private:
+        lines.append("    MissingCredentialsError: credentials are not set.")
+    lines += [
+        "    APIError: the exchange answered with an error code; the subclass (AuthenticationError,",
+        "        PermissionDeniedError, RateLimitError, InvalidParameterError, TimestampError, ServerError,",
+        "        ...) follows the exchange's error table.",
+        "    APIConnectionError: no response (APITimeoutError on a timeout).",
+        "    ResponseValidationError: the body is not what the spec describes.",
+    ]
+    return "\n".join(lines)
+
+
+def _operation_view(exchange: Exchange, operation: Operation, context: ExchangeContext) -> dict[str, Any]:
+    params = []
+    for parameter in ordered_parameters(operation):
+        enum_values = sorted({str(w) for v in parameter.shape.enum for w in (v.value, *v.aliases)})
+        params.append(
+            {
+                "name": parameter.name,
+                "python_name": parameter.python_name,
+                "location": parameter.location_in.value,
+                "kind": parameter.shape.type.value,
+                "required": parameter.required,
+                "list_style": parameter.list_style.value if parameter.list_style else None,
+                "max_items": parameter.max_items,
+                "enum": enum_values,
+                "annotation": parameter_type(context, parameter),
+                "default": parameter_default(parameter),
+            }
+        )
+    return {
+        "name": operation.name,
+        "constant": operation.name.upper(),
+        "method": operation.method,
+        "path": operation.path,
+        "private": operation.is_private,
+        "doc_url": operation.doc_url,
+        "returns": response_annotation(operation.response),
+        "params": params,
+        "docstring": _method_docstring(exchange, operation, context),
+    }
+
+
+def _section_enums(context: ExchangeContext, operations: list[Operation]) -> list[str]:
+    names = set()
+    for operation in operations:
+        for parameter in operation.parameters:
+            if parameter.shape.enum:
+                names.add(context.enum_of[id(parameter.shape)])
+    return sorted(names)
+
+
+def render_exchange(env: jinja2.Environment, exchange: Exchange, spec_label: str) -> dict[str, str]:
+    context = build_exchange_context(exchange, spec_label)
+    base = f"{PACKAGE}/{exchange.id}"
+    common = {
+        "exchange": exchange,
+        "runtime": RUNTIME,
+        "module": context.module,
+        "sync_class": f"{exchange.class_prefix}Client",
+        "async_class": f"Async{exchange.class_prefix}Client",
+    }
+    all_sources = context.sources_of(list(exchange.operations))
+    files: dict[str, str] = {}
+    sections = []
+    for section in exchange.sections:
+        operations = context.operations_in(section)
+        section_header = header(context.sources_of(operations))
+        view = _SectionView(
+            name=section,
+            sync_class=f"{naming.pascal_case(section)}Section",
+            async_class=f"Async{naming.pascal_case(section)}Section",
+            operations=[_operation_view(exchange, op, context) for op in operations],
+            models=sorted({m for op in operations for m in response_models(op.response)}),
+            enums=_section_enums(context, operations),
+        )
+        sections.append(view)
+        files[f"{base}/{section}.py"] = env.get_template("exchange/section.py.jinja").render(
+            common, header=section_header, section=view
+        )
+        files[f"{base}/models/{section}.py"] = render_models(context, section, section_header)
+    section_summaries = [
+        {**vars(s), "operations": [op["name"] for op in s.operations]} for s in sections
+    ]
+    exchange_header = header([context.exchange_source])
+    files[f"{base}/_profile.py"] = env.get_template("exchange/_profile.py.jinja").render(common, header=exchange_header)
+    files[f"{base}/_client.py"] = env.get_template("exchange/_client.py.jinja").render(
+        common, header=header(all_sources) if len(all_sources) <= 8 else exchange_header, sections=section_summaries
+    )
+    files[f"{base}/__init__.py"] = env.get_template("exchange/__init__.py.jinja").render(common, header=exchange_header)
+    files[f"{base}/models/_enums.py"] = env.get_template("exchange/enums.py.jinja").render(
+        common, header=exchange_header, enums=list(context.enums.values())
+    )
+    names = sorted(
+        [(name, section) for name, section in context.model_section.items()] + [(name, "_enums") for name in context.enums]
+    )
+    files[f"{base}/models/__init__.py"] = env.get_template("exchange/models_init.py.jinja").render(
+        common, header=exchange_header, names=names, package=f"{context.module}.models"
+    )
+    files.update(_render_tests(env, exchange, context, common))
+    return files
+
+
+def _render_tests(
+    env: jinja2.Environment, exchange: Exchange, context: ExchangeContext, common: dict[str, Any]
+) -> dict[str, str]:
+    files: dict[str, str] = {}
+    auth_query = ["AccessKeyId", "Signature", "SignatureMethod", "SignatureVersion", "Timestamp"]
+    host = exchange.production_host.split("://", 1)[1].split("/", 1)[0]
+    for operation in exchange.operations:
+        source_header = header([context.source(operation)])
+        responses = testcases.response_cases(exchange, operation, context)
+        requests = testcases.request_cases(operation)
+        folder = testcases.fixture_dir(operation)
+        for index, _example in enumerate(operation.response_examples):
+            files[f"fixtures/{folder}/response_{index}.json"] = testcases.response_fixture(
+                f"{source_header} (examples.responses[{index}])", operation, index
+            )
+        for index, case in enumerate(requests):
+            files[f"fixtures/{folder}/request_{index}.json"] = testcases.request_fixture(
+                f"{source_header} (examples.requests[{index}])", operation, case, index
+            )
+        files[f"fixtures/{folder}/minimal_response.json"] = testcases.minimal_fixture(source_header, exchange, operation)
+        files[f"tests/{exchange.id}/test_{operation.section}_{operation.name}.py"] = env.get_template(
+            "tests/test_operation.py.jinja"
+        ).render(
+            common,
+            header=source_header,
+            op=operation,
+            host=host,
+            responses=responses,
+            requests=requests,
+            default_arguments=repr(testcases.default_arguments(operation)),
+            minimal_fixture=f"{folder}/minimal_response.json",
+            auth_query_names=auth_query,
+        )
+    return files
+
+
+def render_sdk(specs: SpecSet, spec_label: str = "specs") -> dict[str, str]:
+    """Every generated file, unformatted: relative path -> text."""
+    env = environment()
+    all_header = header([f"{spec_label}/ (every spec)"])
+    files: dict[str, str] = {
+        "pyproject.toml": env.get_template("package/pyproject.toml.jinja").render(
+            header=all_header, version=SDK_VERSION, exchanges=specs.exchanges
+        ),
+        "README.md": env.get_template("package/README.md.jinja").render(header=all_header, exchanges=specs.exchanges),
+        f"{PACKAGE}/__init__.py": env.get_template("package/__init__.py.jinja").render(
+            header=all_header, runtime=RUNTIME, package=PACKAGE, version=SDK_VERSION, exchanges=specs.exchanges
+        ),
+        f"{PACKAGE}/py.typed": "",
+        "tests/conftest.py": env.get_template("tests/conftest.py.jinja").render(header=all_header),
+    }
+    support = (TEMPLATES / "tests" / "sdk_test_support.py").read_text(encoding="utf-8")
+    files["tests/sdk_test_support.py"] = f"# DO NOT EDIT: copied by sdkgen from templates/tests/sdk_test_support.py\n{support}"
+    for path in sorted(RUNTIME_FILES.glob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        files[f"{PACKAGE}/_runtime/{path.name}"] = f"# DO NOT EDIT: copied by sdkgen from templates/runtime/{path.name}\n{text}"
+    for exchange in specs.exchanges:
+        files.update(render_exchange(env, exchange, spec_label))
+    return dict(sorted(files.items()))

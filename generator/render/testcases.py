@@ -1,0 +1,196 @@
+"""Fixtures and test cases derived from the documentation's examples.
+
+For each response example: a fixture holding the exact body text, and the assertions that the
+parsed result carries every documented value of the example, exactly (decimals as Decimal,
+timestamps as int, "" as None). For each request example: a fixture with the query it sends and
+the Python arguments that must reproduce it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from generator.lint import fits_type
+from generator.model import Exchange, FieldType, ListStyle, Operation, ParameterLocation, Shape
+from generator.render.context import ExchangeContext
+
+MAX_ASSERTIONS = 400  # per example; a larger example is checked on its first elements only
+
+
+@dataclass
+class ResponseCase:
+    name: str
+    title: str
+    fixture: str
+    assertions: list[str] = field(default_factory=list)
+    invalid: list[str] = field(default_factory=list)  # wire paths of values the spec type cannot hold
+
+
+@dataclass
+class RequestCase:
+    name: str
+    title: str
+    fixture: str
+    arguments: dict[str, Any]
+    query: list[tuple[str, str]]
+
+
+def fixture_dir(operation: Operation) -> str:
+    return f"{operation.exchange}/{operation.section}/{operation.name}"
+
+
+def _literal(shape: Shape, value: Any, context: ExchangeContext) -> str | None:
+    """The Python expression the SDK must produce for `value`; None means `is None`."""
+    if value is None or (value == "" and shape.type is not FieldType.STRING and not shape.enum):
+        return None
+    if shape.enum:
+        aliases = {str(a): str(v.value) for v in shape.enum for a in v.aliases}
+        wire = str(value)
+        return repr(aliases.get(wire, wire))
+    kind = shape.type
+    if kind is FieldType.DECIMAL:
+        return f'Decimal("{Decimal(str(value))}")'
+    if kind in (FieldType.INTEGER, FieldType.TIMESTAMP_MS):
+        return repr(int(value))
+    if kind is FieldType.BOOLEAN:
+        return repr(bool(value))
+    return repr(str(value))
+
+
+def _assertions(shape: Shape, value: Any, expression: str, context: ExchangeContext, out: list[str]) -> None:
+    if len(out) >= MAX_ASSERTIONS:
+        return
+    if shape.type is FieldType.ARRAY:
+        if value is None:
+            out.append(f"assert {expression} is None")
+            return
+        out.append(f"assert len({expression}) == {len(value)}")
+        assert shape.items is not None
+        for index, item in enumerate(value):
+            _assertions(shape.items, item, f"{expression}[{index}]", context, out)
+        return
+    if shape.type is FieldType.OBJECT:
+        if value is None:
+            out.append(f"assert {expression} is None")
+            return
+        known = set()
+        for member in shape.fields:
+            for wire in member.wire_names:
+                if wire in value:
+                    known.add(wire)
+                    _assertions(member.shape, value[wire], f"{expression}.{member.python_name}", context, out)
+                    break
+        for wire in value:
+            if wire not in known:
+                out.append(f"assert {expression}.model_extra[{wire!r}] == {value[wire]!r}")
+        return
+    literal = _literal(shape, value, context)
+    out.append(f"assert {expression} is None" if literal is None else f"assert {expression} == {literal}")
+
+
+def _invalid_paths(shape: Shape, value: Any, path: str) -> list[str]:
+    """Wire paths (data[0].x) of example values the spec type cannot hold."""
+    if value is None:
+        return []
+    if shape.type is FieldType.ARRAY and isinstance(value, list) and shape.items is not None:
+        return [p for i, item in enumerate(value) for p in _invalid_paths(shape.items, item, f"{path}[{i}]")]
+    if shape.type is FieldType.OBJECT and isinstance(value, dict):
+        found = []
+        for member in shape.fields:
+            for wire in member.wire_names:
+                if wire in value:
+                    found += _invalid_paths(member.shape, value[wire], f"{path}.{wire}")
+                    break
+        return found
+    return [] if fits_type(shape, value) else [path]
+
+
+def response_cases(exchange: Exchange, operation: Operation, context: ExchangeContext) -> list[ResponseCase]:
+    cases = []
+    for index, example in enumerate(operation.response_examples):
+        data = example.body.get(exchange.envelope.data) if isinstance(example.body, dict) else None
+        case = ResponseCase(
+            name=f"response_{index}",
+            title=f"Response example {index} ({example.title or 'untitled'}) of {operation.doc_url}",
+            fixture=f"{fixture_dir(operation)}/response_{index}.json",
+        )
+        case.invalid = _invalid_paths(operation.response, data, exchange.envelope.data)
+        if not case.invalid:
+            _assertions(operation.response, data, "result", context, case.assertions)
+        cases.append(case)
+    return cases
+
+
+def _arguments_for(operation: Operation, query: list[tuple[str, str]]) -> dict[str, Any]:
+    by_name = {p.name: p for p in operation.parameters if p.location_in is ParameterLocation.QUERY}
+    arguments: dict[str, Any] = {}
+    for name, value in query:
+        parameter = by_name[name]
+        if parameter.list_style is ListStyle.COMMA:
+            arguments[parameter.python_name] = value.split(",")
+        elif parameter.shape.type in (FieldType.INTEGER, FieldType.TIMESTAMP_MS):
+            arguments[parameter.python_name] = int(value)
+        elif parameter.shape.type is FieldType.BOOLEAN:
+            arguments[parameter.python_name] = value == "true"
+        else:
+            arguments[parameter.python_name] = value
+    return arguments
+
+
+def default_arguments(operation: Operation) -> dict[str, Any]:
+    """Arguments for calls made only to exercise a response: the first request example's, plus a
+    documented value for any required parameter it lacks."""
+    query = list(operation.request_examples[0].query) if operation.request_examples else []
+    arguments = _arguments_for(operation, query)
+    for parameter in operation.parameters:
+        if parameter.required and parameter.python_name not in arguments:
+            if parameter.shape.enum:
+                arguments[parameter.python_name] = str(parameter.shape.enum[0].value)
+            elif parameter.shape.type in (FieldType.INTEGER, FieldType.TIMESTAMP_MS):
+                arguments[parameter.python_name] = 1
+            else:
+                arguments[parameter.python_name] = "1"
+    return arguments
+
+
+def request_cases(operation: Operation) -> list[RequestCase]:
+    return [
+        RequestCase(
+            name=f"request_{index}",
+            title=f"Request example {index}: {' '.join(example.text.split())[:100]}",
+            fixture=f"{fixture_dir(operation)}/request_{index}.json",
+            arguments=_arguments_for(operation, list(example.query)),
+            query=list(example.query),
+        )
+        for index, example in enumerate(operation.request_examples)
+    ]
+
+
+def minimal_fixture(header: str, exchange: Exchange, operation: Operation) -> str:
+    """A successful response with empty data: what request tests are answered with."""
+    empty: Any = [] if operation.response.type is FieldType.ARRAY else {}
+    success = exchange.envelope.success_codes[0]
+    body = json.dumps({exchange.envelope.code: success, exchange.envelope.message: "", exchange.envelope.data: empty})
+    return json.dumps({"//": header, "status": 200, "body": body}, indent=2, ensure_ascii=False) + "\n"
+
+
+def response_fixture(header: str, operation: Operation, index: int) -> str:
+    example = operation.response_examples[index]
+    document = {"//": header, "status": example.status, "body": example.json_text}
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def request_fixture(header: str, operation: Operation, case: RequestCase, index: int) -> str:
+    example = operation.request_examples[index]
+    document = {
+        "//": header,
+        "text": example.text,
+        "method": example.method,
+        "path": example.path,
+        "query": [list(pair) for pair in case.query],
+        "arguments": case.arguments,
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,176 @@
+"""The SDK's error hierarchy.
+
+    ExchangeSDKError
+    ├── RequestValidationError      arguments rejected before any request is sent
+    ├── MissingCredentialsError     a private endpoint called without credentials
+    ├── APIConnectionError          the exchange could not be reached
+    │   └── APITimeoutError
+    ├── ResponseValidationError     a body that is not what the spec says
+    └── APIError                    the exchange answered with an error
+        ├── AuthenticationError, PermissionDeniedError, RateLimitError,
+        ├── InvalidParameterError, TimestampError, ServerError,
+        └── InsufficientFundsError, NotFoundError
+
+Messages are built from the response and the operation only, never from credentials or
+signed request parts, and pass through `redact` so that no secret can leak into them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+EXCERPT_CHARS = 200
+
+
+def redact(text: str, secrets: Iterable[str]) -> str:
+    """`text` with every occurrence of each secret replaced by ***."""
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, "***")
+    return text
+
+
+def excerpt(body: bytes | str, limit: int = EXCERPT_CHARS) -> str:
+    """A short, printable start of a response body."""
+    text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+class ExchangeSDKError(Exception):
+    """Base of every error this SDK raises."""
+
+
+class RequestValidationError(ExchangeSDKError, ValueError):
+    """An argument was rejected before any request was sent (wrong type, unknown enum value, too many items)."""
+
+
+class MissingCredentialsError(ExchangeSDKError):
+    """A private endpoint was called but a credential is not set (argument or environment variable)."""
+
+
+class APIConnectionError(ExchangeSDKError):
+    """The request did not get an HTTP response (connection refused, reset, DNS, TLS)."""
+
+    def __init__(self, message: str, *, operation: str) -> None:
+        super().__init__(message)
+        self.operation = operation
+
+
+class APITimeoutError(APIConnectionError):
+    """The request timed out."""
+
+
+class ResponseValidationError(ExchangeSDKError):
+    """The exchange answered, but the body is not what the spec describes (not JSON, no envelope,
+    or data of the wrong shape). Carries the HTTP status, the exchange code if any and an excerpt."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        operation: str,
+        status_code: int,
+        code: str | None = None,
+        request_id: str | None = None,
+        body_excerpt: str = "",
+    ) -> None:
+        super().__init__(message)
+        self.operation = operation
+        self.status_code = status_code
+        self.code = code
+        self.request_id = request_id
+        self.body_excerpt = body_excerpt
+
+
+class APIError(ExchangeSDKError):
+    """The exchange reported an error: its code and message, the HTTP status and the request id."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        operation: str,
+        status_code: int,
+        code: str | None,
+        exchange_message: str | None,
+        request_id: str | None = None,
+        body_excerpt: str = "",
+        retryable: bool = False,
+    ) -> None:
+        super().__init__(message)
+        self.operation = operation
+        self.status_code = status_code
+        self.code = code
+        self.exchange_message = exchange_message
+        self.request_id = request_id
+        self.body_excerpt = body_excerpt
+        self.retryable = retryable
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(operation={self.operation!r}, status_code={self.status_code}, "
+            f"code={self.code!r}, exchange_message={self.exchange_message!r}, request_id={self.request_id!r})"
+        )
+
+
+class AuthenticationError(APIError):
+    """Invalid or expired key, signature or passphrase."""
+
+
+class PermissionDeniedError(APIError):
+    """The key lacks the permission, or the IP is not whitelisted."""
+
+
+class RateLimitError(APIError):
+    """Too many requests."""
+
+
+class InvalidParameterError(APIError):
+    """The exchange rejected a parameter."""
+
+
+class TimestampError(APIError):
+    """The signed timestamp is too far from the exchange's clock."""
+
+
+class ServerError(APIError):
+    """The exchange failed or is busy or in maintenance."""
+
+
+class InsufficientFundsError(APIError):
+    """Not enough balance or margin."""
+
+
+class NotFoundError(APIError):
+    """The requested object does not exist."""
+
+
+ERROR_CLASSES: dict[str, type[APIError]] = {
+    "authentication": AuthenticationError,
+    "permission": PermissionDeniedError,
+    "rate_limit": RateLimitError,
+    "timestamp": TimestampError,
+    "invalid_parameter": InvalidParameterError,
+    "server": ServerError,
+    "insufficient_funds": InsufficientFundsError,
+    "not_found": NotFoundError,
+    "other": APIError,
+}
+
+
+def class_for_status(status_code: int) -> type[APIError]:
+    """The error class an HTTP status implies when the body names no known code."""
+    if status_code == 401:
+        return AuthenticationError
+    if status_code == 403:
+        return PermissionDeniedError
+    if status_code == 404:
+        return NotFoundError
+    if status_code == 429:
+        return RateLimitError
+    if status_code in (400, 422):
+        return InvalidParameterError
+    if status_code >= 500:
+        return ServerError
+    return APIError

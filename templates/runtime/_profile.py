@@ -1,0 +1,61 @@
+"""What the runtime knows about an exchange and an operation: filled in by generated code."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+from ._credentials import CredentialInfo
+from ._params import ParamInfo
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Envelope:
+    """Where the code, message and data of every response body live, and which codes mean success."""
+
+    code: str
+    message: str
+    data: str
+    success_codes: frozenset[str]
+    request_id_header: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorInfo:
+    kind: str
+    retryable: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ExchangeProfile:
+    id: str
+    name: str
+    production_host: str
+    auth_scheme: str
+    credentials: tuple[CredentialInfo, ...]
+    envelope: Envelope
+    errors: Mapping[str, ErrorInfo]
+    private_headers: tuple[tuple[str, str], ...] = ()
+    demo_headers: tuple[tuple[str, str], ...] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OperationInfo(Generic[T]):
+    """One endpoint: how to call it and what it returns (`response`, a type such as list[Model])."""
+
+    exchange: str
+    section: str
+    name: str
+    method: str
+    path: str
+    private: bool
+    doc_url: str
+    response: Any
+    parameters: tuple[ParamInfo, ...] = field(default_factory=tuple)
+
+    @property
+    def display(self) -> str:
+        return f"{self.exchange}.{self.section}.{self.name} ({self.method} {self.path})"
