@@ -46,6 +46,8 @@ def generate_command(spec_dir: Path, out_dir: Path, check: bool) -> None:
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_ERRORS)
     comparison = result.comparison
+    for path in comparison.foreign:
+        click.echo(f"warning: {out_dir}/{path} was not written by sdkgen (left in place)", err=True)
     if check:
         if comparison.clean:
             click.echo(f"{out_dir} is up to date ({result.files} files)")
@@ -53,11 +55,12 @@ def generate_command(spec_dir: Path, out_dir: Path, check: bool) -> None:
         click.echo(comparison.diff, nl=False)
         click.echo(
             f"{out_dir} is stale: {len(comparison.changed)} changed, {len(comparison.added)} missing, "
-            f"{len(comparison.removed)} not generated; run 'sdkgen generate'",
+            f"{len(comparison.removed)} no longer generated, {len(comparison.foreign)} not written by sdkgen; "
+            "run 'sdkgen generate'",
             err=True,
         )
         sys.exit(EXIT_WARNINGS)
-    if comparison.clean:
+    if comparison.up_to_date:
         click.echo(f"{out_dir} already up to date ({result.files} files)")
     else:
         click.echo(

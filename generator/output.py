@@ -37,13 +37,20 @@ def existing_files(root: Path) -> dict[str, bytes]:
 @dataclass
 class Comparison:
     added: list[str] = field(default_factory=list)  # generated, not on disk
-    removed: list[str] = field(default_factory=list)  # on disk, not generated
+    removed: list[str] = field(default_factory=list)  # generated earlier, not any more
     changed: list[str] = field(default_factory=list)
+    foreign: list[str] = field(default_factory=list)  # on disk, never written by sdkgen
     diff: str = ""
 
     @property
-    def clean(self) -> bool:
+    def up_to_date(self) -> bool:
+        """Nothing to write (foreign files aside)."""
         return not (self.added or self.removed or self.changed)
+
+    @property
+    def clean(self) -> bool:
+        """The folder is exactly what sdkgen generates."""
+        return self.up_to_date and not self.foreign
 
 
 def compare_tree(files: dict[str, str], root: Path) -> Comparison:
@@ -54,6 +61,9 @@ def compare_tree(files: dict[str, str], root: Path) -> Comparison:
         new = files.get(relative)
         old = on_disk.get(relative)
         if new is not None and old is not None and new.encode("utf-8") == old:
+            continue
+        if new is None and old is not None and not is_generated(relative, old):
+            result.foreign.append(relative)
             continue
         if new is None:
             result.removed.append(relative)

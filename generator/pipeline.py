@@ -32,6 +32,6 @@ def generate(spec_dir: Path, out_dir: Path, *, check: bool = False) -> Result:
     FormatError or ForeignFilesError; on any error nothing is written."""
     files = build(spec_dir)
     comparison = compare_tree(files, out_dir)
-    if not check and not comparison.clean:
+    if not check and not comparison.up_to_date:
         write_tree(files, out_dir)
     return Result(len(files), comparison)

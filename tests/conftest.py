@@ -8,7 +8,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SPECS = ROOT / "specs"
+GENERATED = ROOT / "generated"
 sys.path.insert(0, str(Path(__file__).parent))  # for seed_tables
+sys.path.insert(0, str(GENERATED))  # the generated SDK, importable without installing it
 
 
 @pytest.fixture

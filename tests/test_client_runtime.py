@@ -1,0 +1,300 @@
+"""The generated clients end to end against a mock transport: the five calls of the issue,
+argument checking before sending, envelopes, typed errors, and secrets kept out of sight."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from decimal import Decimal
+
+import httpx
+import pytest
+
+from exchange_sdk import (
+    APIConnectionError,
+    APITimeoutError,
+    AuthenticationError,
+    InvalidParameterError,
+    MissingCredentialsError,
+    PermissionDeniedError,
+    RateLimitError,
+    RequestValidationError,
+    ResponseValidationError,
+    ServerError,
+    TimestampError,
+)
+from exchange_sdk.bitget import AsyncBitgetClient, BitgetClient
+from exchange_sdk.bitget.models import FuturesAccount, ProductType
+from exchange_sdk.htx import AsyncHtxClient, HtxClient
+from exchange_sdk.htx.models import State
+from exchange_sdk.okx import AsyncOkxClient, OkxClient
+
+SECRET = "s3cr3t-VALUE-never-shown"
+PASSPHRASE = "pass-PHRASE-never-shown"
+OK_OKX = '{"code": "0", "msg": "", "data": [{"totalEq": "1.5", "details": []}]}'
+OK_BITGET_LIST = '{"code": "00000", "msg": "success", "requestTime": 1, "data": [{"marginCoin": "USDT", "available": "2"}]}'
+OK_BITGET_UTA = '{"code": "00000", "msg": "success", "requestTime": "1", "data": {"accountEquity": "3", "assets": []}}'
+OK_HTX = '{"code": "200", "message": "Success", "data": {"state": "normal", "equity": "4"}, "ts": "1"}'
+
+
+class Server:
+    """A mock transport answering every request with one status and body, recording requests."""
+
+    def __init__(self, body: str | bytes, status: int = 200, headers: dict[str, str] | None = None) -> None:
+        self.body = body.encode() if isinstance(body, str) else body
+        self.status = status
+        self.headers = headers or {}
+        self.requests: list[httpx.Request] = []
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        return httpx.Response(self.status, content=self.body, headers=self.headers)
+
+    @property
+    def transport(self) -> httpx.MockTransport:
+        return httpx.MockTransport(self)
+
+
+def okx(server: Server) -> OkxClient:
+    return OkxClient(api_key="key-1234567890", secret_key=SECRET, passphrase=PASSPHRASE, transport=server.transport)
+
+
+def bitget(server: Server) -> BitgetClient:
+    return BitgetClient(api_key="key-1234567890", secret_key=SECRET, passphrase=PASSPHRASE, transport=server.transport)
+
+
+def htx(server: Server) -> HtxClient:
+    return HtxClient(api_key="key-1234567890", secret_key=SECRET, transport=server.transport)
+
+
+# --- the five calls, exactly as the issue writes them ------------------------------------------
+
+
+def test_the_five_calls_sync():
+    server = Server(OK_OKX)
+    with okx(server) as client:
+        balances = client.account.get_balance(ccy=["BTC", "ETH"])
+        client.account.get_balance(ccy="BTC")
+        client.account.get_balance(ccy="BTC,ETH")
+    assert [r.url.raw_path for r in server.requests] == [
+        b"/api/v5/account/balance?ccy=BTC,ETH",
+        b"/api/v5/account/balance?ccy=BTC",
+        b"/api/v5/account/balance?ccy=BTC,ETH",
+    ]
+    assert isinstance(balances, list) and balances[0].total_eq == Decimal("1.5")
+
+    server = Server(OK_BITGET_LIST)
+    with bitget(server) as client:
+        accounts = client.contract.get_account_list(product_type="USDT-FUTURES")
+        client.contract.get_subaccount_assets(product_type="USDT-FUTURES")
+    assert isinstance(accounts[0], FuturesAccount) and accounts[0].available == Decimal("2")
+    assert server.requests[0].url.raw_path == b"/api/v2/mix/account/accounts?productType=USDT-FUTURES"
+    assert server.requests[1].url.raw_path == b"/api/v2/mix/account/sub-account-assets?productType=USDT-FUTURES"
+
+    server = Server(OK_BITGET_UTA)
+    with bitget(server) as client:
+        assets = client.uta.get_account_assets()
+    assert assets.account_equity == Decimal("3") and assets.assets == []
+
+    server = Server(OK_HTX)
+    with htx(server) as client:
+        balance = client.account.get_account_balance()
+    assert balance.state is State.NORMAL and balance.equity == Decimal("4")
+
+
+def test_the_five_calls_async():
+    async def main() -> None:
+        async with AsyncOkxClient(api_key="k", secret_key=SECRET, passphrase=PASSPHRASE, transport=Server(OK_OKX).transport) as c:
+            assert (await c.account.get_balance(ccy=["BTC", "ETH"]))[0].total_eq == Decimal("1.5")
+        server = Server(OK_BITGET_LIST)
+        async with AsyncBitgetClient(api_key="k", secret_key=SECRET, passphrase=PASSPHRASE, transport=server.transport) as c:
+            assert (await c.contract.get_account_list(product_type="USDT-FUTURES"))[0].margin_coin == "USDT"
+            await c.contract.get_subaccount_assets(product_type=ProductType.USDT_FUTURES)
+        assert server.requests[1].url.params["productType"] == "USDT-FUTURES"
+        async with AsyncBitgetClient(api_key="k", secret_key=SECRET, passphrase=PASSPHRASE, transport=Server(OK_BITGET_UTA).transport) as c:
+            assert (await c.uta.get_account_assets()).account_equity == Decimal("3")
+        async with AsyncHtxClient(api_key="k", secret_key=SECRET, transport=Server(OK_HTX).transport) as c:
+            assert (await c.account.get_account_balance()).equity == Decimal("4")
+
+    asyncio.run(main())
+
+
+# --- arguments are checked before anything is sent ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("call", "words"),
+    [
+        (lambda c: c.contract.get_account_list(product_type="USDT-FUTURE"), "must be one of"),
+        (lambda c: c.contract.get_account_list(product_type=1), "must be one of"),
+    ],
+)
+def test_bad_arguments_are_rejected_before_sending(call, words):
+    server = Server(OK_BITGET_LIST)
+    with bitget(server) as client, pytest.raises(RequestValidationError) as caught:
+        call(client)
+    assert words in str(caught.value) and "product_type" in str(caught.value)
+    assert server.requests == []
+
+
+def test_missing_required_parameter_is_a_type_error():
+    server = Server(OK_BITGET_LIST)
+    with bitget(server) as client, pytest.raises(TypeError):
+        client.contract.get_account_list()  # type: ignore[call-arg]
+    assert server.requests == []
+
+
+def test_list_parameters_are_checked():
+    server = Server(OK_OKX)
+    with okx(server) as client:
+        with pytest.raises(RequestValidationError, match="at most 20 items"):
+            client.account.get_balance(ccy=[f"C{i}" for i in range(21)])
+        with pytest.raises(RequestValidationError, match="must be a str"):
+            client.account.get_balance(ccy=[1, 2])  # type: ignore[list-item]
+    assert server.requests == []
+
+
+def test_enum_members_and_documented_strings_are_accepted():
+    server = Server(OK_BITGET_LIST)
+    with bitget(server) as client:
+        client.contract.get_account_list(product_type=ProductType.SUSDT_FUTURES)
+        client.contract.get_account_list(product_type="COIN-FUTURES")
+    assert [r.url.params["productType"] for r in server.requests] == ["SUSDT-FUTURES", "COIN-FUTURES"]
+
+
+def test_private_call_without_credentials_fails_before_sending(monkeypatch):
+    for name in ("OKX_API_KEY", "OKX_SECRET_KEY", "OKX_PASSPHRASE"):
+        monkeypatch.delenv(name, raising=False)
+    server = Server(OK_OKX)
+    with OkxClient(api_key="k", transport=server.transport) as client, pytest.raises(MissingCredentialsError) as caught:
+        client.account.get_balance()
+    assert "secret_key (or $OKX_SECRET_KEY)" in str(caught.value)
+    assert server.requests == []
+
+
+def test_credentials_come_from_the_environment(monkeypatch):
+    monkeypatch.setenv("HTX_API_KEY", "env-key")
+    monkeypatch.setenv("HTX_SECRET_KEY", "env-secret")
+    server = Server(OK_HTX)
+    with HtxClient(transport=server.transport) as client:
+        client.account.get_account_balance()
+    assert server.requests[0].url.params["AccessKeyId"] == "env-key"
+
+
+# --- envelopes and typed errors ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "error", "code"),
+    [
+        (401, '{"code": "50113", "msg": "Invalid signature.", "data": []}', AuthenticationError, "50113"),
+        (200, '{"code": "50011", "msg": "Rate limit reached.", "data": []}', RateLimitError, "50011"),
+        (401, '{"code": "50102", "msg": "Timestamp request expired.", "data": []}', TimestampError, "50102"),
+        (200, '{"code": "50110", "msg": "Your IP is not included", "data": []}', PermissionDeniedError, "50110"),
+        (400, '{"code": "51000", "msg": "Parameter ccy error", "data": []}', InvalidParameterError, "51000"),
+        (503, '{"code": "50001", "msg": "Service temporarily unavailable.", "data": []}', ServerError, "50001"),
+    ],
+)
+def test_exchange_codes_map_to_typed_errors(status, body, error, code):
+    server = Server(body, status=status)
+    with okx(server) as client, pytest.raises(error) as caught:
+        client.account.get_balance()
+    assert caught.value.code == code
+    assert caught.value.status_code == status
+    assert caught.value.exchange_message == json.loads(body)["msg"]
+    assert code in str(caught.value) and f"HTTP {status}" in str(caught.value)
+
+
+def test_success_is_decided_by_the_envelope_not_the_status():
+    server = Server('{"code": "40009", "msg": "sign signature error", "requestTime": 1, "data": null}', status=200)
+    with bitget(server) as client, pytest.raises(AuthenticationError):
+        client.uta.get_account_assets()
+    server = Server('{"code": 1032, "message": "The number of access exceeded the limit.", "ts": 1}', status=200)
+    with htx(server) as client, pytest.raises(RateLimitError) as caught:
+        client.account.get_account_balance()
+    assert caught.value.code == "1032"
+    for body in ('{"code": 200, "message": "Success", "data": {}, "ts": 1}', OK_HTX):
+        with htx(Server(body)) as client:
+            client.account.get_account_balance()  # 200 and "200" both succeed
+
+
+def test_unknown_code_falls_back_to_the_http_status():
+    server = Server('{"code": "59999", "msg": "new error", "data": []}', status=429)
+    with okx(server) as client, pytest.raises(RateLimitError) as caught:
+        client.account.get_balance()
+    assert caught.value.code == "59999"
+
+
+def test_html_error_page_is_a_server_error_with_an_excerpt():
+    server = Server("<html><body>502 Bad Gateway</body></html>", status=502)
+    with okx(server) as client, pytest.raises(ServerError) as caught:
+        client.account.get_balance()
+    assert caught.value.status_code == 502 and "502 Bad Gateway" in caught.value.body_excerpt
+
+
+@pytest.mark.parametrize(
+    ("body", "words"),
+    [
+        ("<html>maintenance</html>", "not JSON"),
+        ('{"msg": "no code"}', "without the envelope's 'code'"),
+        ('{"code": "0", "msg": ""}', "has no 'data'"),
+        ('{"code": "0", "msg": "", "data": [{"totalEq": "abc"}]}', "data[0].totalEq"),
+        ('{"code": "0", "msg": "", "data": {"totalEq": "1"}}', "data"),
+    ],
+)
+def test_a_body_that_is_not_what_the_spec_says_is_a_response_validation_error(body, words):
+    with okx(Server(body)) as client, pytest.raises(ResponseValidationError) as caught:
+        client.account.get_balance()
+    assert words in str(caught.value)
+    assert caught.value.status_code == 200
+
+
+def test_connection_failures_are_typed():
+    def refuse(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("connection refused")
+
+    def slow(request: httpx.Request) -> httpx.Response:
+        raise httpx.ReadTimeout("timed out")
+
+    with OkxClient(api_key="k", secret_key=SECRET, passphrase=PASSPHRASE, transport=httpx.MockTransport(refuse)) as c:
+        with pytest.raises(APIConnectionError):
+            c.account.get_balance()
+    with OkxClient(api_key="k", secret_key=SECRET, passphrase=PASSPHRASE, transport=httpx.MockTransport(slow)) as c:
+        with pytest.raises(APITimeoutError):
+            c.account.get_balance()
+
+
+# --- models ------------------------------------------------------------------------------------
+
+
+def test_models_keep_unknown_fields_and_map_blank_to_none():
+    body = '{"code": "0", "msg": "", "data": [{"totalEq": "", "isoEq": null, "brandNewField": "x", "uTime": "1705474164160"}]}'
+    with okx(Server(body)) as client:
+        (balance,) = client.account.get_balance()
+    assert balance.total_eq is None and balance.iso_eq is None
+    assert balance.u_time == 1705474164160
+    assert balance.model_extra == {"brandNewField": "x"}
+
+
+def test_open_enums_accept_unknown_and_aliased_values():
+    body = '{"code": 200, "message": "Success", "data": {"state": "liquidating"}, "ts": 1}'
+    with htx(Server(body)) as client:
+        balance = client.account.get_account_balance()
+    assert balance.state == "liquidating" and isinstance(balance.state, State) and not balance.state.documented
+    assert State("normal") is State.NORMAL and State.NORMAL.documented
+
+
+# --- secrets ------------------------------------------------------------------------------------
+
+
+def test_no_secret_in_reprs_or_errors():
+    body = f'{{"code": "50113", "msg": "bad sign for {SECRET}", "data": []}}'
+    client = okx(Server(body, status=401))
+    assert SECRET not in repr(client) and PASSPHRASE not in repr(client)
+    assert "key-***" in repr(client)
+    with pytest.raises(AuthenticationError) as caught:
+        client.account.get_balance()
+    for text in (str(caught.value), repr(caught.value), caught.value.body_excerpt, str(caught.value.exchange_message)):
+        assert SECRET not in text and PASSPHRASE not in text
+    assert repr(client._credentials) == "Credentials(api_key, passphrase, secret_key)"
+    client.close()
