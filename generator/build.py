@@ -289,13 +289,13 @@ def _table(raw: Any) -> TableRow:
     return TableRow(listed=True, type=raw.get("type"), flattened=raw.get("flattened", False))
 
 
-def _python_name(ctx: _Context, raw: dict[str, Any], path: Path_) -> str:
+def _python_name(ctx: _Context, raw: dict[str, Any], path: Path_, *, parameter: bool = False) -> str:
     explicit = raw.get("python_name")
     if explicit:
-        if explicit in naming.RESERVED:
-            ctx.error((*path, "python_name"), f"python_name '{explicit}' is a Python keyword or builtin")
+        if explicit in naming.RESERVED or parameter and explicit in naming.CALL_OPTIONS:
+            ctx.error((*path, "python_name"), f"python_name '{explicit}' is reserved (a keyword, builtin or call option)")
         return str(explicit)
-    derived = naming.python_identifier(raw["name"])
+    derived = naming.parameter_name(raw["name"]) if parameter else naming.python_identifier(raw["name"])
     if derived is None:
         ctx.error((*path, "name"), f"cannot derive a Python name from {raw['name']!r}; set python_name")
         return "unnamed"
@@ -338,7 +338,7 @@ def _check_fields(ctx: _Context, fields: tuple[Field, ...], path: Path_) -> None
 
 
 def _build_parameter(ctx: _Context, raw: dict[str, Any], path: Path_) -> Parameter:
-    python_name = _python_name(ctx, raw, path)
+    python_name = _python_name(ctx, raw, path, parameter=True)
     listing = raw.get("list")
     shape = _build_shape(ctx, raw, path, default_model=naming.pascal_case(python_name))
     location_in = ParameterLocation(raw["in"])

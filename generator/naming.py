@@ -63,6 +63,16 @@ def python_identifier(text: str, prefix: str = "field") -> str | None:
     return name
 
 
+# Keyword names every generated method takes for per-call options.
+CALL_OPTIONS = {"timeout", "max_retries", "extra_headers", "extra_query"}
+
+
+def parameter_name(text: str) -> str | None:
+    """A method's keyword for a parameter: as python_identifier, avoiding the per-call options."""
+    name = python_identifier(text)
+    return f"{name}_" if name in CALL_OPTIONS else name
+
+
 def enum_member_name(value: str | int) -> str:
     """`USDT-FUTURES` -> `USDT_FUTURES`; `off` -> `OFF`; `1` -> `VALUE_1`."""
     name = "_".join(w.upper() for w in words(str(value)))

@@ -55,16 +55,21 @@ class Server:
         return httpx.MockTransport(self)
 
 
+# Retries and rate limits have their own tests (test_trading_runtime.py); here every call is one request.
 def okx(server: Server) -> OkxClient:
-    return OkxClient(api_key="key-1234567890", secret_key=SECRET, passphrase=PASSPHRASE, transport=server.transport)
+    return OkxClient(
+        api_key="key-1234567890", secret_key=SECRET, passphrase=PASSPHRASE, transport=server.transport, max_retries=0
+    )
 
 
 def bitget(server: Server) -> BitgetClient:
-    return BitgetClient(api_key="key-1234567890", secret_key=SECRET, passphrase=PASSPHRASE, transport=server.transport)
+    return BitgetClient(
+        api_key="key-1234567890", secret_key=SECRET, passphrase=PASSPHRASE, transport=server.transport, max_retries=0
+    )
 
 
 def htx(server: Server) -> HtxClient:
-    return HtxClient(api_key="key-1234567890", secret_key=SECRET, transport=server.transport)
+    return HtxClient(api_key="key-1234567890", secret_key=SECRET, transport=server.transport, max_retries=0)
 
 
 # --- the five calls, exactly as the issue writes them ------------------------------------------

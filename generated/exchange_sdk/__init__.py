@@ -11,6 +11,7 @@ from exchange_sdk._runtime._errors import (
     APIError,
     APITimeoutError,
     AuthenticationError,
+    ClientRateLimitError,
     ExchangeSDKError,
     InsufficientFundsError,
     InvalidParameterError,
@@ -23,6 +24,8 @@ from exchange_sdk._runtime._errors import (
     ServerError,
     TimestampError,
 )
+from exchange_sdk._runtime._options import RawResponse, RetryPolicy
+from exchange_sdk._runtime._rate_limit import RateLimiter
 from exchange_sdk._runtime._types import to_datetime
 
 __version__ = "0.1.0"
@@ -32,6 +35,7 @@ __all__ = [
     "APIError",
     "APITimeoutError",
     "AuthenticationError",
+    "ClientRateLimitError",
     "ExchangeSDKError",
     "InsufficientFundsError",
     "InvalidParameterError",
@@ -39,8 +43,11 @@ __all__ = [
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
+    "RateLimiter",
+    "RawResponse",
     "RequestValidationError",
     "ResponseValidationError",
+    "RetryPolicy",
     "ServerError",
     "TimestampError",
     "__version__",

@@ -60,6 +60,8 @@ class _SectionView:
     name: str
     sync_class: str
     async_class: str
+    raw_class: str
+    async_raw_class: str
     operations: list[Any]
     models: list[str]
     enums: list[str]
@@ -79,15 +81,21 @@ def _method_docstring(exchange: Exchange, operation: Operation, context: Exchang
     if operation.notes:
         lines += ["", "Notes:"] + [f"    - {' '.join(note.split())}" for note in operation.notes]
     parameters = ordered_parameters(operation)
-    if parameters:
-        lines += ["", "Args:"]
-        for parameter in parameters:
-            lines.append(f"    {parameter.python_name}: {parameter_doc(parameter)}")
+    lines += ["", "Args:"]
+    for parameter in parameters:
+        lines.append(f"    {parameter.python_name}: {parameter_doc(parameter)}")
+    lines += [
+        "    timeout: Seconds (or an httpx.Timeout) for this call; default: the client's.",
+        "    max_retries: Retries of this call after transient failures; default: the client's.",
+        "    extra_headers: More headers to send (and sign) with this call.",
+        "    extra_query: More query parameters to send (and sign) with this call.",
+    ]
     lines += ["", "Returns:", f"    {response_annotation(operation.response)}: the envelope's `{exchange.envelope.data}`."]
     lines += [
         "",
         "Raises:",
         "    RequestValidationError: an argument is rejected before anything is sent.",
+        "    ClientRateLimitError: with rate_limit=\"raise\", the call would exceed a documented limit.",
     ]
     if operation.is_private:
         lines.append("    MissingCredentialsError: credentials are not set.")
@@ -129,7 +137,23 @@ def _operation_view(exchange: Exchange, operation: Operation, context: ExchangeC
         "returns": response_annotation(operation.response),
         "params": params,
         "docstring": _method_docstring(exchange, operation, context),
+        "idempotent": operation.method == "GET" or operation.idempotent,
+        "limits": _limits(exchange, operation),
     }
+
+
+def _limits(exchange: Exchange, operation: Operation) -> list[dict[str, Any]]:
+    """The runtime's buckets for one operation: its own limit, then each shared bucket."""
+    limits = []
+    own = operation.rate_limit
+    if own.count is not None and own.window_seconds is not None:
+        key = f"{exchange.id}.{operation.section}.{operation.name}"
+        limits.append({"key": key, "count": own.count, "window": own.window_seconds})
+    for name in own.buckets:
+        bucket = exchange.bucket(name)
+        assert bucket is not None  # the loader checked every reference
+        limits.append({"key": f"{exchange.id}:{bucket.name}", "count": bucket.count, "window": bucket.window_seconds})
+    return limits
 
 
 def _section_enums(context: ExchangeContext, operations: list[Operation]) -> list[str]:
@@ -161,6 +185,8 @@ def render_exchange(env: jinja2.Environment, exchange: Exchange, spec_label: str
             name=section,
             sync_class=f"{naming.pascal_case(section)}Section",
             async_class=f"Async{naming.pascal_case(section)}Section",
+            raw_class=f"{naming.pascal_case(section)}SectionWithRawResponse",
+            async_raw_class=f"Async{naming.pascal_case(section)}SectionWithRawResponse",
             operations=[_operation_view(exchange, op, context) for op in operations],
             models=sorted({m for op in operations for m in response_models(op.response)}),
             enums=_section_enums(context, operations),

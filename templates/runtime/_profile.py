@@ -8,6 +8,7 @@ from typing import Any, Generic, TypeVar
 
 from ._credentials import CredentialInfo
 from ._params import ParamInfo
+from ._rate_limit import Limit
 
 T = TypeVar("T")
 
@@ -30,6 +31,14 @@ class ErrorInfo:
 
 
 @dataclass(frozen=True, slots=True)
+class ServerTime:
+    """The public endpoint telling the exchange's clock: GET `path`, epoch ms at JSON `pointer`."""
+
+    path: str
+    pointer: str
+
+
+@dataclass(frozen=True, slots=True)
 class ExchangeProfile:
     id: str
     name: str
@@ -40,6 +49,9 @@ class ExchangeProfile:
     errors: Mapping[str, ErrorInfo]
     private_headers: tuple[tuple[str, str], ...] = ()
     demo_headers: tuple[tuple[str, str], ...] | None = None
+    demo_note: str = ""
+    server_time: ServerTime | None = None
+    rate_limit_headers: Mapping[str, str] = field(default_factory=dict)  # limit/remaining/reset/interval -> header
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +67,8 @@ class OperationInfo(Generic[T]):
     doc_url: str
     response: Any
     parameters: tuple[ParamInfo, ...] = field(default_factory=tuple)
+    limits: tuple[Limit, ...] = field(default_factory=tuple)
+    idempotent: bool = True  # safe to repeat: GET, or a POST the spec marks idempotent
 
     @property
     def display(self) -> str:

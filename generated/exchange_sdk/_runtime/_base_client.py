@@ -1,19 +1,23 @@
 # DO NOT EDIT: copied by sdkgen from templates/runtime/_base_client.py
-"""The base clients: build and sign the request, send it, unwrap the envelope, raise typed errors.
+"""The base clients: limit, sign, send, retry, resync the clock, unwrap the envelope, raise typed errors.
 
-`SyncAPIClient` and `AsyncAPIClient` differ only in how they send; everything else is shared
-by `BaseClient` so both behave identically.
+`SyncAPIClient` and `AsyncAPIClient` differ only in how they wait and send; every decision
+(what to sign, whether and how long to wait before a retry, what error to raise) is made by
+`BaseClient`, so both behave identically.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
+import logging
 import time
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 from types import TracebackType
-from typing import Any, Self, TypeVar
-from urllib.parse import urlsplit
+from typing import Any, Literal, Self, TypeVar
+from urllib.parse import unquote, urlsplit
 
 import httpx
 from pydantic import TypeAdapter, ValidationError
@@ -24,18 +28,25 @@ from ._errors import (
     APIConnectionError,
     APIError,
     APITimeoutError,
+    ClientRateLimitError,
+    ExchangeSDKError,
     ResponseValidationError,
+    TimestampError,
     class_for_status,
     excerpt,
     redact,
 )
-from ._params import json_body, prepare_arguments
+from ._options import NO_OPTIONS, RawResponse, RequestOptions, RetryPolicy, TimeoutTypes, retry_after_seconds
+from ._params import PreparedArguments, json_body, prepare_arguments
 from ._profile import ExchangeProfile, OperationInfo
+from ._rate_limit import RateLimiter
 from ._signing import SIGNERS, SigningInput
 
 T = TypeVar("T")
 Clock = Callable[[], int]
+RateLimitMode = Literal["wait", "raise"] | None
 DEFAULT_TIMEOUT = 10.0
+logger = logging.getLogger("exchange_sdk")
 
 
 def system_clock() -> int:
@@ -43,8 +54,30 @@ def system_clock() -> int:
     return time.time_ns() // 1_000_000
 
 
+def _json_pointer(document: Any, pointer: str) -> Any:
+    for part in pointer.lstrip("/").split("/"):
+        key = part.replace("~1", "/").replace("~0", "~")
+        document = document[int(key)] if isinstance(document, list) else document[key]
+    return document
+
+
+@dataclass
+class _Attempt:
+    """Where a call is in its life: how many requests went, retries left, clock resynced yet."""
+
+    number: int = 0
+    retries_left: int = 0
+    resynced: bool = False
+
+
+@dataclass(frozen=True)
+class _Retry:
+    resync: bool
+    delay: float
+
+
 class BaseClient:
-    """State and logic shared by the sync and async clients of one exchange."""
+    """State and decisions shared by the sync and async clients of one exchange."""
 
     def __init__(
         self,
@@ -53,7 +86,18 @@ class BaseClient:
         credentials: Mapping[str, str | None],
         base_url: str | None,
         clock: Clock | None,
+        demo: bool,
+        rate_limit: RateLimitMode,
+        limiter: RateLimiter | None,
+        max_retries: int,
+        retry_policy: RetryPolicy | None,
     ) -> None:
+        if demo and profile.demo_headers is None:
+            raise ValueError(f"{profile.name} has no documented demo-trading mechanism: {profile.demo_note}")
+        if rate_limit not in ("wait", "raise", None):
+            raise ValueError(f"rate_limit must be 'wait', 'raise' or None, not {rate_limit!r}")
+        if max_retries < 0:
+            raise ValueError("max_retries must be 0 or more")
         self._profile = profile
         self._credentials = Credentials(profile.credentials, credentials)
         self._base_url = (base_url or profile.production_host).rstrip("/")
@@ -62,6 +106,12 @@ class BaseClient:
             raise ValueError(f"base_url {self._base_url!r} has no host")
         self._host = host.lower()
         self._clock: Clock = clock or system_clock
+        self._offset_ms = 0
+        self._demo = demo
+        self._rate_limit: RateLimitMode = rate_limit
+        self._limiter = limiter if limiter is not None else RateLimiter()
+        policy = retry_policy or RetryPolicy()
+        self._retry = RetryPolicy(max_retries, policy.initial_delay, policy.max_delay)
         self._signer = SIGNERS[profile.auth_scheme]
         self._adapters: dict[int, TypeAdapter[Any]] = {}
 
@@ -69,35 +119,159 @@ class BaseClient:
     def base_url(self) -> str:
         return self._base_url
 
+    @property
+    def demo(self) -> bool:
+        """True when requests go to demo trading."""
+        return self._demo
+
+    @property
+    def limiter(self) -> RateLimiter:
+        """The rate limiter; pass it to another client of the same account to share buckets."""
+        return self._limiter
+
+    @property
+    def clock_offset_ms(self) -> int:
+        """Exchange time minus local time, as measured by the last sync_time()."""
+        return self._offset_ms
+
     def __repr__(self) -> str:
         key = self._credentials.masked_key()
-        return f"{type(self).__name__}(base_url={self._base_url!r}, api_key={key!r})"
+        mode = "demo" if self._demo else "live"
+        return f"{type(self).__name__}(base_url={self._base_url!r}, api_key={key!r}, mode={mode!r})"
 
-    # --- request -----------------------------------------------------------------------------
+    # --- building a request --------------------------------------------------------------------
 
-    def _build_request(self, operation: OperationInfo[Any], arguments: Mapping[str, Any]) -> httpx.Request:
+    def _prepare(self, operation: OperationInfo[Any], arguments: Mapping[str, Any]) -> PreparedArguments:
         prepared = prepare_arguments(operation.display, operation.path, operation.parameters, arguments)
+        if operation.private:
+            self._credentials.require(self._profile.credentials, operation.display)
+        return prepared
+
+    def _now_ms(self) -> int:
+        return self._clock() + self._offset_ms
+
+    def _build_request(
+        self, operation: OperationInfo[Any], prepared: PreparedArguments, options: RequestOptions
+    ) -> httpx.Request:
+        """The request for one attempt, signed now (every attempt gets a fresh timestamp)."""
+        query = list(prepared.query) + [(str(k), str(v)) for k, v in (options.extra_query or {}).items()]
         body = b""
-        headers = {"Accept": "application/json"}
+        headers: dict[str, str] = {"Accept": "application/json"}
+        headers.update(options.extra_headers or {})
+        if self._demo and self._profile.demo_headers:
+            headers.update(self._profile.demo_headers)
         if prepared.body is not None or operation.method in ("POST", "PUT"):
             body = json_body(prepared.body or {})
             headers["Content-Type"] = "application/json"
         if operation.private:
-            self._credentials.require(self._profile.credentials, operation.display)
             signed = self._signer.sign(
-                SigningInput(operation.method, self._host, prepared.path, prepared.query, body),
+                SigningInput(operation.method, self._host, prepared.path, query, body),
                 self._credentials,
-                self._clock(),
+                self._now_ms(),
             )
             headers.update(self._profile.private_headers)
             headers.update(signed.headers)
-            query = signed.query
+            query_string = signed.query
         else:
-            query = self._signer.encode_query(prepared.query)
-        url = self._base_url + prepared.path + (f"?{query}" if query else "")
-        return httpx.Request(operation.method, url, headers=headers, content=body or None)
+            query_string = self._signer.encode_query(query)
+        url = self._base_url + prepared.path + (f"?{query_string}" if query_string else "")
+        request = httpx.Request(operation.method, url, headers=headers, content=body or None)
+        if options.timeout is not None:
+            timeout = options.timeout if isinstance(options.timeout, httpx.Timeout) else httpx.Timeout(options.timeout)
+            request.extensions["timeout"] = timeout.as_dict()
+        return request
 
-    # --- response ----------------------------------------------------------------------------
+    def _log_request(self, operation: OperationInfo[Any], request: httpx.Request, attempt: int) -> None:
+        if not logger.isEnabledFor(logging.DEBUG):
+            return
+        sensitive_query = self._signer.sensitive_query
+        target, _, query = request.url.raw_path.decode("ascii").partition("?")
+        shown = "&".join(
+            f"{name}=***" if unquote(name) in sensitive_query else f"{name}={value}"
+            for name, _, value in (part.partition("=") for part in query.split("&") if part)
+        )
+        sensitive = self._signer.sensitive_headers
+        headers = {k: ("***" if k.lower() in sensitive else v) for k, v in request.headers.items()}
+        logger.debug(
+            "%s attempt %d: %s %s%s headers=%s",
+            operation.display,
+            attempt,
+            request.method,
+            target,
+            f"?{shown}" if shown else "",
+            redact(str(headers), self._credentials.secrets()),
+        )
+
+    # --- rate limiting and retries ---------------------------------------------------------------
+
+    def _limit_wait(self, operation: OperationInfo[Any]) -> float:
+        """Seconds to wait before the call may go (0: its slots are taken); raises in 'raise' mode."""
+        if self._rate_limit is None or not operation.limits:
+            return 0.0
+        wait = self._limiter.try_acquire(operation.limits)
+        if wait > 0 and self._rate_limit == "raise":
+            raise ClientRateLimitError(
+                f"{operation.display} would exceed its documented rate limit; it may go in {wait:.3f} s",
+                operation=operation.display,
+                retry_after=wait,
+            )
+        return wait
+
+    def _start(self, options: RequestOptions) -> _Attempt:
+        retries = self._retry.max_retries if options.max_retries is None else options.max_retries
+        return _Attempt(retries_left=max(retries, 0))
+
+    def _next_attempt(self, operation: OperationInfo[Any], error: ExchangeSDKError, state: _Attempt) -> _Retry | None:
+        """How to repeat the call after `error` (resync the clock, or wait), or None to raise it.
+
+        A timestamp error gets one clock resync and one more attempt, for any method: the exchange
+        rejected the signature, so nothing ran. Other errors are repeated only when transient
+        (connection failures, timeouts, 429, 5xx, rate-limit and busy codes), only for operations
+        that are safe to repeat, and at most `max_retries` times.
+        """
+        if isinstance(error, TimestampError) and not state.resynced and self._profile.server_time is not None:
+            state.resynced = True
+            logger.debug("%s: timestamp rejected (%s); resyncing the clock", operation.display, error.code)
+            return _Retry(resync=True, delay=0.0)
+        retryable = isinstance(error, APIConnectionError) or (isinstance(error, APIError) and error.retryable)
+        if not retryable or not operation.idempotent or state.retries_left <= 0:
+            return None
+        state.retries_left -= 1
+        retry_after = error.retry_after if isinstance(error, APIError) else None
+        delay = self._retry.delay(state.number, retry_after)
+        logger.debug(
+            "%s: retrying after attempt %d in %.3f s (%s; %d retries left)",
+            operation.display,
+            state.number,
+            delay,
+            type(error).__name__ + (f" {error.code}" if isinstance(error, APIError) and error.code else ""),
+            state.retries_left,
+        )
+        return _Retry(resync=False, delay=delay)
+
+    def _server_time_request(self) -> httpx.Request:
+        assert self._profile.server_time is not None
+        return httpx.Request(
+            "GET", self._base_url + self._profile.server_time.path, headers={"Accept": "application/json"}
+        )
+
+    def _apply_server_time(self, response: httpx.Response, sent_ms: int, received_ms: int) -> int:
+        assert self._profile.server_time is not None
+        try:
+            server_ms = int(_json_pointer(json.loads(response.content), self._profile.server_time.pointer))
+        except (ValueError, KeyError, IndexError, TypeError):
+            raise ResponseValidationError(
+                f"{self._profile.name} server time: no epoch-ms time at {self._profile.server_time.pointer} "
+                f"(HTTP {response.status_code}): {excerpt(response.content)}",
+                operation=f"{self._profile.id}.sync_time",
+                status_code=response.status_code,
+                body_excerpt=excerpt(response.content),
+            ) from None
+        self._offset_ms = server_ms - (sent_ms + received_ms) // 2
+        logger.debug("%s clock offset is now %d ms", self._profile.name, self._offset_ms)
+        return self._offset_ms
+
+    # --- reading a response ------------------------------------------------------------------------
 
     def _adapter(self, operation: OperationInfo[Any]) -> TypeAdapter[Any]:
         adapter = self._adapters.get(id(operation))
@@ -105,20 +279,21 @@ class BaseClient:
             adapter = self._adapters[id(operation)] = TypeAdapter(operation.response)
         return adapter
 
-    def _parse_response(self, operation: OperationInfo[T], response: httpx.Response) -> T:
+    def _parse_response(self, operation: OperationInfo[T], response: httpx.Response, attempts: int) -> RawResponse[T]:
         envelope = self._profile.envelope
         status = response.status_code
         request_id = response.headers.get(envelope.request_id_header) if envelope.request_id_header else None
         content = response.content
         secrets = self._credentials.secrets()
         snippet = redact(excerpt(content), secrets)
+        retry_after = retry_after_seconds(response.headers)
         try:
             body = json.loads(content, parse_float=Decimal)
         except ValueError:
             body = None
         if not isinstance(body, dict) or envelope.code not in body:
             if status >= 400:
-                raise self._status_error(operation, status, request_id, snippet)
+                raise self._status_error(operation, status, request_id, snippet, retry_after)
             what = "not JSON" if body is None else f"JSON without the envelope's '{envelope.code}'"
             raise ResponseValidationError(
                 f"{operation.display}: the response body is {what} (HTTP {status}): {snippet}",
@@ -130,9 +305,9 @@ class BaseClient:
         code = str(body[envelope.code])
         message = body.get(envelope.message)
         if code not in envelope.success_codes:
-            raise self._api_error(operation, status, code, message, request_id, snippet)
+            raise self._api_error(operation, status, code, message, request_id, snippet, retry_after)
         if status >= 400:
-            raise self._status_error(operation, status, request_id, snippet)
+            raise self._status_error(operation, status, request_id, snippet, retry_after)
         if envelope.data not in body:
             raise ResponseValidationError(
                 f"{operation.display}: the response has no '{envelope.data}' (HTTP {status}): {snippet}",
@@ -158,7 +333,12 @@ class BaseClient:
                 request_id=request_id,
                 body_excerpt=snippet,
             ) from None
-        return parsed
+        limits = {
+            name: response.headers[header]
+            for name, header in self._profile.rate_limit_headers.items()
+            if header in response.headers
+        }
+        return RawResponse(status, response.headers, content, parsed, request_id, limits, attempts)
 
     def _api_error(
         self,
@@ -168,11 +348,15 @@ class BaseClient:
         message: Any,
         request_id: str | None,
         snippet: str,
+        retry_after: float | None,
     ) -> APIError:
         known = self._profile.errors.get(code)
         cls = ERROR_CLASSES[known.kind] if known else class_for_status(status)
         text = redact(str(message) if message is not None else "", self._credentials.secrets())
         suffix = f", request id {request_id}" if request_id else ""
+        retryable = bool(known and (known.retryable or known.kind == "rate_limit")) or (
+            known is None and (status == 429 or status >= 500)
+        )
         return cls(
             f"{operation.display} failed: {self._profile.name} error {code}: {text} (HTTP {status}{suffix})",
             operation=operation.display,
@@ -181,14 +365,19 @@ class BaseClient:
             exchange_message=text,
             request_id=request_id,
             body_excerpt=snippet,
-            retryable=bool(known and known.retryable),
+            retryable=retryable,
+            retry_after=retry_after,
         )
 
     def _status_error(
-        self, operation: OperationInfo[Any], status: int, request_id: str | None, snippet: str
+        self,
+        operation: OperationInfo[Any],
+        status: int,
+        request_id: str | None,
+        snippet: str,
+        retry_after: float | None,
     ) -> APIError:
-        cls = class_for_status(status)
-        return cls(
+        return class_for_status(status)(
             f"{operation.display} failed: HTTP {status}: {snippet}",
             operation=operation.display,
             status_code=status,
@@ -197,6 +386,7 @@ class BaseClient:
             request_id=request_id,
             body_excerpt=snippet,
             retryable=status == 429 or status >= 500,
+            retry_after=retry_after,
         )
 
     def _connection_error(self, operation: OperationInfo[Any], exc: httpx.TransportError) -> APIConnectionError:
@@ -207,7 +397,7 @@ class BaseClient:
 
 
 class SyncAPIClient(BaseClient):
-    """A blocking client; use it as a context manager or call close()."""
+    """A blocking client; use it as a context manager or call close(). Thread-safe."""
 
     def __init__(
         self,
@@ -217,19 +407,75 @@ class SyncAPIClient(BaseClient):
         base_url: str | None = None,
         transport: httpx.BaseTransport | None = None,
         clock: Clock | None = None,
-        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+        timeout: TimeoutTypes = DEFAULT_TIMEOUT,
+        demo: bool = False,
+        rate_limit: RateLimitMode = "wait",
+        limiter: RateLimiter | None = None,
+        max_retries: int = 2,
+        retry_policy: RetryPolicy | None = None,
     ) -> None:
-        super().__init__(profile, credentials=credentials, base_url=base_url, clock=clock)
+        super().__init__(
+            profile,
+            credentials=credentials,
+            base_url=base_url,
+            clock=clock,
+            demo=demo,
+            rate_limit=rate_limit,
+            limiter=limiter,
+            max_retries=max_retries,
+            retry_policy=retry_policy,
+        )
         self._http = httpx.Client(transport=transport, timeout=timeout)
 
-    def request(self, operation: OperationInfo[T], arguments: Mapping[str, Any]) -> T:
-        """Send one call of `operation` and return the envelope's data as the spec's models."""
-        request = self._build_request(operation, arguments)
+    def request(
+        self, operation: OperationInfo[T], arguments: Mapping[str, Any], options: RequestOptions = NO_OPTIONS
+    ) -> T:
+        """Call `operation` and return the envelope's data as the spec's models."""
+        return self.request_raw(operation, arguments, options).parsed
+
+    def request_raw(
+        self, operation: OperationInfo[T], arguments: Mapping[str, Any], options: RequestOptions = NO_OPTIONS
+    ) -> RawResponse[T]:
+        """Call `operation` and return the HTTP response with the parsed data."""
+        prepared = self._prepare(operation, arguments)
+        state = self._start(options)
+        while True:
+            while (wait := self._limit_wait(operation)) > 0:
+                time.sleep(wait)
+            state.number += 1
+            request = self._build_request(operation, prepared, options)
+            self._log_request(operation, request, state.number)
+            try:
+                try:
+                    response = self._http.send(request)
+                except httpx.TransportError as exc:
+                    raise self._connection_error(operation, exc) from None
+                return self._parse_response(operation, response, state.number)
+            except ExchangeSDKError as error:
+                retry = self._next_attempt(operation, error, state)
+                if retry is None:
+                    raise
+                if retry.resync:
+                    try:
+                        self.sync_time()
+                    except ExchangeSDKError as sync_error:
+                        raise error from sync_error
+                time.sleep(retry.delay)
+
+    def sync_time(self) -> int:
+        """Measure the exchange's clock and apply the offset to every later signature.
+
+        Returns the offset in milliseconds (exchange minus local). Raises APIConnectionError or
+        ResponseValidationError; ValueError when the exchange documents no server-time endpoint.
+        """
+        if self._profile.server_time is None:
+            raise ValueError(f"{self._profile.name} documents no server-time endpoint")
+        sent = self._clock()
         try:
-            response = self._http.send(request)
+            response = self._http.send(self._server_time_request())
         except httpx.TransportError as exc:
-            raise self._connection_error(operation, exc) from None
-        return self._parse_response(operation, response)
+            raise APIConnectionError(f"{self._profile.name} server time: {exc}", operation="sync_time") from None
+        return self._apply_server_time(response, sent, self._clock())
 
     def close(self) -> None:
         self._http.close()
@@ -254,19 +500,71 @@ class AsyncAPIClient(BaseClient):
         base_url: str | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         clock: Clock | None = None,
-        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+        timeout: TimeoutTypes = DEFAULT_TIMEOUT,
+        demo: bool = False,
+        rate_limit: RateLimitMode = "wait",
+        limiter: RateLimiter | None = None,
+        max_retries: int = 2,
+        retry_policy: RetryPolicy | None = None,
     ) -> None:
-        super().__init__(profile, credentials=credentials, base_url=base_url, clock=clock)
+        super().__init__(
+            profile,
+            credentials=credentials,
+            base_url=base_url,
+            clock=clock,
+            demo=demo,
+            rate_limit=rate_limit,
+            limiter=limiter,
+            max_retries=max_retries,
+            retry_policy=retry_policy,
+        )
         self._http = httpx.AsyncClient(transport=transport, timeout=timeout)
 
-    async def request(self, operation: OperationInfo[T], arguments: Mapping[str, Any]) -> T:
-        """Send one call of `operation` and return the envelope's data as the spec's models."""
-        request = self._build_request(operation, arguments)
+    async def request(
+        self, operation: OperationInfo[T], arguments: Mapping[str, Any], options: RequestOptions = NO_OPTIONS
+    ) -> T:
+        """Call `operation` and return the envelope's data as the spec's models."""
+        return (await self.request_raw(operation, arguments, options)).parsed
+
+    async def request_raw(
+        self, operation: OperationInfo[T], arguments: Mapping[str, Any], options: RequestOptions = NO_OPTIONS
+    ) -> RawResponse[T]:
+        """Call `operation` and return the HTTP response with the parsed data."""
+        prepared = self._prepare(operation, arguments)
+        state = self._start(options)
+        while True:
+            while (wait := self._limit_wait(operation)) > 0:
+                await asyncio.sleep(wait)
+            state.number += 1
+            request = self._build_request(operation, prepared, options)
+            self._log_request(operation, request, state.number)
+            try:
+                try:
+                    response = await self._http.send(request)
+                except httpx.TransportError as exc:
+                    raise self._connection_error(operation, exc) from None
+                return self._parse_response(operation, response, state.number)
+            except ExchangeSDKError as error:
+                retry = self._next_attempt(operation, error, state)
+                if retry is None:
+                    raise
+                if retry.resync:
+                    try:
+                        await self.sync_time()
+                    except ExchangeSDKError as sync_error:
+                        raise error from sync_error
+                await asyncio.sleep(retry.delay)
+
+    async def sync_time(self) -> int:
+        """Measure the exchange's clock and apply the offset to every later signature (see the sync client)."""
+        if self._profile.server_time is None:
+            raise ValueError(f"{self._profile.name} documents no server-time endpoint")
+        sent = self._clock()
         try:
-            response = await self._http.send(request)
+            response = await self._http.send(self._server_time_request())
         except httpx.TransportError as exc:
-            raise self._connection_error(operation, exc) from None
-        return self._parse_response(operation, response)
+            raise APIConnectionError(f"{self._profile.name} server time: {exc}", operation="sync_time") from None
+        return self._apply_server_time(response, sent, self._clock())
 
     async def aclose(self) -> None:
         await self._http.aclose()

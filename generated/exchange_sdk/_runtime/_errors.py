@@ -8,7 +8,7 @@
     │   └── APITimeoutError
     ├── ResponseValidationError     a body that is not what the spec says
     └── APIError                    the exchange answered with an error
-        ├── AuthenticationError, PermissionDeniedError, RateLimitError,
+        ├── AuthenticationError, PermissionDeniedError, RateLimitError (ClientRateLimitError),
         ├── InvalidParameterError, TimestampError, ServerError,
         └── InsufficientFundsError, NotFoundError
 
@@ -98,6 +98,7 @@ class APIError(ExchangeSDKError):
         request_id: str | None = None,
         body_excerpt: str = "",
         retryable: bool = False,
+        retry_after: float | None = None,
     ) -> None:
         super().__init__(message)
         self.operation = operation
@@ -106,7 +107,8 @@ class APIError(ExchangeSDKError):
         self.exchange_message = exchange_message
         self.request_id = request_id
         self.body_excerpt = body_excerpt
-        self.retryable = retryable
+        self.retryable = retryable  # a transient condition: repeating the call may succeed
+        self.retry_after = retry_after  # seconds, from a Retry-After header
 
     def __repr__(self) -> str:
         return (
@@ -125,6 +127,16 @@ class PermissionDeniedError(APIError):
 
 class RateLimitError(APIError):
     """Too many requests."""
+
+
+class ClientRateLimitError(RateLimitError):
+    """Raised before sending, with rate_limit="raise", when the call would exceed a documented
+    limit; `retry_after` says in how many seconds it may go."""
+
+    def __init__(self, message: str, *, operation: str, retry_after: float) -> None:
+        super().__init__(
+            message, operation=operation, status_code=0, code=None, exchange_message=None, retry_after=retry_after
+        )
 
 
 class InvalidParameterError(APIError):

@@ -40,6 +40,8 @@ class Signed:
 
 class Signer(Protocol):
     credential_names: ClassVar[tuple[str, ...]]
+    sensitive_headers: ClassVar[frozenset[str]]  # lower-case names, redacted in logs
+    sensitive_query: ClassVar[frozenset[str]]
 
     def encode_query(self, pairs: Sequence[tuple[str, str]]) -> str: ...
 
@@ -76,6 +78,8 @@ class OkxSigner:
     """OK-ACCESS-SIGN = Base64(HMAC-SHA256(secret, timestamp + METHOD + path?query + body))."""
 
     credential_names: ClassVar[tuple[str, ...]] = ("api_key", "secret_key", "passphrase")
+    sensitive_headers: ClassVar[frozenset[str]] = frozenset({"ok-access-key", "ok-access-sign", "ok-access-passphrase"})
+    sensitive_query: ClassVar[frozenset[str]] = frozenset()
 
     def encode_query(self, pairs: Sequence[tuple[str, str]]) -> str:
         # Parameters in declared order; commas of comma-separated lists stay literal (ccy=BTC,ETH).
@@ -101,6 +105,8 @@ class BitgetSigner:
     """ACCESS-SIGN = Base64(HMAC-SHA256(secret, timestamp + METHOD + path + "?" + sorted query + body))."""
 
     credential_names: ClassVar[tuple[str, ...]] = ("api_key", "secret_key", "passphrase")
+    sensitive_headers: ClassVar[frozenset[str]] = frozenset({"access-key", "access-sign", "access-passphrase"})
+    sensitive_query: ClassVar[frozenset[str]] = frozenset()
 
     def encode_query(self, pairs: Sequence[tuple[str, str]]) -> str:
         # Sorted by key, ascending, as the documentation asks; sent in the same order.
@@ -135,6 +141,8 @@ class HtxSigner:
     """
 
     credential_names: ClassVar[tuple[str, ...]] = ("api_key", "secret_key")
+    sensitive_headers: ClassVar[frozenset[str]] = frozenset()
+    sensitive_query: ClassVar[frozenset[str]] = frozenset({"AccessKeyId", "Signature"})
 
     def encode_query(self, pairs: Sequence[tuple[str, str]]) -> str:
         return _join(sorted(pairs), UNRESERVED)

@@ -9,12 +9,24 @@ from typing import TYPE_CHECKING
 
 import httpx
 
-from exchange_sdk._runtime._base_client import DEFAULT_TIMEOUT, AsyncAPIClient, SyncAPIClient
+from exchange_sdk._runtime._base_client import DEFAULT_TIMEOUT, AsyncAPIClient, RateLimitMode, SyncAPIClient
+from exchange_sdk._runtime._options import RetryPolicy, TimeoutTypes
+from exchange_sdk._runtime._rate_limit import RateLimiter
 from exchange_sdk.bitget._profile import PROFILE
 
 if TYPE_CHECKING:
-    from exchange_sdk.bitget.contract import AsyncContractSection, ContractSection
-    from exchange_sdk.bitget.uta import AsyncUtaSection, UtaSection
+    from exchange_sdk.bitget.contract import (
+        AsyncContractSection,
+        AsyncContractSectionWithRawResponse,
+        ContractSection,
+        ContractSectionWithRawResponse,
+    )
+    from exchange_sdk.bitget.uta import (
+        AsyncUtaSection,
+        AsyncUtaSectionWithRawResponse,
+        UtaSection,
+        UtaSectionWithRawResponse,
+    )
 
 
 class BitgetClient(SyncAPIClient):
@@ -28,10 +40,19 @@ class BitgetClient(SyncAPIClient):
         transport: Any httpx transport, e.g. httpx.MockTransport in tests.
         clock: A callable returning the current time in epoch milliseconds; every signed timestamp
             comes from it. Defaults to the system clock.
-        timeout: Seconds (or an httpx.Timeout) for each request.
+        timeout: Seconds (or an httpx.Timeout) for each request; each method also takes `timeout`.
+        demo: Send every request to demo trading (Demo trading uses the production host with a demo API key, this header, and the demo product types (SUSDT-FUTURES, SCOIN-FUTURES, SUSDC-FUTURES).). Default: live.
+        rate_limit: "wait" (default) holds each call until the documented limits allow it; "raise" raises
+            ClientRateLimitError instead; None does no client-side limiting.
+        limiter: A RateLimiter to share with other clients of the same account (one limiter = one UID's buckets).
+        max_retries: How often a call that is safe to repeat is retried after a transient failure
+            (connection error, timeout, HTTP 429 or 5xx, a rate-limit or busy code). Default 2; each method
+            also takes `max_retries`.
+        retry_policy: Backoff of the retries (initial and maximum delay); Retry-After is honoured.
 
     Sections: `contract`, `uta`.
     Use it as `with` a context manager, or call `close()`.
+    `sync_time()` measures the exchange's clock; a timestamp error does it by itself.
     """
 
     def __init__(
@@ -43,7 +64,12 @@ class BitgetClient(SyncAPIClient):
         base_url: str | None = None,
         transport: httpx.BaseTransport | None = None,
         clock: Callable[[], int] | None = None,
-        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+        timeout: TimeoutTypes = DEFAULT_TIMEOUT,
+        demo: bool = False,
+        rate_limit: RateLimitMode = "wait",
+        limiter: RateLimiter | None = None,
+        max_retries: int = 2,
+        retry_policy: RetryPolicy | None = None,
     ) -> None:
         super().__init__(
             PROFILE,
@@ -56,7 +82,17 @@ class BitgetClient(SyncAPIClient):
             transport=transport,
             clock=clock,
             timeout=timeout,
+            demo=demo,
+            rate_limit=rate_limit,
+            limiter=limiter,
+            max_retries=max_retries,
+            retry_policy=retry_policy,
         )
+
+    @cached_property
+    def with_raw_response(self) -> BitgetClientWithRawResponse:
+        """The same sections, whose methods return the RawResponse (status, headers, body, parsed)."""
+        return BitgetClientWithRawResponse(self)
 
     @cached_property
     def contract(self) -> ContractSection:
@@ -73,6 +109,25 @@ class BitgetClient(SyncAPIClient):
         return UtaSection(self)
 
 
+class BitgetClientWithRawResponse:
+    """`client.with_raw_response`: every section, with methods returning the RawResponse."""
+
+    def __init__(self, client: BitgetClient) -> None:
+        self._client = client
+
+    @cached_property
+    def contract(self) -> ContractSectionWithRawResponse:
+        from exchange_sdk.bitget.contract import ContractSectionWithRawResponse
+
+        return ContractSectionWithRawResponse(self._client)
+
+    @cached_property
+    def uta(self) -> UtaSectionWithRawResponse:
+        from exchange_sdk.bitget.uta import UtaSectionWithRawResponse
+
+        return UtaSectionWithRawResponse(self._client)
+
+
 class AsyncBitgetClient(AsyncAPIClient):
     """Asyncio client of the Bitget REST API (https://api.bitget.com).
 
@@ -84,10 +139,19 @@ class AsyncBitgetClient(AsyncAPIClient):
         transport: Any httpx async transport, e.g. httpx.MockTransport in tests.
         clock: A callable returning the current time in epoch milliseconds; every signed timestamp
             comes from it. Defaults to the system clock.
-        timeout: Seconds (or an httpx.Timeout) for each request.
+        timeout: Seconds (or an httpx.Timeout) for each request; each method also takes `timeout`.
+        demo: Send every request to demo trading (Demo trading uses the production host with a demo API key, this header, and the demo product types (SUSDT-FUTURES, SCOIN-FUTURES, SUSDC-FUTURES).). Default: live.
+        rate_limit: "wait" (default) holds each call until the documented limits allow it; "raise" raises
+            ClientRateLimitError instead; None does no client-side limiting.
+        limiter: A RateLimiter to share with other clients of the same account (one limiter = one UID's buckets).
+        max_retries: How often a call that is safe to repeat is retried after a transient failure
+            (connection error, timeout, HTTP 429 or 5xx, a rate-limit or busy code). Default 2; each method
+            also takes `max_retries`.
+        retry_policy: Backoff of the retries (initial and maximum delay); Retry-After is honoured.
 
     Sections: `contract`, `uta`.
     Use it as `async with` a context manager, or call `await aclose()`.
+    `await sync_time()` measures the exchange's clock; a timestamp error does it by itself.
     """
 
     def __init__(
@@ -99,7 +163,12 @@ class AsyncBitgetClient(AsyncAPIClient):
         base_url: str | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         clock: Callable[[], int] | None = None,
-        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+        timeout: TimeoutTypes = DEFAULT_TIMEOUT,
+        demo: bool = False,
+        rate_limit: RateLimitMode = "wait",
+        limiter: RateLimiter | None = None,
+        max_retries: int = 2,
+        retry_policy: RetryPolicy | None = None,
     ) -> None:
         super().__init__(
             PROFILE,
@@ -112,7 +181,17 @@ class AsyncBitgetClient(AsyncAPIClient):
             transport=transport,
             clock=clock,
             timeout=timeout,
+            demo=demo,
+            rate_limit=rate_limit,
+            limiter=limiter,
+            max_retries=max_retries,
+            retry_policy=retry_policy,
         )
+
+    @cached_property
+    def with_raw_response(self) -> AsyncBitgetClientWithRawResponse:
+        """The same sections, whose methods return the RawResponse (status, headers, body, parsed)."""
+        return AsyncBitgetClientWithRawResponse(self)
 
     @cached_property
     def contract(self) -> AsyncContractSection:
@@ -127,3 +206,22 @@ class AsyncBitgetClient(AsyncAPIClient):
         from exchange_sdk.bitget.uta import AsyncUtaSection
 
         return AsyncUtaSection(self)
+
+
+class AsyncBitgetClientWithRawResponse:
+    """`client.with_raw_response`: every section, with methods returning the RawResponse."""
+
+    def __init__(self, client: AsyncBitgetClient) -> None:
+        self._client = client
+
+    @cached_property
+    def contract(self) -> AsyncContractSectionWithRawResponse:
+        from exchange_sdk.bitget.contract import AsyncContractSectionWithRawResponse
+
+        return AsyncContractSectionWithRawResponse(self._client)
+
+    @cached_property
+    def uta(self) -> AsyncUtaSectionWithRawResponse:
+        from exchange_sdk.bitget.uta import AsyncUtaSectionWithRawResponse
+
+        return AsyncUtaSectionWithRawResponse(self._client)

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from exchange_sdk._runtime._credentials import CredentialInfo
-from exchange_sdk._runtime._profile import Envelope, ErrorInfo, ExchangeProfile
+from exchange_sdk._runtime._profile import Envelope, ErrorInfo, ExchangeProfile, ServerTime
 
 PROFILE = ExchangeProfile(
     id="bitget",
@@ -68,4 +68,9 @@ PROFILE = ExchangeProfile(
         ("locale", "en-US"),
     ),
     demo_headers=(("paptrading", "1"),),
+    demo_note="Demo trading uses the production host with a demo API key, this header, and the demo product types (SUSDT-FUTURES, SCOIN-FUTURES, SUSDC-FUTURES).",
+    server_time=ServerTime("/api/v2/public/time", "/data/serverTime"),
+    rate_limit_headers={
+        "remaining": "x-mbx-used-remain-limit",
+    },
 )

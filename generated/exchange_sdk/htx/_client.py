@@ -9,11 +9,18 @@ from typing import TYPE_CHECKING
 
 import httpx
 
-from exchange_sdk._runtime._base_client import DEFAULT_TIMEOUT, AsyncAPIClient, SyncAPIClient
+from exchange_sdk._runtime._base_client import DEFAULT_TIMEOUT, AsyncAPIClient, RateLimitMode, SyncAPIClient
+from exchange_sdk._runtime._options import RetryPolicy, TimeoutTypes
+from exchange_sdk._runtime._rate_limit import RateLimiter
 from exchange_sdk.htx._profile import PROFILE
 
 if TYPE_CHECKING:
-    from exchange_sdk.htx.account import AccountSection, AsyncAccountSection
+    from exchange_sdk.htx.account import (
+        AccountSection,
+        AccountSectionWithRawResponse,
+        AsyncAccountSection,
+        AsyncAccountSectionWithRawResponse,
+    )
 
 
 class HtxClient(SyncAPIClient):
@@ -27,10 +34,19 @@ class HtxClient(SyncAPIClient):
         transport: Any httpx transport, e.g. httpx.MockTransport in tests.
         clock: A callable returning the current time in epoch milliseconds; every signed timestamp
             comes from it. Defaults to the system clock.
-        timeout: Seconds (or an httpx.Timeout) for each request.
+        timeout: Seconds (or an httpx.Timeout) for each request; each method also takes `timeout`.
+        demo: Send every request to demo trading; HTX documents none, so True raises ValueError. Default: live.
+        rate_limit: "wait" (default) holds each call until the documented limits allow it; "raise" raises
+            ClientRateLimitError instead; None does no client-side limiting.
+        limiter: A RateLimiter to share with other clients of the same account (one limiter = one UID's buckets).
+        max_retries: How often a call that is safe to repeat is retried after a transient failure
+            (connection error, timeout, HTTP 429 or 5xx, a rate-limit or busy code). Default 2; each method
+            also takes `max_retries`.
+        retry_policy: Backoff of the retries (initial and maximum delay); Retry-After is honoured.
 
     Sections: `account`.
     Use it as `with` a context manager, or call `close()`.
+    `sync_time()` measures the exchange's clock; a timestamp error does it by itself.
     """
 
     def __init__(
@@ -41,7 +57,12 @@ class HtxClient(SyncAPIClient):
         base_url: str | None = None,
         transport: httpx.BaseTransport | None = None,
         clock: Callable[[], int] | None = None,
-        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+        timeout: TimeoutTypes = DEFAULT_TIMEOUT,
+        demo: bool = False,
+        rate_limit: RateLimitMode = "wait",
+        limiter: RateLimiter | None = None,
+        max_retries: int = 2,
+        retry_policy: RetryPolicy | None = None,
     ) -> None:
         super().__init__(
             PROFILE,
@@ -53,7 +74,17 @@ class HtxClient(SyncAPIClient):
             transport=transport,
             clock=clock,
             timeout=timeout,
+            demo=demo,
+            rate_limit=rate_limit,
+            limiter=limiter,
+            max_retries=max_retries,
+            retry_policy=retry_policy,
         )
+
+    @cached_property
+    def with_raw_response(self) -> HtxClientWithRawResponse:
+        """The same sections, whose methods return the RawResponse (status, headers, body, parsed)."""
+        return HtxClientWithRawResponse(self)
 
     @cached_property
     def account(self) -> AccountSection:
@@ -61,6 +92,19 @@ class HtxClient(SyncAPIClient):
         from exchange_sdk.htx.account import AccountSection
 
         return AccountSection(self)
+
+
+class HtxClientWithRawResponse:
+    """`client.with_raw_response`: every section, with methods returning the RawResponse."""
+
+    def __init__(self, client: HtxClient) -> None:
+        self._client = client
+
+    @cached_property
+    def account(self) -> AccountSectionWithRawResponse:
+        from exchange_sdk.htx.account import AccountSectionWithRawResponse
+
+        return AccountSectionWithRawResponse(self._client)
 
 
 class AsyncHtxClient(AsyncAPIClient):
@@ -74,10 +118,19 @@ class AsyncHtxClient(AsyncAPIClient):
         transport: Any httpx async transport, e.g. httpx.MockTransport in tests.
         clock: A callable returning the current time in epoch milliseconds; every signed timestamp
             comes from it. Defaults to the system clock.
-        timeout: Seconds (or an httpx.Timeout) for each request.
+        timeout: Seconds (or an httpx.Timeout) for each request; each method also takes `timeout`.
+        demo: Send every request to demo trading; HTX documents none, so True raises ValueError. Default: live.
+        rate_limit: "wait" (default) holds each call until the documented limits allow it; "raise" raises
+            ClientRateLimitError instead; None does no client-side limiting.
+        limiter: A RateLimiter to share with other clients of the same account (one limiter = one UID's buckets).
+        max_retries: How often a call that is safe to repeat is retried after a transient failure
+            (connection error, timeout, HTTP 429 or 5xx, a rate-limit or busy code). Default 2; each method
+            also takes `max_retries`.
+        retry_policy: Backoff of the retries (initial and maximum delay); Retry-After is honoured.
 
     Sections: `account`.
     Use it as `async with` a context manager, or call `await aclose()`.
+    `await sync_time()` measures the exchange's clock; a timestamp error does it by itself.
     """
 
     def __init__(
@@ -88,7 +141,12 @@ class AsyncHtxClient(AsyncAPIClient):
         base_url: str | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         clock: Callable[[], int] | None = None,
-        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+        timeout: TimeoutTypes = DEFAULT_TIMEOUT,
+        demo: bool = False,
+        rate_limit: RateLimitMode = "wait",
+        limiter: RateLimiter | None = None,
+        max_retries: int = 2,
+        retry_policy: RetryPolicy | None = None,
     ) -> None:
         super().__init__(
             PROFILE,
@@ -100,7 +158,17 @@ class AsyncHtxClient(AsyncAPIClient):
             transport=transport,
             clock=clock,
             timeout=timeout,
+            demo=demo,
+            rate_limit=rate_limit,
+            limiter=limiter,
+            max_retries=max_retries,
+            retry_policy=retry_policy,
         )
+
+    @cached_property
+    def with_raw_response(self) -> AsyncHtxClientWithRawResponse:
+        """The same sections, whose methods return the RawResponse (status, headers, body, parsed)."""
+        return AsyncHtxClientWithRawResponse(self)
 
     @cached_property
     def account(self) -> AsyncAccountSection:
@@ -108,3 +176,16 @@ class AsyncHtxClient(AsyncAPIClient):
         from exchange_sdk.htx.account import AsyncAccountSection
 
         return AsyncAccountSection(self)
+
+
+class AsyncHtxClientWithRawResponse:
+    """`client.with_raw_response`: every section, with methods returning the RawResponse."""
+
+    def __init__(self, client: AsyncHtxClient) -> None:
+        self._client = client
+
+    @cached_property
+    def account(self) -> AsyncAccountSectionWithRawResponse:
+        from exchange_sdk.htx.account import AsyncAccountSectionWithRawResponse
+
+        return AsyncAccountSectionWithRawResponse(self._client)

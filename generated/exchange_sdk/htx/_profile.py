@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from exchange_sdk._runtime._credentials import CredentialInfo
-from exchange_sdk._runtime._profile import Envelope, ErrorInfo, ExchangeProfile
+from exchange_sdk._runtime._profile import Envelope, ErrorInfo, ExchangeProfile, ServerTime
 
 PROFILE = ExchangeProfile(
     id="htx",
@@ -59,4 +59,12 @@ PROFILE = ExchangeProfile(
     },
     private_headers=(),
     demo_headers=None,
+    demo_note="HTX documents no demo-trading mechanism for the futures API.",
+    server_time=ServerTime("/api/v1/timestamp", "/ts"),
+    rate_limit_headers={
+        "limit": "ratelimit-limit",
+        "remaining": "ratelimit-remaining",
+        "reset": "ratelimit-reset",
+        "interval": "ratelimit-interval",
+    },
 )

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from exchange_sdk._runtime._credentials import CredentialInfo
-from exchange_sdk._runtime._profile import Envelope, ErrorInfo, ExchangeProfile
+from exchange_sdk._runtime._profile import Envelope, ErrorInfo, ExchangeProfile, ServerTime
 
 PROFILE = ExchangeProfile(
     id="okx",
@@ -66,4 +66,7 @@ PROFILE = ExchangeProfile(
     },
     private_headers=(),
     demo_headers=(("x-simulated-trading", "1"),),
+    demo_note="Demo trading uses the production host with a demo-trading API key and this header.",
+    server_time=ServerTime("/api/v5/public/time", "/data/0/ts"),
+    rate_limit_headers={},
 )
