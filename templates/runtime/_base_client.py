@@ -22,6 +22,7 @@ import httpx
 from pydantic import TypeAdapter, ValidationError
 
 from ._credentials import Credentials
+from ._logging import logger
 from ._errors import (
     ERROR_CLASSES,
     APIConnectionError,
@@ -45,7 +46,6 @@ T = TypeVar("T")
 Clock = Callable[[], int]
 RateLimitMode = Literal["wait", "raise"] | None
 DEFAULT_TIMEOUT = 10.0
-logger = logging.getLogger("exchange_sdk")
 
 
 def system_clock() -> int:

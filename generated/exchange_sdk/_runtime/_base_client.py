@@ -36,6 +36,7 @@ from ._errors import (
     excerpt,
     redact,
 )
+from ._logging import logger
 from ._options import NO_OPTIONS, RawResponse, RequestOptions, RetryPolicy, TimeoutTypes, retry_after_seconds
 from ._params import PreparedArguments, json_body, prepare_arguments
 from ._profile import ExchangeProfile, OperationInfo
@@ -46,7 +47,6 @@ T = TypeVar("T")
 Clock = Callable[[], int]
 RateLimitMode = Literal["wait", "raise"] | None
 DEFAULT_TIMEOUT = 10.0
-logger = logging.getLogger("exchange_sdk")
 
 
 def system_clock() -> int:
