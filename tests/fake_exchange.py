@@ -99,6 +99,11 @@ def _example_bodies() -> dict[tuple[str, str], str]:
     return bodies
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 256  # the default backlog of 5 drops connections when 72 tasks connect at once
+
+
 class FakeExchange:
     """Start with `with FakeExchange() as fake:`; clients use `fake.url` as base_url."""
 
@@ -108,8 +113,7 @@ class FakeExchange:
         self.bodies: dict[tuple[str, str], str] = _example_bodies()
         self._faults: dict[str, deque[Fault]] = defaultdict(deque)
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._server.daemon_threads = True
+        self._server = _Server(("127.0.0.1", 0), self._handler())
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     @property

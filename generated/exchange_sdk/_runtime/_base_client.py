@@ -40,7 +40,7 @@ from ._logging import logger
 from ._options import NO_OPTIONS, RawResponse, RequestOptions, RetryPolicy, TimeoutTypes, retry_after_seconds
 from ._params import PreparedArguments, json_body, prepare_arguments
 from ._profile import ExchangeProfile, OperationInfo
-from ._rate_limit import RateLimiter
+from ._rate_limit import RateLimiter, Slot
 from ._signing import SIGNERS, SigningInput
 
 T = TypeVar("T")
@@ -204,18 +204,22 @@ class BaseClient:
 
     # --- rate limiting and retries ---------------------------------------------------------------
 
-    def _limit_wait(self, operation: OperationInfo[Any]) -> float:
-        """Seconds to wait before the call may go (0: its slots are taken); raises in 'raise' mode."""
+    def _take_slot(self, operation: OperationInfo[Any]) -> tuple[float, Slot | None]:
+        """(0, slot) when the call may go now, else (seconds to wait, None); raises in 'raise' mode."""
         if self._rate_limit is None or not operation.limits:
-            return 0.0
-        wait = self._limiter.try_acquire(operation.limits)
+            return 0.0, None
+        wait, slot = self._limiter.try_acquire(operation.limits)
         if wait > 0 and self._rate_limit == "raise":
             raise ClientRateLimitError(
                 f"{operation.display} would exceed its documented rate limit; it may go in {wait:.3f} s",
                 operation=operation.display,
                 retry_after=wait,
             )
-        return wait
+        return wait, slot
+
+    def _release(self, slot: Slot | None) -> None:
+        if slot is not None:
+            self._limiter.release(slot)
 
     def _start(self, options: RequestOptions) -> _Attempt:
         retries = self._retry.max_retries if options.max_retries is None else options.max_retries
@@ -440,16 +444,18 @@ class SyncAPIClient(BaseClient):
         prepared = self._prepare(operation, arguments)
         state = self._start(options)
         while True:
-            while (wait := self._limit_wait(operation)) > 0:
-                time.sleep(wait)
+            while (taken := self._take_slot(operation))[0] > 0:
+                time.sleep(taken[0])
             state.number += 1
-            request = self._build_request(operation, prepared, options)
-            self._log_request(operation, request, state.number)
             try:
                 try:
+                    request = self._build_request(operation, prepared, options)
+                    self._log_request(operation, request, state.number)
                     response = self._http.send(request)
                 except httpx.TransportError as exc:
                     raise self._connection_error(operation, exc) from None
+                finally:
+                    self._release(taken[1])
                 return self._parse_response(operation, response, state.number)
             except ExchangeSDKError as error:
                 retry = self._next_attempt(operation, error, state)
@@ -533,16 +539,18 @@ class AsyncAPIClient(BaseClient):
         prepared = self._prepare(operation, arguments)
         state = self._start(options)
         while True:
-            while (wait := self._limit_wait(operation)) > 0:
-                await asyncio.sleep(wait)
+            while (taken := self._take_slot(operation))[0] > 0:
+                await asyncio.sleep(taken[0])
             state.number += 1
-            request = self._build_request(operation, prepared, options)
-            self._log_request(operation, request, state.number)
             try:
                 try:
+                    request = self._build_request(operation, prepared, options)
+                    self._log_request(operation, request, state.number)
                     response = await self._http.send(request)
                 except httpx.TransportError as exc:
                     raise self._connection_error(operation, exc) from None
+                finally:
+                    self._release(taken[1])
                 return self._parse_response(operation, response, state.number)
             except ExchangeSDKError as error:
                 retry = self._next_attempt(operation, error, state)
