@@ -81,18 +81,25 @@ def build_exchange(data: dict[str, Any], positions: Positions, issues: list[Spec
             ctx.error(("auth", "credentials", index, "name"), f"credential '{name}' is listed twice")
     missing = REQUIRED_CREDENTIALS[auth["scheme"]] - set(names)
     if missing:
-        ctx.error(("auth", "credentials"), f"the {auth['scheme']} scheme needs credentials {', '.join(sorted(missing))}")
+        ctx.error(
+            ("auth", "credentials"), f"the {auth['scheme']} scheme needs credentials {', '.join(sorted(missing))}"
+        )
     envelope = data["envelope"]
     code_type = envelope.get("code_type", "string")
     for index, code in enumerate(envelope["success_codes"]):
         if code_type == "string" and not isinstance(code, str) or code_type == "integer" and not isinstance(code, int):
-            ctx.error(("envelope", "success_codes", index), f"success code {code!r} does not match code_type {code_type}")
+            ctx.error(
+                ("envelope", "success_codes", index), f"success code {code!r} does not match code_type {code_type}"
+            )
     errors = []
     seen_codes: dict[str, int] = {}
     for index, raw in enumerate(data["errors"]):
         code_key = str(raw["code"])
         if code_key in seen_codes:
-            ctx.error(("errors", index, "code"), f"error code {code_key} is listed twice (first as errors[{seen_codes[code_key]}])")
+            ctx.error(
+                ("errors", index, "code"),
+                f"error code {code_key} is listed twice (first as errors[{seen_codes[code_key]}])",
+            )
         seen_codes.setdefault(code_key, index)
         errors.append(
             ErrorCode(
@@ -234,7 +241,10 @@ def _build_enum(ctx: _Context, raw: list[dict[str, Any]], path: Path_) -> tuple[
         member = item.get("name") or naming.enum_member_name(item["value"])
         for wire in (item["value"], *item.get("aliases", [])):
             if str(wire) in seen_wire:
-                ctx.error((*path, index), f"enum value {wire!r} is listed twice (first in {format_path((*path, seen_wire[str(wire)]))})")
+                ctx.error(
+                    (*path, index),
+                    f"enum value {wire!r} is listed twice (first in {format_path((*path, seen_wire[str(wire)]))})",
+                )
             seen_wire.setdefault(str(wire), index)
         if member in seen_names:
             ctx.error(
@@ -293,7 +303,9 @@ def _python_name(ctx: _Context, raw: dict[str, Any], path: Path_, *, parameter: 
     explicit = raw.get("python_name")
     if explicit:
         if explicit in naming.RESERVED or parameter and explicit in naming.CALL_OPTIONS:
-            ctx.error((*path, "python_name"), f"python_name '{explicit}' is reserved (a keyword, builtin or call option)")
+            ctx.error(
+                (*path, "python_name"), f"python_name '{explicit}' is reserved (a keyword, builtin or call option)"
+            )
         return str(explicit)
     derived = naming.parameter_name(raw["name"]) if parameter else naming.python_identifier(raw["name"])
     if derived is None:
@@ -325,7 +337,9 @@ def _check_fields(ctx: _Context, fields: tuple[Field, ...], path: Path_) -> None
         for name in item.wire_names:
             if name in wire:
                 other = fields[wire[name]].name
-                ctx.error((*path, "fields", index), f"wire name '{name}' is used by two fields ('{other}' and '{item.name}')")
+                ctx.error(
+                    (*path, "fields", index), f"wire name '{name}' is used by two fields ('{other}' and '{item.name}')"
+                )
             wire.setdefault(name, index)
         if item.python_name in python:
             other = fields[python[item.python_name]].name
@@ -351,7 +365,10 @@ def _build_parameter(ctx: _Context, raw: dict[str, Any], path: Path_) -> Paramet
     if location_in is ParameterLocation.PATH and not raw["required"]:
         ctx.error((*path, "required"), "a path parameter must be required")
     if location_in is not ParameterLocation.BODY and not shape.type.is_scalar:
-        ctx.error((*path, "type"), f"a {location_in.value} parameter must be a scalar; only body parameters can be {shape.type.value}s")
+        ctx.error(
+            (*path, "type"),
+            f"a {location_in.value} parameter must be a scalar; only body parameters can be {shape.type.value}s",
+        )
     return Parameter(
         name=raw["name"],
         python_name=python_name,
@@ -375,7 +392,10 @@ def _check_parameters(ctx: _Context, parameters: tuple[Parameter, ...], method: 
     for index, parameter in enumerate(parameters):
         key = (parameter.location_in.value, parameter.name)
         if key in seen:
-            ctx.error(("parameters", index, "name"), f"{parameter.location_in.value} parameter '{parameter.name}' is declared twice")
+            ctx.error(
+                ("parameters", index, "name"),
+                f"{parameter.location_in.value} parameter '{parameter.name}' is declared twice",
+            )
         seen.setdefault(key, index)
         if parameter.python_name in python:
             other = parameters[python[parameter.python_name]].name
@@ -386,7 +406,9 @@ def _check_parameters(ctx: _Context, parameters: tuple[Parameter, ...], method: 
             )
         python.setdefault(parameter.python_name, index)
         if parameter.location_in is ParameterLocation.BODY and method == "GET":
-            ctx.error(("parameters", index, "in"), f"a GET request has no body; '{parameter.name}' cannot be a body parameter")
+            ctx.error(
+                ("parameters", index, "in"), f"a GET request has no body; '{parameter.name}' cannot be a body parameter"
+            )
     placeholders = path_placeholders(path)
     declared = {p.name for p in parameters if p.location_in is ParameterLocation.PATH}
     for name in placeholders:
@@ -394,7 +416,9 @@ def _check_parameters(ctx: _Context, parameters: tuple[Parameter, ...], method: 
             ctx.error(("path",), f"path parameter '{{{name}}}' is not declared in parameters (add one with in: path)")
     for index, parameter in enumerate(parameters):
         if parameter.location_in is ParameterLocation.PATH and parameter.name not in placeholders:
-            ctx.error(("parameters", index, "name"), f"path parameter '{parameter.name}' does not appear in the path {path}")
+            ctx.error(
+                ("parameters", index, "name"), f"path parameter '{parameter.name}' does not appear in the path {path}"
+            )
 
 
 def _build_request_example(
@@ -408,7 +432,9 @@ def _build_request_example(
     if parsed.method != method:
         ctx.error((*path, "text"), f"request example uses {parsed.method}, but the endpoint's method is {method}")
     if not path_matches(template, parsed.path):
-        ctx.error((*path, "text"), f"request example calls {parsed.path}, which does not match the endpoint's path {template}")
+        ctx.error(
+            (*path, "text"), f"request example calls {parsed.path}, which does not match the endpoint's path {template}"
+        )
     query_parameters = {p.name: p for p in parameters if p.location_in is ParameterLocation.QUERY}
     for name, value in parsed.query:
         parameter = query_parameters.get(name)

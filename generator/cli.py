@@ -4,17 +4,24 @@ from __future__ import annotations
 
 import json
 import sys
+from contextlib import ExitStack
+from dataclasses import replace
 from pathlib import Path
 
 import click
 
 from generator import __version__
-from generator.errors import SpecError
+from generator.diff import LEVELS, Change, diff_specs
+from generator.diff.report import render_changelog, render_json, render_markdown, render_text
+from generator.diff.rules import catalogue_markdown, level_rank
+from generator.diff.sources import Side, SourceError, resolve
+from generator.errors import Location, SpecError
 from generator.format import FormatError
 from generator.lint import RULES, lint
 from generator.loader import load_specs
 from generator.output import ForeignFilesError
 from generator.pipeline import generate
+from generator.render import SDK_VERSION
 from generator.schema import SCHEMA_FILES, schema_text
 
 EXIT_OK, EXIT_WARNINGS, EXIT_ERRORS = 0, 1, 2
@@ -27,8 +34,12 @@ def main() -> None:
 
 
 @main.command("generate")
-@click.option("--specs", "spec_dir", default="specs", show_default=True, type=click.Path(path_type=Path, file_okay=False))
-@click.option("--out", "out_dir", default="generated", show_default=True, type=click.Path(path_type=Path, file_okay=False))
+@click.option(
+    "--specs", "spec_dir", default="specs", show_default=True, type=click.Path(path_type=Path, file_okay=False)
+)
+@click.option(
+    "--out", "out_dir", default="generated", show_default=True, type=click.Path(path_type=Path, file_okay=False)
+)
 @click.option("--check", is_flag=True, help="Write nothing; print a diff and exit 1 if OUT is stale.")
 def generate_command(spec_dir: Path, out_dir: Path, check: bool) -> None:
     """Generate the SDK, its fixtures and its tests from the specs, all or nothing.
@@ -137,3 +148,76 @@ def schema_command(out_dir: Path, check: bool) -> None:
     if stale:
         click.echo(f"stale schema copies (run 'sdkgen schema --out {out_dir}'): {', '.join(stale)}", err=True)
         sys.exit(EXIT_WARNINGS)
+
+
+@main.command("diff")
+@click.argument("old", required=False)
+@click.argument("new", required=False)
+@click.option("--base", "base", metavar="REV", help="Compare REV's specs/ with the working tree's specs/.")
+@click.option("--format", "output", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True)
+@click.option(
+    "--fail-on",
+    type=click.Choice(list(LEVELS)),
+    help="Exit 1 when a change at this level or a more severe one exists.",
+)
+@click.option("--changelog", is_flag=True, help="Print release notes with the suggested version bump instead.")
+@click.option("--current-version", default=SDK_VERSION, show_default=True, help="Version the changelog bumps from.")
+@click.option("--list-rules", is_flag=True, help="Print the catalogue of change rules (Markdown) and exit.")
+def diff_command(
+    old: str | None,
+    new: str | None,
+    base: str | None,
+    output: str,
+    fail_on: str | None,
+    changelog: bool,
+    current_version: str,
+    list_rules: bool,
+) -> None:
+    """Compare two versions of the specs and classify every change.
+
+    OLD and NEW are specs directories or git revisions of this repository (their specs/).
+    Moving files, reordering keys or reformatting YAML is not a change. Exit codes: 0, or 1 with
+    --fail-on when a change at or above that level exists; 2 on a usage or spec error.
+    """
+    if list_rules:
+        click.echo(catalogue_markdown(), nl=False)
+        return
+    if base is not None:
+        if old is not None or new is not None:
+            raise click.UsageError("give either --base REV or OLD NEW, not both")
+        old, new = base, "specs"
+    if old is None or new is None:
+        raise click.UsageError("give OLD and NEW (directories or git revisions), or --base REV")
+    with ExitStack() as stack:
+        try:
+            sides = [resolve(old, stack), resolve(new, stack)]
+            before, after = (load_specs(side.spec_dir) for side in sides)
+        except SourceError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(EXIT_ERRORS)
+        except SpecError as exc:
+            click.echo(exc.report(), err=True)
+            sys.exit(EXIT_ERRORS)
+        changes = diff_specs(before, after)
+        changes = [_relabel(change, sides) for change in changes]
+    if changelog:
+        click.echo(render_changelog(changes, current_version), nl=False)
+    else:
+        render = {"text": render_text, "markdown": render_markdown, "json": render_json}[output]
+        click.echo(render(changes, sides[0].label, sides[1].label), nl=False)
+    if fail_on is not None and any(level_rank(c.level) <= level_rank(fail_on) for c in changes):
+        sys.exit(EXIT_WARNINGS)
+
+
+def _relabel(change: Change, sides: list[Side]) -> Change:
+    """Show files of a revision as REV:specs/... instead of their temporary copy."""
+    for side in sides:
+        if side.revision is None:
+            continue
+        root = str(side.spec_dir.resolve())
+        file = str(Path(change.location.file).resolve()) if change.location.file else ""
+        if file.startswith(root):
+            relative = Path(file).relative_to(root).as_posix()
+            location = Location(f"{side.label}/{relative}", change.location.line, change.location.column)
+            return replace(change, location=location)
+    return change

@@ -203,7 +203,9 @@ class _Walker:
         undocumented = [k for k in keys if k not in known and k not in displaced]
         missing, moved = self.find_flattening(shape, objects, path, missing)
         for field, name in checks:
-            self.check_values(field, [o[name] for o in objects if name in o], f"{path}.{name}", moved.get(field.name, frozenset()))
+            self.check_values(
+                field, [o[name] for o in objects if name in o], f"{path}.{name}", moved.get(field.name, frozenset())
+            )
         for field in list(missing):
             similar = difflib.get_close_matches(field.name, undocumented, n=1, cutoff=0.85)
             if similar:
@@ -268,7 +270,11 @@ class _Walker:
         present = [v for v in values if v is not None]
         documented = _documented_kind(_table_type(field))
         if documented is not None:
-            wrong = [v for v in present if not isinstance(v, _JSON_KINDS[documented]) or (documented == "number" and isinstance(v, bool))]
+            wrong = [
+                v
+                for v in present
+                if not isinstance(v, _JSON_KINDS[documented]) or (documented == "number" and isinstance(v, bool))
+            ]
             if wrong:
                 self.report(
                     "example-type-mismatch",
@@ -317,7 +323,9 @@ def _fields(shape: Shape) -> Iterable[Field]:
         yield from _fields(shape.items)
 
 
-def _lint_example(exchange: Exchange, operation: Operation, example: ResponseExample) -> tuple[list[Finding], set[tuple[int, str]]]:
+def _lint_example(
+    exchange: Exchange, operation: Operation, example: ResponseExample
+) -> tuple[list[Finding], set[tuple[int, str]]]:
     walker = _Walker(operation, example)
     name = f"{operation.exchange}.{operation.section}.{operation.name}"
     try:

@@ -122,7 +122,9 @@ def _check_exchange(exchange: Exchange, operations: list[Operation], issues: lis
         if first is not op:
             issues.append(SpecIssue(op.location, f"{op.method} {op.path} is already specified in {first.source}"))
         if op.section in RESERVED_SECTIONS:
-            issues.append(SpecIssue(op.location, f"section name '{op.section}' is reserved by the client's own methods"))
+            issues.append(
+                SpecIssue(op.location, f"section name '{op.section}' is reserved by the client's own methods")
+            )
         for shape in _models(op.response):
             assert shape.model is not None
             seen = models.setdefault(shape.model, (shape, op))

@@ -20,7 +20,7 @@ def _location() -> Any:
     return field(default=NOWHERE, compare=False, repr=False)
 
 
-class FieldType(str, enum.Enum):
+class FieldType(enum.StrEnum):
     """The spec's value types (see DESIGN.md, 'Types on the wire and in Python')."""
 
     STRING = "string"
@@ -95,13 +95,13 @@ class Field:
         return dict(self.acknowledged).get(rule)
 
 
-class ParameterLocation(str, enum.Enum):
+class ParameterLocation(enum.StrEnum):
     QUERY = "query"
     PATH = "path"
     BODY = "body"
 
 
-class ListStyle(str, enum.Enum):
+class ListStyle(enum.StrEnum):
     COMMA = "comma"
     REPEAT = "repeat"
     JSON = "json"
@@ -131,7 +131,7 @@ class Permission:
     note: str | None = None
 
 
-class Scope(str, enum.Enum):
+class Scope(enum.StrEnum):
     UID = "uid"
     IP = "ip"
     API_KEY = "api_key"
@@ -270,7 +270,7 @@ class RateLimitHeaders:
     interval: str | None = None
 
 
-class ErrorKind(str, enum.Enum):
+class ErrorKind(enum.StrEnum):
     AUTHENTICATION = "authentication"
     PERMISSION = "permission"
     RATE_LIMIT = "rate_limit"

@@ -9,8 +9,18 @@ import re
 # Names a generated attribute or parameter must not take: keywords, builtins, and the
 # attributes of pydantic's BaseModel that a field would shadow.
 _PYDANTIC_ATTRIBUTES = {
-    "construct", "copy", "dict", "fields", "json", "parse_file", "parse_obj", "parse_raw",
-    "schema", "schema_json", "update_forward_refs", "validate",
+    "construct",
+    "copy",
+    "dict",
+    "fields",
+    "json",
+    "parse_file",
+    "parse_obj",
+    "parse_raw",
+    "schema",
+    "schema_json",
+    "update_forward_refs",
+    "validate",
 }
 RESERVED = (
     set(keyword.kwlist)
@@ -20,9 +30,7 @@ RESERVED = (
     | {"self", "cls"}
 )
 
-_WORD_BOUNDARY = re.compile(
-    r"[A-Z]{2,}(?=[A-Z][a-z]+[0-9]*|\b|[^A-Za-z]|$)|[A-Z]?[a-z]+[0-9]*|[A-Z]+[0-9]*|[0-9]+"
-)
+_WORD_BOUNDARY = re.compile(r"[A-Z]{2,}(?=[A-Z][a-z]+[0-9]*|\b|[^A-Za-z]|$)|[A-Z]?[a-z]+[0-9]*|[A-Z]+[0-9]*|[0-9]+")
 
 
 def words(text: str) -> list[str]:

@@ -92,9 +92,7 @@ class ForeignFilesError(RuntimeError):
     def __init__(self, root: Path, paths: list[str]) -> None:
         self.paths = paths
         listing = "\n".join(f"  {root.name}/{p}" for p in paths)
-        super().__init__(
-            f"{root} holds files sdkgen did not generate; move them out (nothing was written):\n{listing}"
-        )
+        super().__init__(f"{root} holds files sdkgen did not generate; move them out (nothing was written):\n{listing}")
 
 
 def is_generated(relative: str, content: bytes) -> bool:

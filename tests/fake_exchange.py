@@ -52,7 +52,12 @@ EMPTY_SUCCESS = {
     "bitget": {"code": "00000", "msg": "success", "requestTime": 0, "data": []},
     "htx": {"code": 200, "message": "Success", "data": {}, "ts": 0},
 }
-HTX_RATE_LIMIT_HEADERS = {"ratelimit-limit": "72", "ratelimit-remaining": "71", "ratelimit-reset": "3000", "ratelimit-interval": "3000"}
+HTX_RATE_LIMIT_HEADERS = {
+    "ratelimit-limit": "72",
+    "ratelimit-remaining": "71",
+    "ratelimit-reset": "3000",
+    "ratelimit-interval": "3000",
+}
 
 
 @dataclass
@@ -151,7 +156,9 @@ class FakeExchange:
             return "bitget"
         return "htx"
 
-    def _verify(self, exchange: str, method: str, host: str, path: str, query: str, headers: dict[str, str], body: bytes) -> str:
+    def _verify(
+        self, exchange: str, method: str, host: str, path: str, query: str, headers: dict[str, str], body: bytes
+    ) -> str:
         """'ok', 'bad-signature' or 'bad-timestamp', checked as each exchange documents."""
         text = body.decode("utf-8")
         try:
@@ -162,7 +169,8 @@ class FakeExchange:
                 good = (
                     headers["ok-access-key"] == API_KEY
                     and headers["ok-access-passphrase"] == PASSPHRASE
-                    and headers["ok-access-sign"] == _hmac(stamp + method + path + (f"?{query}" if query else "") + text)
+                    and headers["ok-access-sign"]
+                    == _hmac(stamp + method + path + (f"?{query}" if query else "") + text)
                 )
             elif exchange == "bitget":
                 stamp = headers["access-timestamp"]

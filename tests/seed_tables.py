@@ -67,9 +67,7 @@ def read_tables(page: str) -> list[Table]:
                 i += 1
             if len(header) >= 2 and header[0] in _NAME_HEADERS and header[1] in _TYPE_HEADERS:
                 required_col = header.index("required") if "required" in header else None
-                desc_col = next(
-                    (k for k, h in enumerate(header) if h in ("description", "comments")), 2
-                )
+                desc_col = next((k for k, h in enumerate(header) if h in ("description", "comments")), 2)
                 rows = []
                 for raw in block[1:]:  # skip the |---| separator
                     cells = _cells(raw)
@@ -78,7 +76,7 @@ def read_tables(page: str) -> list[Table]:
                     name = cells[0]
                     if mark:
                         depth = mark.group(1).count(">") or 1
-                        name = cells[0][mark.end():]
+                        name = cells[0][mark.end() :]
                     rows.append(
                         Row(
                             name=_unescape(name),

@@ -46,7 +46,9 @@ def test_lint_broken_specs_exit_2(spec_copy):
 
 
 def test_console_script_runs():
-    result = subprocess.run([sys.executable, "-m", "generator", "lint", str(ROOT / "specs")], capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "lint", str(ROOT / "specs")], capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stderr
 
 

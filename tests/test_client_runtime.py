@@ -9,7 +9,6 @@ from decimal import Decimal
 
 import httpx
 import pytest
-
 from exchange_sdk import (
     APIConnectionError,
     APITimeoutError,
@@ -32,7 +31,9 @@ from exchange_sdk.okx import AsyncOkxClient, OkxClient
 SECRET = "s3cr3t-VALUE-never-shown"
 PASSPHRASE = "pass-PHRASE-never-shown"
 OK_OKX = '{"code": "0", "msg": "", "data": [{"totalEq": "1.5", "details": []}]}'
-OK_BITGET_LIST = '{"code": "00000", "msg": "success", "requestTime": 1, "data": [{"marginCoin": "USDT", "available": "2"}]}'
+OK_BITGET_LIST = (
+    '{"code": "00000", "msg": "success", "requestTime": 1, "data": [{"marginCoin": "USDT", "available": "2"}]}'
+)
 OK_BITGET_UTA = '{"code": "00000", "msg": "success", "requestTime": "1", "data": {"accountEquity": "3", "assets": []}}'
 OK_HTX = '{"code": "200", "message": "Success", "data": {"state": "normal", "equity": "4"}, "ts": "1"}'
 
@@ -109,14 +110,20 @@ def test_the_five_calls_sync():
 
 def test_the_five_calls_async():
     async def main() -> None:
-        async with AsyncOkxClient(api_key="k", secret_key=SECRET, passphrase=PASSPHRASE, transport=Server(OK_OKX).transport) as c:
+        async with AsyncOkxClient(
+            api_key="k", secret_key=SECRET, passphrase=PASSPHRASE, transport=Server(OK_OKX).transport
+        ) as c:
             assert (await c.account.get_balance(ccy=["BTC", "ETH"]))[0].total_eq == Decimal("1.5")
         server = Server(OK_BITGET_LIST)
-        async with AsyncBitgetClient(api_key="k", secret_key=SECRET, passphrase=PASSPHRASE, transport=server.transport) as c:
+        async with AsyncBitgetClient(
+            api_key="k", secret_key=SECRET, passphrase=PASSPHRASE, transport=server.transport
+        ) as c:
             assert (await c.contract.get_account_list(product_type="USDT-FUTURES"))[0].margin_coin == "USDT"
             await c.contract.get_subaccount_assets(product_type=ProductType.USDT_FUTURES)
         assert server.requests[1].url.params["productType"] == "USDT-FUTURES"
-        async with AsyncBitgetClient(api_key="k", secret_key=SECRET, passphrase=PASSPHRASE, transport=Server(OK_BITGET_UTA).transport) as c:
+        async with AsyncBitgetClient(
+            api_key="k", secret_key=SECRET, passphrase=PASSPHRASE, transport=Server(OK_BITGET_UTA).transport
+        ) as c:
             assert (await c.uta.get_account_assets()).account_equity == Decimal("3")
         async with AsyncHtxClient(api_key="k", secret_key=SECRET, transport=Server(OK_HTX).transport) as c:
             assert (await c.account.get_account_balance()).equity == Decimal("4")

@@ -39,15 +39,19 @@ def test_every_generated_file_names_its_source(tree):
 
 
 def test_output_does_not_depend_on_hash_seed_or_location(tmp_path):
-    script = "import sys, json; from pathlib import Path; from generator.pipeline import build; " \
-             "print(json.dumps(build(Path(sys.argv[1]))))"
+    script = (
+        "import sys, json; from pathlib import Path; from generator.pipeline import build; "
+        "print(json.dumps(build(Path(sys.argv[1]))))"
+    )
     copy = tmp_path / "elsewhere" / "specs"
     copy.parent.mkdir()
     subprocess.run(["cp", "-r", str(ROOT / "specs"), str(copy)], check=True)
     outputs = []
     for seed, source in (("1", ROOT / "specs"), ("4242", copy)):
         env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(ROOT)}
-        result = subprocess.run([sys.executable, "-c", script, str(source)], capture_output=True, text=True, env=env, cwd=tmp_path)
+        result = subprocess.run(
+            [sys.executable, "-c", script, str(source)], capture_output=True, text=True, env=env, cwd=tmp_path
+        )
         assert result.returncode == 0, result.stderr
         outputs.append(result.stdout)
     assert outputs[0] == outputs[1]
@@ -63,7 +67,11 @@ def test_check_prints_a_diff_and_exits_1_when_stale(tmp_path, spec_copy):
     out = tmp_path / "generated"
     assert CliRunner().invoke(main, ["generate", "--specs", str(spec_copy), "--out", str(out)]).exit_code == 0
     spec = spec_copy / "okx" / "account" / "get_balance.yaml"
-    spec.write_text(spec.read_text().replace("description: \"The total amount of equity in USD\"", "description: \"Total equity in USD\""))
+    spec.write_text(
+        spec.read_text().replace(
+            'description: "The total amount of equity in USD"', 'description: "Total equity in USD"'
+        )
+    )
     before = existing_files(out)
     result = CliRunner().invoke(main, ["generate", "--specs", str(spec_copy), "--out", str(out), "--check"])
     assert result.exit_code == 1
@@ -94,9 +102,13 @@ def test_files_the_generator_did_not_write_are_never_deleted(tmp_path, spec_copy
     result = CliRunner().invoke(main, ["generate", "--specs", str(spec_copy), "--out", str(out)])
     assert result.exit_code == 0  # nothing to write; the stray file is reported, not touched
     assert "MY_NOTES.md was not written by sdkgen" in result.output
-    assert CliRunner().invoke(main, ["generate", "--specs", str(spec_copy), "--out", str(out), "--check"]).exit_code == 1
+    assert (
+        CliRunner().invoke(main, ["generate", "--specs", str(spec_copy), "--out", str(out), "--check"]).exit_code == 1
+    )
     (spec_copy / "okx" / "account" / "get_balance.yaml").write_text(
-        (spec_copy / "okx" / "account" / "get_balance.yaml").read_text().replace("title: Get balance", "title: Get Balances")
+        (spec_copy / "okx" / "account" / "get_balance.yaml")
+        .read_text()
+        .replace("title: Get balance", "title: Get Balances")
     )
     result = CliRunner().invoke(main, ["generate", "--specs", str(spec_copy), "--out", str(out)])
     assert result.exit_code == 2

@@ -47,7 +47,9 @@ def test_unknown_key_with_suggestion(spec_copy):
 
 
 def test_unknown_key_inside_a_nested_field(spec_copy):
-    line = _edit(spec_copy, HTX, "          - name: currency\n", "          - name: currency\n            colour: red\n")
+    line = _edit(
+        spec_copy, HTX, "          - name: currency\n", "          - name: currency\n            colour: red\n"
+    )
     _one(_errors(spec_copy), HTX, line + 1, "unknown key 'colour'", "response.fields[10].items.fields[0]")
 
 
@@ -57,7 +59,12 @@ def test_wrong_type(spec_copy):
 
 
 def test_wrong_enum_value(spec_copy):
-    line = _edit(spec_copy, HTX, "      type: timestamp_ms\n      unit: ms\n      required: true\n      description: Account creation time", "      type: timestamp\n      unit: ms\n      required: true\n      description: Account creation time")
+    line = _edit(
+        spec_copy,
+        HTX,
+        "      type: timestamp_ms\n      unit: ms\n      required: true\n      description: Account creation time",
+        "      type: timestamp\n      unit: ms\n      required: true\n      description: Account creation time",
+    )
     _one(_errors(spec_copy), HTX, line, "must be one of", "'timestamp'")
 
 
@@ -94,12 +101,17 @@ def test_invalid_json_example_without_correction(spec_copy):
     start = text.index("      corrected: |")
     end = text.index("      acknowledged:", start)
     path.write_text(text[:start] + text[end:])
-    line = text[: text.index("      text: |\n        {\n            \"code\": \"0\"")].count("\n") + 1
+    line = text[: text.index('      text: |\n        {\n            "code": "0"')].count("\n") + 1
     _one(_errors(spec_copy), OKX, line, "not valid JSON at line 71", "add `corrected`")
 
 
 def test_request_example_must_match_the_endpoint(spec_copy):
-    line = _edit(spec_copy, OKX, "text: GET /api/v5/account/balance?ccy=BTC,ETH", "text: GET /api/v5/account/balances?currency=BTC")
+    line = _edit(
+        spec_copy,
+        OKX,
+        "text: GET /api/v5/account/balance?ccy=BTC,ETH",
+        "text: GET /api/v5/account/balances?currency=BTC",
+    )
     errors = _errors(spec_copy)
     _one(errors, OKX, line, "does not match the endpoint's path")
     _one(errors, OKX, line, "'currency', which is not a declared query parameter")
@@ -110,11 +122,18 @@ def test_duplicate_operation_name(spec_copy):
     text = (spec_copy / OKX).read_text().replace("path: /api/v5/account/balance\n", "path: /api/v5/account/balance2\n")
     target.write_text(text.replace("text: GET /api/v5/account/balance", "text: GET /api/v5/account/balance2"))
     errors = _errors(spec_copy)
-    assert any("get_balance_again.yaml:3:1" in e and "operation name 'get_balance' is already used" in e for e in errors), errors
+    assert any(
+        "get_balance_again.yaml:3:1" in e and "operation name 'get_balance' is already used" in e for e in errors
+    ), errors
 
 
 def test_python_name_collision(spec_copy):
-    line = _edit(spec_copy, OKX, "      - name: totalEq\n", "      - name: total_eq\n        type: decimal\n        description: x\n        table: false\n      - name: totalEq\n")
+    line = _edit(
+        spec_copy,
+        OKX,
+        "      - name: totalEq\n",
+        "      - name: total_eq\n        type: decimal\n        description: x\n        table: false\n      - name: totalEq\n",
+    )
     _one(_errors(spec_copy), OKX, line + 4, "both become the Python name 'total_eq'")
 
 

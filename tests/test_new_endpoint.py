@@ -112,12 +112,20 @@ def test_a_new_endpoint_gets_the_whole_runtime_from_its_spec_alone(tmp_path, spe
 
     with FakeExchange() as fake:
         busy = Fault(503, "<html>busy</html>", {"Content-Type": "text/html"})
-        fake.fail_next("/api/v5/trade/order", busy, Fault(200, json.dumps({"code": "51000", "msg": "Parameter sz error", "data": []})))
+        fake.fail_next(
+            "/api/v5/trade/order",
+            busy,
+            Fault(200, json.dumps({"code": "51000", "msg": "Parameter sz error", "data": []})),
+        )
         fake.fail_next("/api/v5/trade/amend-order", busy, busy, busy)
         env = {**os.environ, "PYTHONPATH": str(out)}
         result = subprocess.run(
             [sys.executable, "-c", SCRIPT, fake.url, API_KEY, SECRET, PASSPHRASE],
-            capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120,
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=tmp_path,
+            timeout=120,
         )
         assert result.returncode == 0, result.stderr
         results = json.loads(result.stdout)
@@ -127,6 +135,10 @@ def test_a_new_endpoint_gets_the_whole_runtime_from_its_spec_alone(tmp_path, spe
         assert positions[0].query == [("instType", "SWAP")]
         orders = fake.requests_to("/api/v5/trade/order")
         assert len(orders) == 2  # the 503 was not retried: a POST that is not idempotent
-        assert orders[1].verdict == "ok" and json.loads(orders[1].body) == {"instId": "BTC-USDT", "sz": "1", "side": "buy"}
+        assert orders[1].verdict == "ok" and json.loads(orders[1].body) == {
+            "instId": "BTC-USDT",
+            "sz": "1",
+            "side": "buy",
+        }
         assert all(r.headers["x-simulated-trading"] == "1" for r in orders)
         assert len(fake.requests_to("/api/v5/trade/amend-order")) == 3  # idempotent: retried up to the cap

@@ -11,11 +11,10 @@ from typing import Any
 
 import httpx
 import pytest
-from pydantic import BaseModel
-
 from exchange_sdk.bitget import BitgetClient
 from exchange_sdk.htx import HtxClient
 from exchange_sdk.okx import OkxClient
+from pydantic import BaseModel
 
 DATA = Path(__file__).parent / "data" / "real_responses"
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "real-responses"
@@ -67,12 +66,21 @@ def assert_preserved(parsed: Any, wire: Any, where: str, counts: dict[str, int])
 
 
 CASES = [
-    ("okx_get_api_v5_account_balance.json", lambda t: OkxClient(api_key="k", secret_key="s", passphrase="p", transport=t),
-     lambda c: c.account.get_balance()),
-    ("bitget_get_api_v3_account_assets.json", lambda t: BitgetClient(api_key="k", secret_key="s", passphrase="p", transport=t),
-     lambda c: c.uta.get_account_assets()),
-    ("htx_get_v5_account_balance.json", lambda t: HtxClient(api_key="k", secret_key="s", transport=t),
-     lambda c: c.account.get_account_balance()),
+    (
+        "okx_get_api_v5_account_balance.json",
+        lambda t: OkxClient(api_key="k", secret_key="s", passphrase="p", transport=t),
+        lambda c: c.account.get_balance(),
+    ),
+    (
+        "bitget_get_api_v3_account_assets.json",
+        lambda t: BitgetClient(api_key="k", secret_key="s", passphrase="p", transport=t),
+        lambda c: c.uta.get_account_assets(),
+    ),
+    (
+        "htx_get_v5_account_balance.json",
+        lambda t: HtxClient(api_key="k", secret_key="s", transport=t),
+        lambda c: c.account.get_account_balance(),
+    ),
 ]
 
 
@@ -90,7 +98,9 @@ def test_real_response_parses_with_every_value_preserved(name, make, call):
 
 def test_real_responses_fields_beyond_the_docs_are_typed_or_kept():
     raw = (DATA / "htx_get_v5_account_balance.json").read_bytes()
-    with HtxClient(api_key="k", secret_key="s", transport=httpx.MockTransport(lambda r: httpx.Response(200, content=raw))) as c:
+    with HtxClient(
+        api_key="k", secret_key="s", transport=httpx.MockTransport(lambda r: httpx.Response(200, content=raw))
+    ) as c:
         balance = c.account.get_account_balance()
     detail = balance.details[0]
     assert detail.isolated_equity == Decimal("0")  # declared in the spec (table: false)

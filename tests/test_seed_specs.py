@@ -88,12 +88,16 @@ def test_every_documented_response_field_is_in_the_spec(specs, seed):
         field: Field | None = container.field(row.name)
         assert field is not None, f"{seed}: documented field '{row.name}' is missing from {operation.source}"
         assert field.table.listed, f"{row.name} is in the table but the spec says table: false"
-        documented_type = field.table.type or {"object": "Object", "array": "Array"}.get(field.shape.type.value, "String")
+        documented_type = field.table.type or {"object": "Object", "array": "Array"}.get(
+            field.shape.type.value, "String"
+        )
         assert documented_type == row.type, f"{row.name}: the table says {row.type}, the spec records {documented_type}"
         if field.shape.enum:  # the spec splits the description into the field's and each value's
-            spec_words = _words(field.shape.description + " " + " ".join(
-                f"{v.value} {v.name} {v.description}" for v in field.shape.enum
-            ))
+            spec_words = _words(
+                field.shape.description
+                + " "
+                + " ".join(f"{v.value} {v.name} {v.description}" for v in field.shape.enum)
+            )
             assert _words(row.description) <= spec_words, f"{row.name}: description differs"
         elif row.description:
             assert _normal(row.description) in _normal(field.shape.description), f"{row.name}: description differs"
@@ -157,9 +161,18 @@ def test_examples_are_verbatim(specs, seed):
 def test_rate_limits_are_machine_readable(specs):
     limits = {(op.exchange, op.name): op.rate_limit for op in specs.operations}
     assert (limits["okx", "get_balance"].count, limits["okx", "get_balance"].window_seconds) == (10, 2.0)
-    assert (limits["bitget", "get_account_assets"].count, limits["bitget", "get_account_assets"].window_seconds) == (20, 1.0)
-    assert (limits["bitget", "get_subaccount_assets"].count, limits["bitget", "get_subaccount_assets"].window_seconds) == (1, 10.0)
-    assert (limits["bitget", "get_account_list"].count, limits["bitget", "get_account_list"].window_seconds) == (10, 1.0)
+    assert (limits["bitget", "get_account_assets"].count, limits["bitget", "get_account_assets"].window_seconds) == (
+        20,
+        1.0,
+    )
+    assert (
+        limits["bitget", "get_subaccount_assets"].count,
+        limits["bitget", "get_subaccount_assets"].window_seconds,
+    ) == (1, 10.0)
+    assert (limits["bitget", "get_account_list"].count, limits["bitget", "get_account_list"].window_seconds) == (
+        10,
+        1.0,
+    )
     htx = specs.exchange("htx")
     buckets = [htx.bucket(name) for name in limits["htx", "get_account_balance"].buckets]
     assert [(b.count, b.window_seconds, b.scope.value) for b in buckets] == [(144, 3.0, "uid"), (72, 3.0, "uid")]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import httpx
-
 from exchange_sdk.bitget import BitgetClient
 from exchange_sdk.htx import HtxClient
 from exchange_sdk.okx import OkxClient
@@ -24,7 +23,9 @@ class Capture:
 
 def test_okx_vector():
     capture = Capture('{"code": "0", "msg": "", "data": []}')
-    with OkxClient(**KEYS, passphrase="test-passphrase", transport=httpx.MockTransport(capture), clock=lambda: VECTOR_MS) as okx:
+    with OkxClient(
+        **KEYS, passphrase="test-passphrase", transport=httpx.MockTransport(capture), clock=lambda: VECTOR_MS
+    ) as okx:
         okx.account.get_balance()
     (request,) = capture.requests
     assert request.url.raw_path == b"/api/v5/account/balance"
@@ -36,7 +37,9 @@ def test_okx_vector():
 
 def test_bitget_vector():
     capture = Capture('{"code": "00000", "msg": "success", "requestTime": 1, "data": {}}')
-    with BitgetClient(**KEYS, passphrase="test-passphrase", transport=httpx.MockTransport(capture), clock=lambda: VECTOR_MS) as bitget:
+    with BitgetClient(
+        **KEYS, passphrase="test-passphrase", transport=httpx.MockTransport(capture), clock=lambda: VECTOR_MS
+    ) as bitget:
         bitget.uta.get_account_assets()
     (request,) = capture.requests
     assert request.headers["ACCESS-TIMESTAMP"] == "1700000000000"
@@ -59,7 +62,9 @@ def test_htx_signature_depends_on_the_host():
     signatures = []
     for base_url in ("https://api.hbdm.com", "https://api.hbdm.vn"):
         capture = Capture('{"code": 200, "message": "Success", "data": {}, "ts": 1}')
-        with HtxClient(**KEYS, base_url=base_url, transport=httpx.MockTransport(capture), clock=lambda: VECTOR_MS) as htx:
+        with HtxClient(
+            **KEYS, base_url=base_url, transport=httpx.MockTransport(capture), clock=lambda: VECTOR_MS
+        ) as htx:
             htx.account.get_account_balance()
         signatures.append(capture.requests[0].url.params["Signature"])
     assert signatures[0] == "UmwnjRkY4HhpS6cQTitDhVOzpW5ntjM7lCgF8qAOmTU="

@@ -13,15 +13,12 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from fake_exchange import API_KEY, PASSPHRASE, SECRET, FakeExchange, Fault, most_in_any_window, rate_limit_fault
-
 from exchange_sdk import (
     APIConnectionError,
     APITimeoutError,
     ClientRateLimitError,
     RateLimiter,
     RateLimitError,
-    ResponseValidationError,
     RetryPolicy,
     ServerError,
     TimestampError,
@@ -30,6 +27,7 @@ from exchange_sdk._runtime._profile import OperationInfo
 from exchange_sdk.bitget import AsyncBitgetClient, BitgetClient
 from exchange_sdk.htx import AsyncHtxClient, HtxClient
 from exchange_sdk.okx import AsyncOkxClient, OkxClient
+from fake_exchange import API_KEY, PASSPHRASE, SECRET, FakeExchange, Fault, most_in_any_window, rate_limit_fault
 
 FAST_RETRIES = RetryPolicy(initial_delay=0.01, max_delay=0.05)
 VALID_ACCOUNT_LIST = json.dumps(
@@ -48,13 +46,25 @@ def fake():
 
 
 def okx(fake: FakeExchange, **options: Any) -> OkxClient:
-    return OkxClient(api_key=API_KEY, secret_key=SECRET, passphrase=PASSPHRASE, base_url=fake.url,
-                     retry_policy=FAST_RETRIES, **options)
+    return OkxClient(
+        api_key=API_KEY,
+        secret_key=SECRET,
+        passphrase=PASSPHRASE,
+        base_url=fake.url,
+        retry_policy=FAST_RETRIES,
+        **options,
+    )
 
 
 def bitget(fake: FakeExchange, **options: Any) -> BitgetClient:
-    return BitgetClient(api_key=API_KEY, secret_key=SECRET, passphrase=PASSPHRASE, base_url=fake.url,
-                        retry_policy=FAST_RETRIES, **options)
+    return BitgetClient(
+        api_key=API_KEY,
+        secret_key=SECRET,
+        passphrase=PASSPHRASE,
+        base_url=fake.url,
+        retry_policy=FAST_RETRIES,
+        **options,
+    )
 
 
 def htx(fake: FakeExchange, **options: Any) -> HtxClient:
@@ -101,6 +111,7 @@ def test_a_wrong_secret_is_rejected_by_the_server(fake):
 def test_limits_hold_under_threads(fake):
     calls = 24
     with bitget(fake) as client:
+
         def worker(count: int) -> None:
             for _ in range(count):
                 client.contract.get_account_list(product_type="USDT-FUTURES")
@@ -157,7 +168,9 @@ def test_two_clients_share_buckets_through_one_limiter(fake):
     limiter = RateLimiter()
     with bitget(fake, limiter=limiter) as first, bitget(fake, limiter=limiter) as second:
         threads = [
-            threading.Thread(target=lambda c=c: [c.contract.get_account_list(product_type="USDT-FUTURES") for _ in range(8)])
+            threading.Thread(
+                target=lambda c=c: [c.contract.get_account_list(product_type="USDT-FUTURES") for _ in range(8)]
+            )
             for c in (first, second)
         ]
         for thread in threads:
@@ -261,8 +274,15 @@ def test_permanent_failures_are_not_retried(fake, fault, words):
 
 def _post_operation(idempotent: bool) -> OperationInfo[Any]:
     return OperationInfo(
-        exchange="okx", section="trade", name="place_order", method="POST", path="/api/v5/trade/order",
-        private=True, doc_url="https://www.okx.com/docs-v5/en/", response=list[dict[str, Any]], idempotent=idempotent,
+        exchange="okx",
+        section="trade",
+        name="place_order",
+        method="POST",
+        path="/api/v5/trade/order",
+        private=True,
+        doc_url="https://www.okx.com/docs-v5/en/",
+        response=list[dict[str, Any]],
+        idempotent=idempotent,
     )
 
 
@@ -322,7 +342,9 @@ def test_a_persisting_timestamp_error_is_raised_after_one_resync(fake):
         client.account.get_balance()
     assert caught.value.code == "50102"
     assert [(r.verdict, r.faulted) for r in fake.records] == [
-        ("bad-timestamp", False), ("public", True), ("bad-timestamp", False)
+        ("bad-timestamp", False),
+        ("public", True),
+        ("bad-timestamp", False),
     ]
 
 
@@ -430,4 +452,8 @@ def test_logging_redacts_headers_and_query_credentials(fake, caplog):
     with caplog.at_level(logging.DEBUG, logger="exchange_sdk"), okx(fake) as client:
         client.account.get_balance()
     line = [r.getMessage() for r in caplog.records if "okx" in r.getMessage() and "attempt 1" in r.getMessage()][0]
-    assert "'ok-access-sign': '***'" in line and "'ok-access-passphrase': '***'" in line and "'ok-access-timestamp'" in line
+    assert (
+        "'ok-access-sign': '***'" in line
+        and "'ok-access-passphrase': '***'" in line
+        and "'ok-access-timestamp'" in line
+    )

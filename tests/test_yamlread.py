@@ -41,7 +41,7 @@ def test_bad_input_gets_a_located_error(text, where, words):
 
 def test_alias_bomb_is_refused_quickly():
     lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
-    lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i-1}"] * 10) + "]" for i in range(1, 9)]
+    lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]" for i in range(1, 9)]
     with pytest.raises(YamlReadError) as caught:
         parse_yaml("\n".join(lines).encode(), "bomb.yaml")
     assert "expands to more than" in caught.value.issue.message

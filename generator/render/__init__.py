@@ -90,12 +90,16 @@ def _method_docstring(exchange: Exchange, operation: Operation, context: Exchang
         "    extra_headers: More headers to send (and sign) with this call.",
         "    extra_query: More query parameters to send (and sign) with this call.",
     ]
-    lines += ["", "Returns:", f"    {response_annotation(operation.response)}: the envelope's `{exchange.envelope.data}`."]
+    lines += [
+        "",
+        "Returns:",
+        f"    {response_annotation(operation.response)}: the envelope's `{exchange.envelope.data}`.",
+    ]
     lines += [
         "",
         "Raises:",
         "    RequestValidationError: an argument is rejected before anything is sent.",
-        "    ClientRateLimitError: with rate_limit=\"raise\", the call would exceed a documented limit.",
+        '    ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit.',
     ]
     if operation.is_private:
         lines.append("    MissingCredentialsError: credentials are not set.")
@@ -196,9 +200,7 @@ def render_exchange(env: jinja2.Environment, exchange: Exchange, spec_label: str
             common, header=section_header, section=view
         )
         files[f"{base}/models/{section}.py"] = render_models(context, section, section_header)
-    section_summaries = [
-        {**vars(s), "operations": [op["name"] for op in s.operations]} for s in sections
-    ]
+    section_summaries = [{**vars(s), "operations": [op["name"] for op in s.operations]} for s in sections]
     exchange_header = header([context.exchange_source])
     files[f"{base}/_profile.py"] = env.get_template("exchange/_profile.py.jinja").render(common, header=exchange_header)
     files[f"{base}/_client.py"] = env.get_template("exchange/_client.py.jinja").render(
@@ -209,7 +211,8 @@ def render_exchange(env: jinja2.Environment, exchange: Exchange, spec_label: str
         common, header=exchange_header, enums=list(context.enums.values())
     )
     names = sorted(
-        [(name, section) for name, section in context.model_section.items()] + [(name, "_enums") for name in context.enums]
+        [(name, section) for name, section in context.model_section.items()]
+        + [(name, "_enums") for name in context.enums]
     )
     files[f"{base}/models/__init__.py"] = env.get_template("exchange/models_init.py.jinja").render(
         common, header=exchange_header, names=names, package=f"{context.module}.models"
@@ -237,7 +240,9 @@ def _render_tests(
             files[f"fixtures/{folder}/request_{index}.json"] = testcases.request_fixture(
                 f"{source_header} (examples.requests[{index}])", operation, case, index
             )
-        files[f"fixtures/{folder}/minimal_response.json"] = testcases.minimal_fixture(source_header, exchange, operation)
+        files[f"fixtures/{folder}/minimal_response.json"] = testcases.minimal_fixture(
+            source_header, exchange, operation
+        )
         files[f"tests/{exchange.id}/test_{operation.section}_{operation.name}.py"] = env.get_template(
             "tests/test_operation.py.jinja"
         ).render(
@@ -270,10 +275,14 @@ def render_sdk(specs: SpecSet, spec_label: str = "specs") -> dict[str, str]:
         "tests/conftest.py": env.get_template("tests/conftest.py.jinja").render(header=all_header),
     }
     support = (TEMPLATES / "tests" / "sdk_test_support.py").read_text(encoding="utf-8")
-    files["tests/sdk_test_support.py"] = f"# DO NOT EDIT: copied by sdkgen from templates/tests/sdk_test_support.py\n{support}"
+    files["tests/sdk_test_support.py"] = (
+        f"# DO NOT EDIT: copied by sdkgen from templates/tests/sdk_test_support.py\n{support}"
+    )
     for path in sorted(RUNTIME_FILES.glob("*.py")):
         text = path.read_text(encoding="utf-8")
-        files[f"{PACKAGE}/_runtime/{path.name}"] = f"# DO NOT EDIT: copied by sdkgen from templates/runtime/{path.name}\n{text}"
+        files[f"{PACKAGE}/_runtime/{path.name}"] = (
+            f"# DO NOT EDIT: copied by sdkgen from templates/runtime/{path.name}\n{text}"
+        )
     for exchange in specs.exchanges:
         files.update(render_exchange(env, exchange, spec_label))
     return dict(sorted(files.items()))

@@ -253,11 +253,16 @@ def parameter_doc(parameter: Parameter) -> str:
     text = sentence(parameter.description)
     if parameter.shape.enum:
         values = "; ".join(
-            f"{v.value}" + (f": {' '.join(v.description.split())}" if v.description else "") for v in parameter.shape.enum
+            f"{v.value}" + (f": {' '.join(v.description.split())}" if v.description else "")
+            for v in parameter.shape.enum
         )
         text += f" One of: {values}."
     if parameter.list_style is not None:
-        sent = {"comma": "sent comma-separated", "repeat": "sent as repeated parameters", "json": "sent as a JSON array"}
+        sent = {
+            "comma": "sent comma-separated",
+            "repeat": "sent as repeated parameters",
+            "json": "sent as a JSON array",
+        }
         text += f" Several values may be given ({sent[parameter.list_style.value]}"
         text += f", at most {parameter.max_items})." if parameter.max_items else ")."
     if parameter.shape.unit:

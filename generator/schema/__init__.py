@@ -146,7 +146,11 @@ def _describe(error: ValidationError, root: dict[str, Any], positions: Positions
     if validator == "enum" and "propertyNames" in error.schema_path:
         hint = difflib.get_close_matches(str(instance), [str(v) for v in error.validator_value], n=1)
         suggestion = f"did you mean '{hint[0]}'?" if hint else "known: " + ", ".join(error.validator_value)
-        return [SpecIssue(positions.of_key((*path, str(instance))), f"{_where(path)}unknown lint rule '{instance}' ({suggestion})")]
+        return [
+            SpecIssue(
+                positions.of_key((*path, str(instance))), f"{_where(path)}unknown lint rule '{instance}' ({suggestion})"
+            )
+        ]
     if validator == "enum":
         options = ", ".join(str(v) for v in error.validator_value)
         return [SpecIssue(here, f"{format_path(path)} must be one of {options}; got {instance!r}")]
@@ -167,7 +171,9 @@ def _describe(error: ValidationError, root: dict[str, Any], positions: Positions
         for alternative in banned.get("anyOf", [banned]):
             forbidden += [k for k in alternative.get("required", []) if isinstance(instance, dict) and k in instance]
         kind = instance.get("type") if isinstance(instance, dict) else None
-        context = f" when type is {kind}" if kind and kind in _EXPECTED.keys() | {"decimal", "timestamp_ms"} else " here"
+        context = (
+            f" when type is {kind}" if kind and kind in _EXPECTED.keys() | {"decimal", "timestamp_ms"} else " here"
+        )
         return [
             SpecIssue(positions.of_key((*path, key)), f"{_where(path)}key '{key}' is not allowed{context}")
             for key in forbidden or ["?"]

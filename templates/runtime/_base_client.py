@@ -164,7 +164,9 @@ class BaseClient:
             headers["Content-Type"] = "application/json"
         if operation.private:
             signed = self._signer.sign(
-                SigningInput(operation.method, self._host, prepared.path, query, body), self._credentials, self._now_ms()
+                SigningInput(operation.method, self._host, prepared.path, query, body),
+                self._credentials,
+                self._now_ms(),
             )
             headers.update(self._profile.private_headers)
             headers.update(signed.headers)
@@ -252,7 +254,9 @@ class BaseClient:
 
     def _server_time_request(self) -> httpx.Request:
         assert self._profile.server_time is not None
-        return httpx.Request("GET", self._base_url + self._profile.server_time.path, headers={"Accept": "application/json"})
+        return httpx.Request(
+            "GET", self._base_url + self._profile.server_time.path, headers={"Accept": "application/json"}
+        )
 
     def _apply_server_time(self, response: httpx.Response, sent_ms: int, received_ms: int) -> int:
         assert self._profile.server_time is not None

@@ -115,7 +115,11 @@ class BitgetSigner:
         query = self.encode_query(request.query)
         timestamp = str(timestamp_ms)
         prehash = (
-            timestamp + request.method.upper() + request.path + (f"?{query}" if query else "") + request.body.decode("utf-8")
+            timestamp
+            + request.method.upper()
+            + request.path
+            + (f"?{query}" if query else "")
+            + request.body.decode("utf-8")
         )
         return Signed(
             query,
