@@ -27,6 +27,7 @@ from exchange_sdk.bitget.models import FuturesAccount, ProductType
 from exchange_sdk.htx import AsyncHtxClient, HtxClient
 from exchange_sdk.htx.models import State
 from exchange_sdk.okx import AsyncOkxClient, OkxClient
+from exchange_sdk.okx.account import GET_BALANCE
 
 SECRET = "s3cr3t-VALUE-never-shown"
 PASSPHRASE = "pass-PHRASE-never-shown"
@@ -310,3 +311,40 @@ def test_no_secret_in_reprs_or_errors():
         assert SECRET not in text and PASSPHRASE not in text
     assert repr(client._credentials) == "Credentials(api_key, passphrase, secret_key)"
     client.close()
+
+
+# --- exact numbers: the fast path falls back to exact decimals when a JSON number could lose digits ---
+
+
+@pytest.mark.parametrize(
+    ("literal", "expected"),
+    [
+        ("0.12345678901234567890123456789", "0.12345678901234567890123456789"),
+        ("123456789012345678901234567890.5", "123456789012345678901234567890.5"),
+        ("1e-30", "1E-30"),
+        ("2.50", "2.50"),
+        ("7", "7"),
+    ],
+)
+def test_json_number_literals_keep_every_digit(literal, expected):
+    body = '{"code": "0", "msg": "", "data": [{"totalEq": %s, "newNumber": %s, "details": [{"ccy": %s}]}]}' % (
+        literal,
+        literal,
+        literal,
+    )
+    with okx(Server(body)) as client:
+        (balance,) = client.account.get_balance()
+    assert str(balance.total_eq) == expected
+    assert balance.total_eq.as_tuple() == Decimal(expected).as_tuple()
+    assert balance.model_extra["newNumber"] == Decimal(expected)  # unknown fields keep exact numbers too
+    assert balance.details[0].ccy == literal  # a number where a string is documented keeps its text
+
+
+def test_the_fast_path_and_the_exact_path_agree_on_the_real_responses():
+    from pathlib import Path
+
+    raw = (Path(__file__).parent / "data" / "real_responses" / "okx_get_api_v5_account_balance.json").read_bytes()
+    with okx(Server(raw)) as client:
+        fast = client.account.get_balance()
+        exact = client._adapter(GET_BALANCE).validate_python(json.loads(raw, parse_float=Decimal)["data"])
+    assert [m.model_dump() for m in fast] == [m.model_dump() for m in exact]

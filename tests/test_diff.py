@@ -73,37 +73,59 @@ MUTATIONS: dict[str, Callable[[Path], None]] = {
     "python-model-renamed": lambda t: edit(t, THING, lambda d: details(d).update(model="ThingRow")),
     "python-return-type-changed": lambda t: edit(t, THING, lambda d: d["response"].update(model="ThingInfo")),
     "request-parameter-added-required": lambda t: edit(
-        t, THING, lambda d: d["parameters"].append(
+        t,
+        THING,
+        lambda d: d["parameters"].append(
             {"name": "limit", "in": "query", "type": "integer", "required": True, "description": "Limit"}
-        )
+        ),
     ),
     "request-parameter-added-optional": lambda t: edit(
-        t, THING, lambda d: d["parameters"].append(
+        t,
+        THING,
+        lambda d: d["parameters"].append(
             {"name": "limit", "in": "query", "type": "integer", "required": False, "description": "Limit"}
-        )
+        ),
     ),
     "request-parameter-removed": lambda t: edit(t, THING, lambda d: d["parameters"].remove(param(d, "ccy"))),
     "request-parameter-became-required": lambda t: edit(t, THING, lambda d: param(d, "ccy").update(required=True)),
     "request-parameter-became-optional": lambda t: edit(t, THING, lambda d: param(d, "kind").update(required=False)),
     "request-parameter-type-changed": lambda t: edit(t, ORDER, lambda d: param(d, "sz").update(type="string")),
-    "request-parameter-location-changed": lambda t: edit(t, ORDER, lambda d: param(d, "instId").update({"in": "query"})),
-    "request-parameter-enum-value-added": lambda t: edit(t, THING, lambda d: param(d, "kind")["enum"].append({"value": "c"})),
+    "request-parameter-location-changed": lambda t: edit(
+        t, ORDER, lambda d: param(d, "instId").update({"in": "query"})
+    ),
+    "request-parameter-enum-value-added": lambda t: edit(
+        t, THING, lambda d: param(d, "kind")["enum"].append({"value": "c"})
+    ),
     "request-parameter-enum-value-removed": lambda t: edit(t, THING, lambda d: param(d, "kind")["enum"].pop()),
-    "request-parameter-list-changed": lambda t: edit(t, THING, lambda d: param(d, "ccy")["list"].update(style="repeat")),
-    "request-parameter-max-items-decreased": lambda t: edit(t, THING, lambda d: param(d, "ccy")["list"].update(max_items=10)),
-    "request-parameter-max-items-increased": lambda t: edit(t, THING, lambda d: param(d, "ccy")["list"].update(max_items=50)),
+    "request-parameter-list-changed": lambda t: edit(
+        t, THING, lambda d: param(d, "ccy")["list"].update(style="repeat")
+    ),
+    "request-parameter-max-items-decreased": lambda t: edit(
+        t, THING, lambda d: param(d, "ccy")["list"].update(max_items=10)
+    ),
+    "request-parameter-max-items-increased": lambda t: edit(
+        t, THING, lambda d: param(d, "ccy")["list"].update(max_items=50)
+    ),
     "response-type-changed": lambda t: edit(t, ORDER, lambda d: d.update(response=d["response"]["items"])),
     "response-field-added": lambda t: edit(
         t, THING, lambda d: d["response"]["fields"].append({"name": "fee", "type": "decimal", "description": "Fee"})
     ),
     "response-field-removed": lambda t: edit(t, THING, lambda d: d["response"]["fields"].pop(0)),
-    "response-field-type-changed": lambda t: edit(t, THING, lambda d: field(d["response"], "total").update(type="string")),
-    "response-field-became-nullable": lambda t: edit(t, THING, lambda d: field(d["response"], "total").update(nullable=True)),
+    "response-field-type-changed": lambda t: edit(
+        t, THING, lambda d: field(d["response"], "total").update(type="string")
+    ),
+    "response-field-became-nullable": lambda t: edit(
+        t, THING, lambda d: field(d["response"], "total").update(nullable=True)
+    ),
     "response-field-enum-value-added": lambda t: edit(
         t, THING, lambda d: field(d["response"], "state")["enum"].append({"value": "paused"})
     ),
-    "response-field-enum-value-removed": lambda t: edit(t, THING, lambda d: field(d["response"], "state")["enum"].pop()),
-    "response-field-alias-added": lambda t: edit(t, THING, lambda d: field(d["response"], "total").update(aliases=["ttl"])),
+    "response-field-enum-value-removed": lambda t: edit(
+        t, THING, lambda d: field(d["response"], "state")["enum"].pop()
+    ),
+    "response-field-alias-added": lambda t: edit(
+        t, THING, lambda d: field(d["response"], "total").update(aliases=["ttl"])
+    ),
     "response-field-alias-removed": lambda t: edit(t, THING, lambda d: field(details(d), "amount").pop("aliases")),
     "envelope-changed": lambda t: edit(t, EXCHANGE, lambda d: d["envelope"].update(message="message")),
     "success-codes-changed": lambda t: edit(t, EXCHANGE, lambda d: d["envelope"].update(success_codes=["0", "00"])),
@@ -192,7 +214,9 @@ def _readme_pair(tmp_path: Path) -> Path:
     start = text.index("      - name: isoEq\n")
     end = text.index("      - name: adjEq\n")
     text = text[:start] + text[end:]
-    path.write_text(text.replace("    required: false\n    list: {style: comma", "    required: true\n    list: {style: comma"))
+    path.write_text(
+        text.replace("    required: false\n    list: {style: comma", "    required: true\n    list: {style: comma")
+    )
     return new
 
 
@@ -324,4 +348,7 @@ def test_changelog_section(tmp_path):
     text = result.output
     assert text.startswith("## exchange-sdk 0.2.0\n\n_suggested bump from 0.1.0: breaking changes_")
     assert text.index("### Breaking changes") < text.index("### Added") < text.index("### Documentation")
-    assert "- acme: `client.trade.place_order()`: endpoint POST /api/v1/order and client.trade.place_order() removed" in text
+    assert (
+        "- acme: `client.trade.place_order()`: endpoint POST /api/v1/order and client.trade.place_order() removed"
+        in text
+    )

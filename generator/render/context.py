@@ -34,6 +34,7 @@ PARAMETER_TYPES = {
     FieldType.ARRAY: "Sequence[Any]",
 }
 RESPONSE_TYPES = {
+    FieldType.STRING: f"{RUNTIME}._types.StringValue",
     FieldType.DECIMAL: f"{RUNTIME}._types.DecimalValue",
     FieldType.INTEGER: f"{RUNTIME}._types.IntegerValue",
     FieldType.TIMESTAMP_MS: f"{RUNTIME}._types.TimestampMs",

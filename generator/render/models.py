@@ -57,8 +57,6 @@ def _shape_schema(context: ExchangeContext, shape: Shape) -> dict[str, Any]:
     if shape.type is FieldType.ARRAY:
         assert shape.items is not None
         return {"type": "array", "items": _shape_schema(context, shape.items)}
-    if shape.type is FieldType.STRING:
-        return {"type": "string"}
     return {"customTypePath": RESPONSE_TYPES[shape.type]}
 
 

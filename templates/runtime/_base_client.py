@@ -13,16 +13,14 @@ import logging
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from decimal import Decimal
 from types import TracebackType
 from typing import Any, Literal, Self, TypeVar
 from urllib.parse import unquote, urlsplit
 
 import httpx
-from pydantic import TypeAdapter, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, create_model
 
 from ._credentials import Credentials
-from ._logging import logger
 from ._errors import (
     ERROR_CLASSES,
     APIConnectionError,
@@ -36,16 +34,21 @@ from ._errors import (
     excerpt,
     redact,
 )
+from ._logging import logger
 from ._options import NO_OPTIONS, RawResponse, RequestOptions, RetryPolicy, TimeoutTypes, retry_after_seconds
 from ._params import PreparedArguments, json_body, prepare_arguments
 from ._profile import ExchangeProfile, OperationInfo
 from ._rate_limit import RateLimiter, Slot
 from ._signing import SIGNERS, SigningInput
+from ._types import JsonNumber, lossy_floats
 
 T = TypeVar("T")
 Clock = Callable[[], int]
 RateLimitMode = Literal["wait", "raise"] | None
 DEFAULT_TIMEOUT = 10.0
+
+
+_MISSING: Any = object()  # the envelope had no data member
 
 
 def system_clock() -> int:
@@ -113,6 +116,7 @@ class BaseClient:
         self._retry = RetryPolicy(max_retries, policy.initial_delay, policy.max_delay)
         self._signer = SIGNERS[profile.auth_scheme]
         self._adapters: dict[int, TypeAdapter[Any]] = {}
+        self._envelopes: dict[int, type[BaseModel]] = {}
 
     @property
     def base_url(self) -> str:
@@ -282,16 +286,56 @@ class BaseClient:
             adapter = self._adapters[id(operation)] = TypeAdapter(operation.response)
         return adapter
 
+    def _envelope_model(self, operation: OperationInfo[Any]) -> type[BaseModel]:
+        model = self._envelopes.get(id(operation))
+        if model is None:
+            envelope = self._profile.envelope
+            model = create_model(
+                f"{operation.name}_envelope",
+                __config__=ConfigDict(extra="ignore"),
+                code=(Any, Field(alias=envelope.code)),
+                data=(operation.response, Field(default=_MISSING, alias=envelope.data)),
+            )
+            self._envelopes[id(operation)] = model
+        return model
+
+    def _parse_fast(self, operation: OperationInfo[T], content: bytes) -> T | None:
+        """The data of a successful, well-formed response, parsed straight from its bytes.
+
+        None when the fast path cannot vouch for the result: not an object, not a success code,
+        no data, a validation problem, or a JSON number literal that a float may have cut short
+        (the careful path parses those with exact decimals and reports problems precisely).
+        """
+        flag = lossy_floats()
+        token = flag.set(False)
+        try:
+            parsed = self._envelope_model(operation).model_validate_json(content)
+            lossy = flag.get()
+        except ValidationError:
+            return None
+        finally:
+            flag.reset(token)
+        values = parsed.__dict__  # the fields of a model built at run time (code, data)
+        data = values["data"]
+        if lossy or data is _MISSING or str(values["code"]) not in self._profile.envelope.success_codes:
+            return None
+        result: T = data
+        return result
+
     def _parse_response(self, operation: OperationInfo[T], response: httpx.Response, attempts: int) -> RawResponse[T]:
         envelope = self._profile.envelope
         status = response.status_code
         request_id = response.headers.get(envelope.request_id_header) if envelope.request_id_header else None
         content = response.content
+        if 200 <= status < 300:
+            fast = self._parse_fast(operation, content)
+            if fast is not None:
+                return self._raw(response, fast, request_id, attempts)
         secrets = self._credentials.secrets()
         snippet = redact(excerpt(content), secrets)
         retry_after = retry_after_seconds(response.headers)
         try:
-            body = json.loads(content, parse_float=Decimal)
+            body = json.loads(content, parse_float=JsonNumber)
         except ValueError:
             body = None
         if not isinstance(body, dict) or envelope.code not in body:
@@ -336,12 +380,17 @@ class BaseClient:
                 request_id=request_id,
                 body_excerpt=snippet,
             ) from None
+        return self._raw(response, parsed, request_id, attempts)
+
+    def _raw(self, response: httpx.Response, parsed: T, request_id: str | None, attempts: int) -> RawResponse[T]:
         limits = {
             name: response.headers[header]
             for name, header in self._profile.rate_limit_headers.items()
             if header in response.headers
         }
-        return RawResponse(status, response.headers, content, parsed, request_id, limits, attempts)
+        return RawResponse(
+            response.status_code, response.headers, response.content, parsed, request_id, limits, attempts
+        )
 
     def _api_error(
         self,

@@ -1,30 +1,116 @@
 """The spec's value types as pydantic types (see DESIGN.md, 'Types on the wire and in Python').
 
-`""` and null mean 'not applicable' and become None; decimals are never floats.
+`""` and null mean 'not applicable' and become None; decimals are never floats. Responses are
+parsed from their bytes by pydantic's JSON parser, which turns JSON number literals with a
+fraction or exponent into floats; the validators here note when they meet one, and the client
+then parses that body again with exact decimals (see `lossy_floats`).
 """
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator
+from pydantic import BeforeValidator, PlainValidator
+
+_LOSSY: ContextVar[bool] = ContextVar("exchange_sdk_lossy_floats", default=False)
+_SMALL: dict[str, Decimal] = {}  # Decimals of short, frequent strings ("0", "1", "10", ...); immutable, so shared
+_SMALL_MAX = 4096
+
+
+class JsonNumber(Decimal):
+    """A JSON number literal parsed exactly (`json.loads(..., parse_float=JsonNumber)`), which
+    remembers its text so that a number sent where a string is documented keeps it verbatim."""
+
+    __slots__ = ("text",)
+    text: str
+
+    def __new__(cls, text: str) -> JsonNumber:
+        number = super().__new__(cls, text)
+        number.text = text
+        return number
+
+
+def lossy_floats() -> ContextVar[bool]:
+    """True after a validator met a float (a JSON number literal that may have lost digits)."""
+    return _LOSSY
+
+
+def _float_seen() -> None:
+    _LOSSY.set(True)
+
+
+def _decimal(value: Any) -> Decimal | None:
+    if value.__class__ is str:
+        cached = _SMALL.get(value)
+        if cached is not None:
+            return cached
+        if not value:
+            return None
+        try:
+            number = Decimal(value)
+        except ArithmeticError:
+            raise ValueError(f"{value[:40]!r} is not a decimal number") from None
+        if not number.is_finite():
+            raise ValueError(f"{value[:40]!r} is not a finite decimal number")
+        if len(value) <= 4 and len(_SMALL) < _SMALL_MAX:
+            _SMALL[value] = number
+        return number
+    if value is None:
+        return None
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise ValueError("not a finite decimal number")
+        return Decimal(value) if isinstance(value, JsonNumber) else value
+    if isinstance(value, bool):
+        raise ValueError("a boolean is not a decimal number")
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        _float_seen()
+        return Decimal(repr(value))
+    raise ValueError(f"a {type(value).__name__} is not a decimal number")
+
+
+def _string(value: Any) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        raise ValueError("a boolean is not a string")
+    if isinstance(value, JsonNumber):
+        return value.text
+    if isinstance(value, (int, Decimal)):
+        return str(value)
+    if isinstance(value, float):
+        _float_seen()
+        return repr(value)
+    raise ValueError(f"a {type(value).__name__} is not a string")
 
 
 def _blank_to_none(value: Any) -> Any:
     return None if value == "" else value
 
 
-def _no_float(value: Any) -> Any:
+def keep_extra(value: Any) -> Any:
+    """Fields the spec does not know are kept as they come; floats among them are noted."""
     if isinstance(value, float):
-        # json.loads(parse_float=Decimal) never gives floats; a float here lost digits already.
-        return Decimal(repr(value))
-    return _blank_to_none(value)
+        _float_seen()
+    elif isinstance(value, dict):
+        for item in value.values():
+            keep_extra(item)
+    elif isinstance(value, list):
+        for item in value:
+            keep_extra(item)
+    return value
 
 
-DecimalValue = Annotated[Decimal | None, BeforeValidator(_no_float)]
+DecimalValue = Annotated[Decimal | None, PlainValidator(_decimal)]
 """A decimal number: JSON string or number; "" or null is None."""
+
+StringValue = Annotated[str | None, PlainValidator(_string)]
+"""A string; a number sent instead is kept as its text."""
 
 IntegerValue = Annotated[int | None, BeforeValidator(_blank_to_none)]
 """An integer: JSON number or numeric string; "" or null is None."""

@@ -3,16 +3,20 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, PlainValidator
+
+from ._types import keep_extra
 
 
 class ResponseModel(BaseModel):
     """A response object. Fields the spec does not know are kept (see `model_extra`), never
-    dropped; numbers sent where strings are documented are kept as their string."""
+    dropped; numbers sent where strings are documented are kept as their text."""
 
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
-        coerce_numbers_to_str=True,
         protected_namespaces=(),
     )
+    __pydantic_extra__: dict[str, Annotated[Any, PlainValidator(keep_extra)]]

@@ -7,7 +7,7 @@ from typing import Annotated
 from pydantic import AliasChoices, ConfigDict, Field
 
 from exchange_sdk._runtime._models import ResponseModel
-from exchange_sdk._runtime._types import DecimalValue
+from exchange_sdk._runtime._types import DecimalValue, StringValue
 from exchange_sdk.bitget.models._enums import AssetMode
 
 
@@ -22,7 +22,7 @@ class FuturesAccount(ResponseModel):
     model_config = ConfigDict(
         arbitrary_types_allowed=True,
     )
-    margin_coin: Annotated[str | None, Field(alias="marginCoin")] = None
+    margin_coin: Annotated[StringValue | None, Field(alias="marginCoin")] = None
     """
     Margin coin.
     """
@@ -119,7 +119,7 @@ class FuturesAccountAsset(ResponseModel):
     model_config = ConfigDict(
         arbitrary_types_allowed=True,
     )
-    coin: str | None = None
+    coin: StringValue | None = None
     """
     Asset.
     """
@@ -141,7 +141,10 @@ class SubaccountAssets(ResponseModel):
     Documentation: https://www.bitget.com/api-doc/contract/account/Get-Sub-Account-Contract-Assets
     """
 
-    user_id: Annotated[str | None, Field(alias="userId")] = None
+    model_config = ConfigDict(
+        arbitrary_types_allowed=True,
+    )
+    user_id: Annotated[StringValue | None, Field(alias="userId")] = None
     """
     Sub account userId.
     """
@@ -159,7 +162,7 @@ class SubaccountContractAsset(ResponseModel):
     model_config = ConfigDict(
         arbitrary_types_allowed=True,
     )
-    margin_coin: Annotated[str | None, Field(alias="marginCoin")] = None
+    margin_coin: Annotated[StringValue | None, Field(alias="marginCoin")] = None
     """
     Margin coin.
     """

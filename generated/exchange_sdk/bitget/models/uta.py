@@ -7,7 +7,7 @@ from typing import Annotated
 from pydantic import ConfigDict, Field
 
 from exchange_sdk._runtime._models import ResponseModel
-from exchange_sdk._runtime._types import DecimalValue
+from exchange_sdk._runtime._types import DecimalValue, StringValue
 
 
 class UtaAccountAssets(ResponseModel):
@@ -79,7 +79,7 @@ class UtaAsset(ResponseModel):
     model_config = ConfigDict(
         arbitrary_types_allowed=True,
     )
-    coin: str | None = None
+    coin: StringValue | None = None
     """
     Coin name.
     """

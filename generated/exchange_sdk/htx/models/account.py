@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import ConfigDict
 
 from exchange_sdk._runtime._models import ResponseModel
-from exchange_sdk._runtime._types import DecimalValue, TimestampMs
+from exchange_sdk._runtime._types import DecimalValue, StringValue, TimestampMs
 from exchange_sdk.htx.models._enums import State
 
 
@@ -74,7 +74,7 @@ class MultiAssetsCurrencyBalance(ResponseModel):
     model_config = ConfigDict(
         arbitrary_types_allowed=True,
     )
-    currency: str | None = None
+    currency: StringValue | None = None
     """
     Cryptocurrency.
     """

@@ -7,7 +7,7 @@ from typing import Annotated
 from pydantic import ConfigDict, Field
 
 from exchange_sdk._runtime._models import ResponseModel
-from exchange_sdk._runtime._types import BooleanValue, DecimalValue, IntegerValue, TimestampMs
+from exchange_sdk._runtime._types import BooleanValue, DecimalValue, IntegerValue, StringValue, TimestampMs
 from exchange_sdk.okx.models._enums import AutoLendStatus
 
 
@@ -100,7 +100,7 @@ class AccountBalanceDetail(ResponseModel):
     model_config = ConfigDict(
         arbitrary_types_allowed=True,
     )
-    ccy: str | None = None
+    ccy: StringValue | None = None
     """
     Currency.
     """
