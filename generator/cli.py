@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from generator import __version__
+from generator.cache import NO_CACHE
 from generator.diff import LEVELS, Change, diff_specs
 from generator.diff.report import render_changelog, render_json, render_markdown, render_text
 from generator.diff.rules import catalogue_markdown, level_rank
@@ -41,14 +42,15 @@ def main() -> None:
     "--out", "out_dir", default="generated", show_default=True, type=click.Path(path_type=Path, file_okay=False)
 )
 @click.option("--check", is_flag=True, help="Write nothing; print a diff and exit 1 if OUT is stale.")
-def generate_command(spec_dir: Path, out_dir: Path, check: bool) -> None:
+@click.option("--no-cache", is_flag=True, help="Rebuild everything; neither read nor write .sdkgen-cache/.")
+def generate_command(spec_dir: Path, out_dir: Path, check: bool, no_cache: bool) -> None:
     """Generate the SDK, its fixtures and its tests from the specs, all or nothing.
 
     Exit codes: 0 done (or, with --check, up to date), 1 stale with --check, 2 bad specs or a
     failure (nothing written).
     """
     try:
-        result = generate(spec_dir, out_dir, check=check)
+        result = generate(spec_dir, out_dir, check=check, cache=NO_CACHE if no_cache else None)
     except SpecError as exc:
         click.echo(exc.report(), err=True)
         click.echo(f"nothing written to {out_dir}", err=True)

@@ -7,6 +7,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from generator.cache import NO_CACHE, BuildCache, digest, fingerprint
+
 RUFF_SETTINGS = ["--isolated", "--target-version", "py311", "--line-length", "120"]
 # Sort imports and drop unused ones (templates import what any method might need).
 RUFF_FIXES = ["--select", "I,F401", "--fix", "--unsafe-fixes", "--exit-zero", "--quiet"]
@@ -24,11 +26,28 @@ def _run(arguments: list[str], cwd: Path) -> None:
         raise FormatError(f"ruff {arguments[0]} failed:\n{result.stdout}{result.stderr}")
 
 
-def format_files(files: dict[str, str]) -> dict[str, str]:
-    """The same files with every .py file import-sorted and formatted; other files unchanged."""
-    python = {path: text for path, text in files.items() if path.endswith(".py")}
-    if not python:
-        return dict(files)
+def format_files(files: dict[str, str], cache: BuildCache = NO_CACHE) -> dict[str, str]:
+    """The same files with every .py file import-sorted and formatted; other files unchanged.
+
+    A file whose unformatted text was formatted before comes from the cache; ruff runs once
+    over the rest.
+    """
+    keys = {path: digest(fingerprint(), path, text) for path, text in files.items() if path.endswith(".py")}
+    done: dict[str, str] = {}
+    for path, key in keys.items():
+        cached = cache.get_text("formatted", key)
+        if cached is not None:
+            done[path] = cached
+    python = {path: files[path] for path in keys if path not in done}
+    if python:
+        formatted = _format_with_ruff(python)
+        for path, text in formatted.items():
+            cache.put_text("formatted", keys[path], text)
+        done.update(formatted)
+    return {path: done.get(path, text) for path, text in files.items()}
+
+
+def _format_with_ruff(python: dict[str, str]) -> dict[str, str]:
     with tempfile.TemporaryDirectory(prefix="sdkgen-format-") as scratch:
         root = Path(scratch)
         for relative, text in python.items():
@@ -37,5 +56,4 @@ def format_files(files: dict[str, str]) -> dict[str, str]:
             target.write_text(text, encoding="utf-8")
         _run(["check", *RUFF_SETTINGS, *RUFF_FIXES, "."], root)
         _run(["format", *RUFF_SETTINGS, "--quiet", "."], root)
-        formatted = {relative: (root / relative).read_text(encoding="utf-8") for relative in python}
-    return {path: formatted.get(path, text) for path, text in files.items()}
+        return {relative: (root / relative).read_text(encoding="utf-8") for relative in python}

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
+from typing import cast
 
 from generator.build import build_exchange, build_operation
+from generator.cache import NO_CACHE, BuildCache, digest, fingerprint
 from generator.errors import Location, SpecError, SpecIssue, display_path
 from generator.model import Exchange, Operation, Shape, SpecSet
 from generator.schema import validate
@@ -67,7 +69,34 @@ def _read(path: Path, kind: str, issues: list[SpecIssue]) -> YamlDocument | None
     return None if found else document
 
 
-def load_specs(spec_dir: Path) -> SpecSet:
+def _load_operation(
+    path: Path, spec_dir: Path, exchange: Exchange, exchange_bytes: bytes, issues: list[SpecIssue], cache: BuildCache
+) -> Operation | None:
+    """One endpoint spec, built; from the cache when neither it nor its exchange.yaml changed."""
+    source = display_path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        raw = b""
+    key = digest(fingerprint(), source, raw, exchange_bytes)
+    cached = cache.get_object("operations", key)
+    if cached is not None:
+        cached_operation, cached_issues = cached
+        issues.extend(cached_issues)
+        return cast(Operation | None, cached_operation)
+    found: list[SpecIssue] = []
+    endpoint = _read(path, "endpoint", found)
+    operation = None
+    if endpoint is not None:
+        built = build_operation(endpoint.data, endpoint.positions, found, exchange, source)
+        operation = replace(built, spec_path=path.relative_to(spec_dir).as_posix(), spec_digest=digest(raw))
+    if raw:
+        cache.put_object("operations", key, (operation, found))
+    issues.extend(found)
+    return operation
+
+
+def load_specs(spec_dir: Path, cache: BuildCache = NO_CACHE) -> SpecSet:
     """Read, validate and build every spec under `spec_dir`. Raises SpecError listing all problems."""
     folders, issues = discover(spec_dir)
     exchanges: list[Exchange] = []
@@ -79,13 +108,13 @@ def load_specs(spec_dir: Path) -> SpecSet:
                 _read(path, "endpoint", issues)
             continue
         exchange = build_exchange(document.data, document.positions, issues, folder.name)
-        exchange = replace(exchange, source=display_path(exchange_path))
+        exchange = replace(exchange, source=display_path(exchange_path), spec_digest=digest(exchange_path.read_bytes()))
+        exchange_bytes = exchange_path.read_bytes()
         operations: list[Operation] = []
         for path in endpoint_files:
-            endpoint = _read(path, "endpoint", issues)
-            if endpoint is not None:
-                operation = build_operation(endpoint.data, endpoint.positions, issues, exchange, display_path(path))
-                operations.append(replace(operation, spec_path=path.relative_to(spec_dir).as_posix()))
+            operation = _load_operation(path, spec_dir, exchange, exchange_bytes, issues, cache)
+            if operation is not None:
+                operations.append(operation)
         _check_exchange(exchange, operations, issues)
         operations.sort(key=lambda op: (op.section, op.name))
         exchanges.append(replace(exchange, operations=tuple(operations)))

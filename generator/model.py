@@ -200,6 +200,7 @@ class Operation:
     response_examples: tuple[ResponseExample, ...] = ()
     source: str = field(default="", compare=False)  # the file, as shown to the user
     spec_path: str = field(default="", compare=False)  # the file relative to the specs directory
+    spec_digest: str = field(default="", compare=False)  # SHA-256 of the file's bytes
     location: Location = _location()
 
     @property
@@ -322,6 +323,7 @@ class Exchange:
     buckets: tuple[Bucket, ...] = ()
     operations: tuple[Operation, ...] = ()
     source: str = field(default="", compare=False)
+    spec_digest: str = field(default="", compare=False)  # SHA-256 of exchange.yaml
     location: Location = _location()
 
     def bucket(self, name: str) -> Bucket | None:

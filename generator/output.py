@@ -40,6 +40,7 @@ class Comparison:
     removed: list[str] = field(default_factory=list)  # generated earlier, not any more
     changed: list[str] = field(default_factory=list)
     foreign: list[str] = field(default_factory=list)  # on disk, never written by sdkgen
+    unchanged: set[str] = field(default_factory=set)  # identical on disk
     diff: str = ""
 
     @property
@@ -53,14 +54,16 @@ class Comparison:
         return self.up_to_date and not self.foreign
 
 
-def compare_tree(files: dict[str, str], root: Path) -> Comparison:
-    on_disk = existing_files(root)
+def compare_tree(files: dict[str, str], root: Path, on_disk: dict[str, bytes] | None = None) -> Comparison:
+    """How `root` (whose files `on_disk` holds, when already read) differs from `files`."""
+    on_disk = existing_files(root) if on_disk is None else on_disk
     result = Comparison()
     chunks: list[str] = []
     for relative in sorted(set(files) | set(on_disk)):
         new = files.get(relative)
         old = on_disk.get(relative)
         if new is not None and old is not None and new.encode("utf-8") == old:
+            result.unchanged.add(relative)
             continue
         if new is None and old is not None and not is_generated(relative, old):
             result.foreign.append(relative)
@@ -100,13 +103,19 @@ def is_generated(relative: str, content: bytes) -> bool:
     return b"DO NOT EDIT" in content[:300] or (relative.endswith("py.typed") and not content.strip())
 
 
-def write_tree(files: dict[str, str], root: Path) -> None:
+def write_tree(
+    files: dict[str, str], root: Path, unchanged: set[str] | None = None, on_disk: dict[str, bytes] | None = None
+) -> None:
     """Replace `root` by exactly `files`, all or nothing.
+
+    Files listed in `unchanged` are identical on disk: they are hard-linked into the new tree
+    instead of written again (copied where links are not possible).
 
     Raises ForeignFilesError, before touching anything, when `root` holds a file that sdkgen did
     not write and would not write again.
     """
-    foreign = [p for p, content in existing_files(root).items() if p not in files and not is_generated(p, content)]
+    on_disk = existing_files(root) if on_disk is None else on_disk
+    foreign = [p for p, content in on_disk.items() if p not in files and not is_generated(p, content)]
     if foreign:
         raise ForeignFilesError(root, foreign)
     root = root.resolve()
@@ -114,9 +123,18 @@ def write_tree(files: dict[str, str], root: Path) -> None:
     staging = Path(tempfile.mkdtemp(prefix=f".{root.name}.new-", dir=root.parent))
     backup = root.parent / f".{root.name}.old-{os.getpid()}"
     try:
+        made: set[Path] = set()
         for relative, text in files.items():
             target = staging / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
+            if unchanged and relative in unchanged:
+                try:
+                    os.link(root / relative, target)
+                    continue
+                except OSError:
+                    pass
             target.write_bytes(text.encode("utf-8"))
         if root.exists():
             os.replace(root, backup)

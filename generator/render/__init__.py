@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 import jinja2
 
 from generator import naming
+from generator.cache import NO_CACHE, BuildCache, digest, fingerprint
 from generator.model import Exchange, Operation, SpecSet
 from generator.render import testcases
 from generator.render.context import (
@@ -17,6 +19,7 @@ from generator.render.context import (
     ExchangeContext,
     build_exchange_context,
     header,
+    object_shapes,
     ordered_parameters,
     parameter_default,
     parameter_doc,
@@ -25,7 +28,7 @@ from generator.render.context import (
     response_annotation,
     response_models,
 )
-from generator.render.models import render_models
+from generator.render.models import ModelJob, assemble_models_module, model_job, run_model_jobs
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 RUNTIME_FILES = TEMPLATES / "runtime"
@@ -169,7 +172,46 @@ def _section_enums(context: ExchangeContext, operations: list[Operation]) -> lis
     return sorted(names)
 
 
-def render_exchange(env: jinja2.Environment, exchange: Exchange, spec_label: str) -> dict[str, str]:
+class _LazyViews:
+    """The operation views of a section, computed only when a template iterates them (a cached
+    section module never needs them)."""
+
+    def __init__(self, exchange: Exchange, operations: list[Operation], context: ExchangeContext) -> None:
+        self._args = (exchange, operations, context)
+        self._views: list[dict[str, Any]] | None = None
+
+    def __iter__(self) -> Any:
+        if self._views is None:
+            exchange, operations, context = self._args
+            self._views = [_operation_view(exchange, op, context) for op in operations]
+        return iter(self._views)
+
+
+def _section_key(context: ExchangeContext, section: str, operations: list[Operation], view: _SectionView) -> str:
+    """What a section module depends on: its specs, its exchange, and the enum names chosen for it."""
+    enum_names = [
+        f"{shape.model}.{member.name}={context.enum_of[id(member.shape)]}"
+        for operation in operations
+        for shape in object_shapes(operation.response)
+        for member in shape.fields
+        if member.shape.enum
+    ]
+    return digest(
+        fingerprint(),
+        "section",
+        context.spec_label,
+        context.exchange.spec_digest,
+        section,
+        *(part for op in operations for part in (op.spec_path, op.spec_digest)),
+        *view.enums,
+        *enum_names,
+    )
+
+
+def render_exchange(
+    env: jinja2.Environment, exchange: Exchange, spec_label: str, cache: BuildCache = NO_CACHE
+) -> tuple[dict[str, str], dict[str, tuple[str, list[ModelJob]]]]:
+    """The exchange's files, and per models module its header and the jobs whose outputs make it."""
     context = build_exchange_context(exchange, spec_label)
     base = f"{PACKAGE}/{exchange.id}"
     common = {
@@ -181,6 +223,7 @@ def render_exchange(env: jinja2.Environment, exchange: Exchange, spec_label: str
     }
     all_sources = context.sources_of(list(exchange.operations))
     files: dict[str, str] = {}
+    jobs: dict[str, tuple[str, list[ModelJob]]] = {}
     sections = []
     for section in exchange.sections:
         operations = context.operations_in(section)
@@ -191,16 +234,19 @@ def render_exchange(env: jinja2.Environment, exchange: Exchange, spec_label: str
             async_class=f"Async{naming.pascal_case(section)}Section",
             raw_class=f"{naming.pascal_case(section)}SectionWithRawResponse",
             async_raw_class=f"Async{naming.pascal_case(section)}SectionWithRawResponse",
-            operations=[_operation_view(exchange, op, context) for op in operations],
+            operations=_LazyViews(exchange, operations, context),
             models=sorted({m for op in operations for m in response_models(op.response)}),
             enums=_section_enums(context, operations),
         )
-        sections.append(view)
-        files[f"{base}/{section}.py"] = env.get_template("exchange/section.py.jinja").render(
-            common, header=section_header, section=view
-        )
-        files[f"{base}/models/{section}.py"] = render_models(context, section, section_header)
-    section_summaries = [{**vars(s), "operations": [op["name"] for op in s.operations]} for s in sections]
+        sections.append((view, [op.name for op in operations]))
+        key = _section_key(context, section, operations, view)
+        text = cache.get_text("rendered", key)
+        if text is None:
+            text = env.get_template("exchange/section.py.jinja").render(common, header=section_header, section=view)
+            cache.put_text("rendered", key, text)
+        files[f"{base}/{section}.py"] = text
+        jobs[f"{base}/models/{section}.py"] = (section_header, [model_job(context, op) for op in operations])
+    section_summaries = [{**vars(view), "operations": names} for view, names in sections]
     exchange_header = header([context.exchange_source])
     files[f"{base}/_profile.py"] = env.get_template("exchange/_profile.py.jinja").render(common, header=exchange_header)
     files[f"{base}/_client.py"] = env.get_template("exchange/_client.py.jinja").render(
@@ -217,49 +263,63 @@ def render_exchange(env: jinja2.Environment, exchange: Exchange, spec_label: str
     files[f"{base}/models/__init__.py"] = env.get_template("exchange/models_init.py.jinja").render(
         common, header=exchange_header, names=names, package=f"{context.module}.models"
     )
-    files.update(_render_tests(env, exchange, context, common))
-    return files
-
-
-def _render_tests(
-    env: jinja2.Environment, exchange: Exchange, context: ExchangeContext, common: dict[str, Any]
-) -> dict[str, str]:
-    files: dict[str, str] = {}
-    auth_query = ["AccessKeyId", "Signature", "SignatureMethod", "SignatureVersion", "Timestamp"]
-    host = exchange.production_host.split("://", 1)[1].split("/", 1)[0]
     for operation in exchange.operations:
-        source_header = header([context.source(operation)])
-        responses = testcases.response_cases(exchange, operation, context)
-        requests = testcases.request_cases(operation)
-        folder = testcases.fixture_dir(operation)
-        for index, _example in enumerate(operation.response_examples):
-            files[f"fixtures/{folder}/response_{index}.json"] = testcases.response_fixture(
-                f"{source_header} (examples.responses[{index}])", operation, index
-            )
-        for index, case in enumerate(requests):
-            files[f"fixtures/{folder}/request_{index}.json"] = testcases.request_fixture(
-                f"{source_header} (examples.requests[{index}])", operation, case, index
-            )
-        files[f"fixtures/{folder}/minimal_response.json"] = testcases.minimal_fixture(
-            source_header, exchange, operation
+        key = digest(
+            fingerprint(), "tests", spec_label, exchange.spec_digest, operation.spec_path, operation.spec_digest
         )
-        files[f"tests/{exchange.id}/test_{operation.section}_{operation.name}.py"] = env.get_template(
-            "tests/test_operation.py.jinja"
-        ).render(
-            common,
-            header=source_header,
-            op=operation,
-            host=host,
-            responses=responses,
-            requests=requests,
-            default_arguments=repr(testcases.default_arguments(operation)),
-            minimal_fixture=f"{folder}/minimal_response.json",
-            auth_query_names=auth_query,
+        produced = cache.get_object("rendered-tests", key)
+        if produced is None:
+            produced = _render_operation_tests(env, exchange, context, common, operation)
+            cache.put_object("rendered-tests", key, produced)
+        files.update(produced)
+    return files, jobs
+
+
+AUTH_QUERY = ["AccessKeyId", "Signature", "SignatureMethod", "SignatureVersion", "Timestamp"]
+
+
+def _render_operation_tests(
+    env: jinja2.Environment,
+    exchange: Exchange,
+    context: ExchangeContext,
+    common: dict[str, Any],
+    operation: Operation,
+) -> dict[str, str]:
+    """The generated test module of one operation and its fixtures."""
+    files: dict[str, str] = {}
+    host = exchange.production_host.split("://", 1)[1].split("/", 1)[0]
+    source_header = header([context.source(operation)])
+    responses = testcases.response_cases(exchange, operation, context)
+    requests = testcases.request_cases(operation)
+    for index, _example in enumerate(operation.response_examples):
+        files[f"fixtures/{testcases.fixture_name(operation, f'response_{index}')}"] = testcases.response_fixture(
+            f"{source_header} (examples.responses[{index}])", operation, index
         )
+    for index, case in enumerate(requests):
+        files[f"fixtures/{testcases.fixture_name(operation, f'request_{index}')}"] = testcases.request_fixture(
+            f"{source_header} (examples.requests[{index}])", operation, case, index
+        )
+    minimal = testcases.fixture_name(operation, "minimal_response")
+    files[f"fixtures/{minimal}"] = testcases.minimal_fixture(source_header, exchange, operation)
+    files[f"tests/{exchange.id}/test_{operation.section}_{operation.name}.py"] = env.get_template(
+        "tests/test_operation.py.jinja"
+    ).render(
+        common,
+        header=source_header,
+        op=operation,
+        host=host,
+        responses=responses,
+        requests=requests,
+        default_arguments=repr(testcases.default_arguments(operation)),
+        minimal_fixture=minimal,
+        auth_query_names=AUTH_QUERY,
+    )
     return files
 
 
-def render_sdk(specs: SpecSet, spec_label: str = "specs") -> dict[str, str]:
+def render_sdk(
+    specs: SpecSet, spec_label: str = "specs", cache: BuildCache = NO_CACHE, pool: Executor | None = None
+) -> dict[str, str]:
     """Every generated file, unformatted: relative path -> text."""
     env = environment()
     all_header = header([f"{spec_label}/ (every spec)"])
@@ -283,6 +343,15 @@ def render_sdk(specs: SpecSet, spec_label: str = "specs") -> dict[str, str]:
         files[f"{PACKAGE}/_runtime/{path.name}"] = (
             f"# DO NOT EDIT: copied by sdkgen from templates/runtime/{path.name}\n{text}"
         )
+    modules: dict[str, tuple[str, list[ModelJob]]] = {}
     for exchange in specs.exchanges:
-        files.update(render_exchange(env, exchange, spec_label))
+        exchange_files, exchange_modules = render_exchange(env, exchange, spec_label, cache)
+        files.update(exchange_files)
+        modules.update(exchange_modules)
+    paths = sorted(modules)
+    jobs = [job for path in paths for job in modules[path][1]]
+    outputs = iter(run_model_jobs(jobs, cache, pool))
+    for path in paths:
+        file_header, module_jobs = modules[path]
+        files[path] = assemble_models_module(file_header, [next(outputs) for _ in module_jobs])
     return dict(sorted(files.items()))

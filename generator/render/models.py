@@ -4,11 +4,14 @@ datamodel-code-generator with every output-affecting option set here, explicitly
 from __future__ import annotations
 
 import json
+from concurrent.futures import Executor
+from dataclasses import dataclass
 from typing import Any
 
 from datamodel_code_generator import DataModelType, InputFileType, PythonVersion, generate
 
-from generator.model import Field, FieldType, Shape
+from generator.cache import BuildCache, digest, fingerprint
+from generator.model import Field, FieldType, Operation, Shape
 from generator.render.context import RESPONSE_TYPES, RUNTIME, ExchangeContext, field_description, object_shapes
 
 BASE_CLASS = f"{RUNTIME}._models.ResponseModel"
@@ -60,46 +63,96 @@ def _shape_schema(context: ExchangeContext, shape: Shape) -> dict[str, Any]:
     return {"customTypePath": RESPONSE_TYPES[shape.type]}
 
 
-def section_schema(context: ExchangeContext, section: str) -> tuple[dict[str, Any], dict[str, str | list[str]]]:
-    """The JSON Schema of every model of one section, and the field-name aliases for DMCG."""
+def operation_schema(
+    context: ExchangeContext, operation: Operation
+) -> tuple[dict[str, Any], dict[str, str | list[str]]]:
+    """The JSON Schema of one operation's models, and the field-name aliases for DMCG."""
     definitions: dict[str, Any] = {}
     aliases: dict[str, str | list[str]] = {}
-    for operation in context.operations_in(section):
-        for shape in object_shapes(operation.response):
-            assert shape.model is not None
-            if shape.model in definitions:
-                continue
-            description = " ".join(shape.description.split()) or f"Part of the response of {operation.title}."
-            if shape is operation.response or shape is operation.response.items:
-                description = (
-                    f"{' '.join(operation.description.split())}\n\nReturned by "
-                    f"`client.{operation.section}.{operation.name}()` ({operation.method} {operation.path}).\n"
-                    f"Documentation: {operation.doc_url}"
-                )
-            definitions[shape.model] = {
-                "type": "object",
-                "description": description,
-                "properties": {member.name: _property(context, member) for member in shape.fields},
-            }
-            for member in shape.fields:
-                key = f"{shape.model}.{member.name}"
-                if member.aliases:
-                    aliases[key] = [member.python_name, *member.aliases]
-                elif member.python_name != member.name:
-                    aliases[key] = member.python_name
+    for shape in object_shapes(operation.response):
+        assert shape.model is not None
+        if shape.model in definitions:
+            continue
+        description = " ".join(shape.description.split()) or f"Part of the response of {operation.title}."
+        if shape is operation.response or shape is operation.response.items:
+            description = (
+                f"{' '.join(operation.description.split())}\n\nReturned by "
+                f"`client.{operation.section}.{operation.name}()` ({operation.method} {operation.path}).\n"
+                f"Documentation: {operation.doc_url}"
+            )
+        definitions[shape.model] = {
+            "type": "object",
+            "description": description,
+            "properties": {member.name: _property(context, member) for member in shape.fields},
+        }
+        for member in shape.fields:
+            key = f"{shape.model}.{member.name}"
+            if member.aliases:
+                aliases[key] = [member.python_name, *member.aliases]
+            elif member.python_name != member.name:
+                aliases[key] = member.python_name
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$defs": definitions}, aliases
 
 
-def render_models(context: ExchangeContext, section: str, file_header: str) -> str:
-    """The models module of one section, as datamodel-code-generator writes it (unformatted)."""
-    schema, aliases = section_schema(context, section)
-    if not schema["$defs"]:
-        return f"# {file_header}\n"
-    output = generate(
-        json.dumps(schema, sort_keys=False),
-        aliases=aliases,
-        custom_file_header=f"# {file_header}",
-        **DMCG_OPTIONS,
-    )
+@dataclass(frozen=True)
+class ModelJob:
+    """One run of datamodel-code-generator: one operation's JSON Schema and aliases."""
+
+    schema: str
+    aliases: str  # JSON
+
+    def key(self) -> str:
+        return digest(fingerprint(), self.schema, self.aliases)
+
+
+def model_job(context: ExchangeContext, operation: Operation) -> ModelJob:
+    schema, aliases = operation_schema(context, operation)
+    return ModelJob(json.dumps(schema), json.dumps(aliases, sort_keys=True))
+
+
+def run_model_job(job: ModelJob) -> str:
+    """One operation's models, as datamodel-code-generator writes them (unformatted, no header)."""
+    if not json.loads(job.schema)["$defs"]:
+        return ""
+    output = generate(job.schema, aliases=json.loads(job.aliases), custom_file_header="", **DMCG_OPTIONS)
     assert isinstance(output, str)
     return output
+
+
+WARM_UP = ModelJob(json.dumps({"$defs": {"Warm": {"type": "object", "properties": {"a": {"type": "string"}}}}}), "{}")
+
+
+def warm_up() -> None:
+    """Pay datamodel-code-generator's first-call cost (about 0.3 s) in a worker, ahead of need."""
+    run_model_job(WARM_UP)
+
+
+def run_model_jobs(jobs: list[ModelJob], cache: BuildCache, pool: Executor | None = None) -> list[str]:
+    """Every job's output: from the cache, or computed (by `pool`'s workers when given)."""
+    keys = [job.key() for job in jobs]
+    results: list[str | None] = [cache.get_text("models", key) for key in keys]
+    missing = [index for index, result in enumerate(results) if result is None]
+    if pool is not None and missing:
+        computed = list(pool.map(run_model_job, [jobs[i] for i in missing], chunksize=max(1, len(missing) // 64)))
+    else:
+        computed = [run_model_job(jobs[i]) for i in missing]
+    for index, text in zip(missing, computed, strict=True):
+        results[index] = text
+        cache.put_text("models", keys[index], text)
+    return [text or "" for text in results]
+
+
+def assemble_models_module(file_header: str, outputs: list[str]) -> str:
+    """One section's models module from its operations' DMCG outputs: every output's imports
+    first (the formatter merges and sorts them), then every class, in operation order."""
+    preludes: list[str] = []
+    bodies: list[str] = []
+    for output in outputs:
+        lines = output.splitlines()
+        start = next((i for i, line in enumerate(lines) if line.startswith(("class ", "@"))), len(lines))
+        preludes += [line for line in lines[:start] if line.strip() and not line.startswith("#")]
+        bodies.append("\n".join(lines[start:]).strip())
+    future = "from __future__ import annotations"
+    imports = [line for line in dict.fromkeys(preludes) if line != future]
+    parts = [f"# {file_header}", future, "\n".join(imports), "\n\n\n".join(body for body in bodies if body)]
+    return "\n\n".join(part for part in parts if part) + "\n"

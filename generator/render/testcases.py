@@ -38,8 +38,9 @@ class RequestCase:
     query: list[tuple[str, str]]
 
 
-def fixture_dir(operation: Operation) -> str:
-    return f"{operation.exchange}/{operation.section}/{operation.name}"
+def fixture_name(operation: Operation, example: str) -> str:
+    """Fixtures of one operation share a folder per section: fixtures/okx/account/get_balance.response_0.json."""
+    return f"{operation.exchange}/{operation.section}/{operation.name}.{example}.json"
 
 
 def _literal(shape: Shape, value: Any, context: ExchangeContext) -> str | None:
@@ -115,7 +116,7 @@ def response_cases(exchange: Exchange, operation: Operation, context: ExchangeCo
         case = ResponseCase(
             name=f"response_{index}",
             title=f"Response example {index} ({example.title or 'untitled'}) of {operation.doc_url}",
-            fixture=f"{fixture_dir(operation)}/response_{index}.json",
+            fixture=fixture_name(operation, f"response_{index}"),
         )
         case.invalid = _invalid_paths(operation.response, data, exchange.envelope.data)
         if not case.invalid:
@@ -161,7 +162,7 @@ def request_cases(operation: Operation) -> list[RequestCase]:
         RequestCase(
             name=f"request_{index}",
             title=f"Request example {index}: {' '.join(example.text.split())[:100]}",
-            fixture=f"{fixture_dir(operation)}/request_{index}.json",
+            fixture=fixture_name(operation, f"request_{index}"),
             arguments=_arguments_for(operation, list(example.query)),
             query=list(example.query),
         )

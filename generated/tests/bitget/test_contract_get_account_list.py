@@ -52,7 +52,7 @@ def check_request(request: httpx.Request) -> None:
 @pytest.mark.parametrize("send", [call, call_async])
 def test_response_0(send: Any) -> None:
     """Response example 0 (Response Example) of https://www.bitget.com/api-doc/contract/account/Get-Account-List"""
-    recorder = Recorder(load_fixture("bitget/contract/get_account_list/response_0.json"))
+    recorder = Recorder(load_fixture("bitget/contract/get_account_list.response_0.json"))
     with pytest.raises(ResponseValidationError) as caught:
         send(recorder, **{"product_type": "USDT-FUTURES"})
     assert "data[0].unionTotalMagin" in str(caught.value)
@@ -61,8 +61,8 @@ def test_response_0(send: Any) -> None:
 
 def test_request_0() -> None:
     """Request example 0: curl "https://api.bitget.com/api/v2/mix/account/accounts?productType=USDT-FUTURES" \\ -H "ACCESS-KEY:"""
-    example = load_fixture("bitget/contract/get_account_list/request_0.json")
-    recorder = Recorder(load_fixture("bitget/contract/get_account_list/minimal_response.json"))
+    example = load_fixture("bitget/contract/get_account_list.request_0.json")
+    recorder = Recorder(load_fixture("bitget/contract/get_account_list.minimal_response.json"))
     call(recorder, **example["arguments"])
     request = recorder.single()
     check_request(request)

@@ -82,7 +82,7 @@ def check_response_0(result: Any) -> None:
 @pytest.mark.parametrize("send", [call, call_async])
 def test_response_0(send: Any) -> None:
     """Response example 0 (Response Example) of https://www.bitget.com/api-doc/contract/account/Get-Sub-Account-Contract-Assets"""
-    recorder = Recorder(load_fixture("bitget/contract/get_subaccount_assets/response_0.json"))
+    recorder = Recorder(load_fixture("bitget/contract/get_subaccount_assets.response_0.json"))
     result = send(recorder, **{"product_type": "USDT-FUTURES"})
     check_request(recorder.single())
     check_response_0(result)
@@ -90,8 +90,8 @@ def test_response_0(send: Any) -> None:
 
 def test_request_0() -> None:
     """Request example 0: curl "https://api.bitget.com/api/v2/mix/account/sub-account-assets?productType=USDT-FUTURES" \\ -H "A"""
-    example = load_fixture("bitget/contract/get_subaccount_assets/request_0.json")
-    recorder = Recorder(load_fixture("bitget/contract/get_subaccount_assets/minimal_response.json"))
+    example = load_fixture("bitget/contract/get_subaccount_assets.request_0.json")
+    recorder = Recorder(load_fixture("bitget/contract/get_subaccount_assets.minimal_response.json"))
     call(recorder, **example["arguments"])
     request = recorder.single()
     check_request(request)

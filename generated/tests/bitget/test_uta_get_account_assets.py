@@ -81,7 +81,7 @@ def check_response_0(result: Any) -> None:
 @pytest.mark.parametrize("send", [call, call_async])
 def test_response_0(send: Any) -> None:
     """Response example 0 (Response) of https://www.bitget.com/api-doc/uta/account/Get-Account"""
-    recorder = Recorder(load_fixture("bitget/uta/get_account_assets/response_0.json"))
+    recorder = Recorder(load_fixture("bitget/uta/get_account_assets.response_0.json"))
     result = send(recorder, **{})
     check_request(recorder.single())
     check_response_0(result)
@@ -89,8 +89,8 @@ def test_response_0(send: Any) -> None:
 
 def test_request_0() -> None:
     """Request example 0: curl "https://api.bitget.com/api/v3/account/assets" \\ -H "ACCESS-KEY:*******" \\ -H "ACCESS-SIGN:*" \\"""
-    example = load_fixture("bitget/uta/get_account_assets/request_0.json")
-    recorder = Recorder(load_fixture("bitget/uta/get_account_assets/minimal_response.json"))
+    example = load_fixture("bitget/uta/get_account_assets.request_0.json")
+    recorder = Recorder(load_fixture("bitget/uta/get_account_assets.minimal_response.json"))
     call(recorder, **example["arguments"])
     request = recorder.single()
     check_request(request)

@@ -90,7 +90,7 @@ def check_response_0(result: Any) -> None:
 @pytest.mark.parametrize("send", [call, call_async])
 def test_response_0(send: Any) -> None:
     """Response example 0 (Success Example) of https://www.htx.com/en-us/opend/newApiPages/?id=8cb89359-77b5-11ed-9966-19588469969"""
-    recorder = Recorder(load_fixture("htx/account/get_account_balance/response_0.json"))
+    recorder = Recorder(load_fixture("htx/account/get_account_balance.response_0.json"))
     result = send(recorder, **{})
     check_request(recorder.single())
     check_response_0(result)

@@ -119,7 +119,7 @@ def check_response_0(result: Any) -> None:
 @pytest.mark.parametrize("send", [call, call_async])
 def test_response_0(send: Any) -> None:
     """Response example 0 (Response Example) of https://www.okx.com/docs-v5/en/#trading-account-rest-api-get-balance"""
-    recorder = Recorder(load_fixture("okx/account/get_balance/response_0.json"))
+    recorder = Recorder(load_fixture("okx/account/get_balance.response_0.json"))
     result = send(recorder, **{})
     check_request(recorder.single())
     check_response_0(result)
@@ -127,8 +127,8 @@ def test_response_0(send: Any) -> None:
 
 def test_request_0() -> None:
     """Request example 0: GET /api/v5/account/balance"""
-    example = load_fixture("okx/account/get_balance/request_0.json")
-    recorder = Recorder(load_fixture("okx/account/get_balance/minimal_response.json"))
+    example = load_fixture("okx/account/get_balance.request_0.json")
+    recorder = Recorder(load_fixture("okx/account/get_balance.minimal_response.json"))
     call(recorder, **example["arguments"])
     request = recorder.single()
     check_request(request)
@@ -142,8 +142,8 @@ def test_request_0() -> None:
 
 def test_request_1() -> None:
     """Request example 1: GET /api/v5/account/balance?ccy=BTC,ETH"""
-    example = load_fixture("okx/account/get_balance/request_1.json")
-    recorder = Recorder(load_fixture("okx/account/get_balance/minimal_response.json"))
+    example = load_fixture("okx/account/get_balance.request_1.json")
+    recorder = Recorder(load_fixture("okx/account/get_balance.minimal_response.json"))
     call(recorder, **example["arguments"])
     request = recorder.single()
     check_request(request)
