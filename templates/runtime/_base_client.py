@@ -46,6 +46,9 @@ T = TypeVar("T")
 Clock = Callable[[], int]
 RateLimitMode = Literal["wait", "raise"] | None
 DEFAULT_TIMEOUT = 10.0
+# A trading system sends bursts: keep every connection of a burst alive (httpx keeps 20 by
+# default, so a burst of 50 calls would reconnect 30 of them each time).
+POOL_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=100, keepalive_expiry=30.0)
 
 
 _MISSING: Any = object()  # the envelope had no data member
@@ -477,7 +480,7 @@ class SyncAPIClient(BaseClient):
             max_retries=max_retries,
             retry_policy=retry_policy,
         )
-        self._http = httpx.Client(transport=transport, timeout=timeout)
+        self._http = httpx.Client(transport=transport, timeout=timeout, limits=POOL_LIMITS)
 
     def request(
         self, operation: OperationInfo[T], arguments: Mapping[str, Any], options: RequestOptions = NO_OPTIONS
@@ -572,7 +575,7 @@ class AsyncAPIClient(BaseClient):
             max_retries=max_retries,
             retry_policy=retry_policy,
         )
-        self._http = httpx.AsyncClient(transport=transport, timeout=timeout)
+        self._http = httpx.AsyncClient(transport=transport, timeout=timeout, limits=POOL_LIMITS)
 
     async def request(
         self, operation: OperationInfo[T], arguments: Mapping[str, Any], options: RequestOptions = NO_OPTIONS

@@ -16,9 +16,9 @@ from typing import Annotated, Any
 from pydantic import BeforeValidator, PlainValidator
 
 _LOSSY: ContextVar[bool] = ContextVar("exchange_sdk_lossy_floats", default=False)
-_SMALL: dict[str, Decimal] = {}  # Decimals of short, frequent strings ("0", "1", "10", ...); immutable, so shared
+_SMALL: dict[str, Decimal] = {}  # Decimals of short, frequent strings ("0", "1", "0.5", ...); immutable, so shared
 _SMALL_MAX = 4096
-
+_DIGITS = frozenset("0123456789.")  # a finite decimal ends with one of these
 
 class JsonNumber(Decimal):
     """A JSON number literal parsed exactly (`json.loads(..., parse_float=JsonNumber)`), which
@@ -53,9 +53,9 @@ def _decimal(value: Any) -> Decimal | None:
             number = Decimal(value)
         except ArithmeticError:
             raise ValueError(f"{value[:40]!r} is not a decimal number") from None
-        if not number.is_finite():
+        if value[-1] not in _DIGITS and not number.is_finite():  # NaN, Infinity: never finite
             raise ValueError(f"{value[:40]!r} is not a finite decimal number")
-        if len(value) <= 4 and len(_SMALL) < _SMALL_MAX:
+        if len(value) <= 8 and len(_SMALL) < _SMALL_MAX:
             _SMALL[value] = number
         return number
     if value is None:

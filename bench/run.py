@@ -1,0 +1,314 @@
+"""Every benchmark of the project, printed as one table: figure, median, target, met.
+
+    python -m bench                # everything (a few minutes on 2 cores)
+    python -m bench --quick        # smaller corpora and fewer repeats, for a smoke run
+
+Generation runs the real `sdkgen generate` in a fresh interpreter per measurement on synthetic
+corpora (bench/corpus.py) of 50, 200 and 1000 endpoints: cold (no cache, empty output), no-op
+(nothing changed), one spec changed, and --check. The import benchmark imports
+`exchange_sdk.okx` from the 1000-endpoint SDK in fresh interpreters. The per-call benchmarks
+use the real OKX balance response (tests/data/real_responses): parsing alone against json.loads
+and orjson, and whole calls against a local HTTP server (127.0.0.1, keep-alive) through the
+generated clients and through ccxt's. Every figure is a median of several repeats; ratios are
+against baselines measured in the same run. Nothing here runs in the test suite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import multiprocessing
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bench.corpus import build as build_corpus
+
+ROOT = Path(__file__).resolve().parents[1]
+OKX_BODY = (ROOT / "tests" / "data" / "real_responses" / "okx_get_api_v5_account_balance.json").read_bytes()
+
+
+@dataclass
+class Row:
+    figure: str
+    value: float
+    unit: str
+    target: str = ""
+    met: bool | None = None
+    note: str = ""
+
+    def cells(self) -> list[str]:
+        shown = f"{self.value:.3f} {self.unit}" if self.unit != "x" else f"{self.value:.2f}x"
+        verdict = "" if self.met is None else ("yes" if self.met else "NO")
+        return [self.figure, shown, self.target, verdict, self.note]
+
+
+def _median(samples: list[float]) -> float:
+    return statistics.median(samples)
+
+
+# --- generation ------------------------------------------------------------------------------------
+
+
+def _sdkgen(*arguments: str) -> dict[str, Any]:
+    """Run `sdkgen ARGUMENTS` in a fresh interpreter: wall time as a user sees it (start-up and
+    imports included) and peak memory of the process and its workers."""
+    started = time.perf_counter()
+    result = subprocess.run(
+        [sys.executable, "-m", "bench._child", *arguments], capture_output=True, text=True, cwd=ROOT, check=False
+    )
+    seconds = time.perf_counter() - started
+    if result.returncode != 0 or not result.stdout.strip():
+        raise RuntimeError(f"sdkgen {' '.join(arguments)} failed:\n{result.stdout}\n{result.stderr}")
+    report: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
+    report["seconds"] = seconds
+    return report
+
+
+def generation(work: Path, sizes: list[int], repeats: int) -> list[Row]:
+    rows: list[Row] = []
+    cold: dict[int, float] = {}
+    baseline = _median([_sdkgen("--version")["seconds"] for _ in range(repeats)])  # interpreter + imports
+    for size in sizes:
+        specs = build_corpus(work / f"specs-{size}", size)
+        out = work / f"generated-{size}"
+        cache = work / ".sdkgen-cache"
+        times, peaks = [], []
+        for _ in range(repeats):
+            shutil.rmtree(out, ignore_errors=True)
+            shutil.rmtree(cache, ignore_errors=True)
+            report = _sdkgen("generate", "--specs", str(specs), "--out", str(out))
+            times.append(report["seconds"])
+            peaks.append(report["peak_mib"])
+        cold[size] = _median(times)
+        target = "<= 20 s" if size == max(sizes) else ""
+        rows.append(Row(f"generate, {size} endpoints, cold", cold[size], "s", target,
+                        cold[size] <= 20 if target else None,
+                        f"{cold[size] / size * 1000:.1f} ms per endpoint; {cold[size] / baseline:.0f}x `sdkgen --version`"))
+        rows.append(Row(f"generate, {size} endpoints, cold, peak memory", max(peaks), "MiB",
+                        "<= 1024 MiB" if target else "", max(peaks) <= 1024 if target else None))
+        noop = _median([_sdkgen("generate", "--specs", str(specs), "--out", str(out))["seconds"] for _ in range(repeats)])
+        rows.append(Row(f"generate, {size} endpoints, no-op", noop, "s", "<= 1 s" if target else "",
+                        noop <= 1 if target else None))
+        changed = []
+        spec = sorted((specs / "okx").rglob("*.yaml"))[1]
+        for number in range(repeats):
+            spec.write_text(spec.read_text().replace("synthetic endpoint", f"synthetic endpoint (edit {number})", 1))
+            changed.append(_sdkgen("generate", "--specs", str(specs), "--out", str(out))["seconds"])
+        one = _median(changed)
+        rows.append(Row(f"generate, {size} endpoints, one spec changed", one, "s", "<= 2 s" if target else "",
+                        one <= 2 if target else None))
+        check = _median([_sdkgen("generate", "--specs", str(specs), "--out", str(out), "--check")["seconds"]
+                         for _ in range(repeats)])
+        rows.append(Row(f"generate --check, {size} endpoints, up to date", check, "s"))
+    if 200 in cold and 1000 in cold:
+        growth = cold[1000] / cold[200]
+        rows.append(Row("cold growth 200 -> 1000 endpoints (5x the specs)", growth, "x", "<= 5.5x", growth <= 5.5))
+    return rows
+
+
+# --- import ----------------------------------------------------------------------------------------
+
+
+IMPORT_PROBE = """
+import sys, time
+started = time.perf_counter()
+import {module}
+elapsed = time.perf_counter() - started
+others = sorted(m for m in sys.modules if m.startswith(("exchange_sdk.bitget", "exchange_sdk.htx")))
+print(elapsed, len(others))
+"""
+
+
+def imports(generated: Path, repeats: int) -> list[Row]:
+    env = {**os.environ, "PYTHONPATH": str(generated)}
+
+    def probe(module: str) -> tuple[float, int]:
+        result = subprocess.run([sys.executable, "-c", IMPORT_PROBE.format(module=module)], capture_output=True,
+                                text=True, env=env, check=True)
+        seconds, others = result.stdout.split()
+        return float(seconds), int(others)
+
+    samples = [probe("exchange_sdk.okx") for _ in range(max(repeats, 5))]
+    baseline = _median([probe("httpx, pydantic")[0] for _ in range(max(repeats, 5))])
+    seconds = _median([s for s, _ in samples])
+    leaked = max(n for _, n in samples)
+    importtime = subprocess.run([sys.executable, "-X", "importtime", "-c", "import exchange_sdk.okx"],
+                                capture_output=True, text=True, env=env, check=True).stderr
+    own = [line for line in importtime.splitlines() if line.rstrip().endswith("| exchange_sdk.okx")]
+    cumulative = int(own[-1].split("|")[1]) / 1e6 if own else float("nan")
+    return [
+        Row("import exchange_sdk.okx (1000-endpoint SDK)", seconds, "s", "<= 0.150 s", seconds <= 0.150,
+            f"{seconds / baseline:.2f}x importing httpx+pydantic alone; -X importtime: {cumulative:.3f} s"),
+        Row("  modules of other exchanges imported", leaked, "", "0", leaked == 0),
+    ]
+
+
+# --- per call ----------------------------------------------------------------------------------------
+
+
+RESPONSE = (
+    b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
+    + str(len(OKX_BODY)).encode()
+    + b"\r\n\r\n"
+    + OKX_BODY
+)
+
+
+async def _serve(port_pipe: Any) -> None:
+    """HTTP/1.1 keep-alive: every request (a GET, no body) gets the OKX balance in one write."""
+
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            while True:
+                await reader.readuntil(b"\r\n\r\n")
+                writer.write(RESPONSE)
+                await writer.drain()
+        except (asyncio.IncompleteReadError, ConnectionError):
+            pass
+        finally:
+            writer.close()
+
+    server = await asyncio.start_server(handle, "127.0.0.1", 0, backlog=256)
+    port_pipe.send(server.sockets[0].getsockname()[1])
+    async with server:
+        await server.serve_forever()
+
+
+def _server_process(port_pipe: Any) -> None:
+    asyncio.run(_serve(port_pipe))
+
+
+def local_server() -> tuple[str, multiprocessing.Process]:
+    """The server runs in its own process, so that it takes no CPU or GIL from the client measured."""
+    receiving, sending = multiprocessing.Pipe(duplex=False)
+    process = multiprocessing.Process(target=_server_process, args=(sending,), daemon=True)
+    process.start()
+    return f"http://127.0.0.1:{receiving.recv()}", process
+
+
+def _timeit(function: Callable[[], Any], number: int, repeats: int) -> float:
+    """Median seconds per call over `repeats` runs of `number` calls."""
+    samples = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        for _ in range(number):
+            function()
+        samples.append((time.perf_counter() - started) / number)
+    return _median(samples)
+
+
+def per_call(repeats: int, calls: int) -> list[Row]:
+    sys.path.insert(0, str(ROOT / "generated"))
+    import httpx
+    import orjson
+
+    from exchange_sdk.okx import AsyncOkxClient, OkxClient
+    from exchange_sdk.okx.account import GET_BALANCE
+
+    rows: list[Row] = []
+    credentials = {"api_key": "bench-key", "secret_key": "bench-secret", "passphrase": "bench-pass"}
+    parser = OkxClient(**credentials)
+    response = httpx.Response(200, content=OKX_BODY)
+    typed = _timeit(lambda: parser._parse_response(GET_BALANCE, response, 1), 2000, repeats)
+    loads = _timeit(lambda: json.loads(OKX_BODY), 2000, repeats)
+    fast = _timeit(lambda: orjson.loads(OKX_BODY), 2000, repeats)
+    rows.append(Row("parse OKX balance (23 KB, 13 currencies): typed models", typed * 1e6, "us",
+                    note=f"json.loads {loads * 1e6:.0f} us, orjson {fast * 1e6:.0f} us"))
+    rows.append(Row("  typed parse / json.loads", typed / loads, "x", "<= 2.0x", typed / loads <= 2.0,
+                    f"typed / orjson {typed / fast:.1f}x"))
+
+    url, server = local_server()
+    try:
+        import ccxt
+        import ccxt.async_support as ccxt_async
+
+        def make_ccxt(module: Any) -> Any:
+            exchange = module.okx({"apiKey": "bench-key", "secret": "bench-secret", "password": "bench-pass",
+                                   "enableRateLimit": False})
+            exchange.urls["api"] = {"rest": url}
+            return exchange
+
+        ours = OkxClient(**credentials, base_url=url, rate_limit=None, max_retries=0)
+        theirs = make_ccxt(ccxt)
+        assert ours.account.get_balance()[0].total_eq is not None
+        assert theirs.private_get_account_balance()["code"] == "0"
+        sync_ours = _timeit(ours.account.get_balance, calls, repeats)
+        sync_theirs = _timeit(theirs.private_get_account_balance, calls, repeats)
+        ours.close()
+        rows.append(Row("one sync call, generated OkxClient (typed)", sync_ours * 1e3, "ms",
+                        note=f"ccxt okx.private_get_account_balance (untyped) {sync_theirs * 1e3:.3f} ms"))
+        rows.append(Row("  generated / ccxt, sync", sync_ours / sync_theirs, "x", "<= 1.0x",
+                        sync_ours / sync_theirs <= 1.0))
+
+        async def rounds(make: Callable[[], Any], call: Callable[[Any], Any], close: Callable[[Any], Any]) -> float:
+            client = make()
+            await asyncio.gather(*(call(client) for _ in range(50)))  # warm the connection pool
+            samples = []
+            for _ in range(repeats):
+                started = time.perf_counter()
+                await asyncio.gather(*(call(client) for _ in range(50)))
+                samples.append(time.perf_counter() - started)
+            await close(client)
+            return _median(samples)
+
+        async_ours = asyncio.run(rounds(
+            lambda: AsyncOkxClient(**credentials, base_url=url, rate_limit=None, max_retries=0),
+            lambda c: c.account.get_balance(), lambda c: c.aclose()))
+        async_theirs = asyncio.run(rounds(
+            lambda: make_ccxt(ccxt_async), lambda c: c.private_get_account_balance(), lambda c: c.close()))
+        rows.append(Row("50 concurrent async calls, generated AsyncOkxClient", async_ours * 1e3, "ms",
+                        note=f"ccxt.async_support okx {async_theirs * 1e3:.1f} ms"))
+        rows.append(Row("  generated / ccxt, async", async_ours / async_theirs, "x", "<= 1.0x",
+                        async_ours / async_theirs <= 1.0))
+    finally:
+        server.terminate()
+        server.join()
+    return rows
+
+
+# --- table --------------------------------------------------------------------------------------------
+
+
+def table(rows: list[Row]) -> str:
+    header = ["figure", "median", "target", "met", "note"]
+    cells = [header] + [row.cells() for row in rows]
+    widths = [max(len(line[i]) for line in cells) for i in range(len(header))]
+    lines = ["| " + " | ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)) + " |" for line in cells]
+    lines.insert(1, "|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Run every benchmark and print a table.")
+    parser.add_argument("--quick", action="store_true", help="50 and 200 endpoints, fewer repeats")
+    parser.add_argument("--repeats", type=int, default=None)
+    arguments = parser.parse_args()
+    repeats = arguments.repeats or (2 if arguments.quick else 3)
+    sizes = [50, 200] if arguments.quick else [50, 200, 1000]
+    started = time.perf_counter()
+    rows: list[Row] = []
+    with tempfile.TemporaryDirectory(prefix="sdkgen-bench-") as scratch:
+        work = Path(scratch)
+        rows += generation(work, sizes, repeats)
+        rows += imports(work / f"generated-{max(sizes)}", repeats)
+    rows += per_call(repeats=max(repeats, 5), calls=200 if arguments.quick else 400)
+    print(f"sdkgen benchmarks on {platform.machine()} with {os.cpu_count()} cores, Python {platform.python_version()}, "
+          f"{time.perf_counter() - started:.0f} s")
+    print(table(rows))
+    missed = [row.figure for row in rows if row.met is False]
+    print("all targets met" if not missed else f"targets missed: {', '.join(missed)}")
+
+
+if __name__ == "__main__":
+    main()
