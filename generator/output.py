@@ -8,6 +8,7 @@ counted as such.
 
 from __future__ import annotations
 
+import ctypes
 import difflib
 import os
 import shutil
@@ -98,6 +99,32 @@ class ForeignFilesError(RuntimeError):
         super().__init__(f"{root} holds files sdkgen did not generate; move them out (nothing was written):\n{listing}")
 
 
+def _swap_atomically(first: Path, second: Path) -> bool:
+    """Exchange two directories in one step (Linux renameat2 with RENAME_EXCHANGE), so that the
+    target always holds a complete tree; False where the system cannot."""
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    at_fdcwd, rename_exchange = -100, 2
+    return renameat2(at_fdcwd, os.fsencode(first), at_fdcwd, os.fsencode(second), rename_exchange) == 0
+
+
+def recover_interrupted(root: Path) -> None:
+    """Undo what an interrupted write left: restore the previous tree if only its backup exists,
+    and remove half-built staging folders and old backups beside `root`."""
+    parent = root.resolve().parent
+    if not parent.is_dir():
+        return
+    backups = sorted(parent.glob(f".{root.name}.old-*"))
+    if not root.exists() and backups:
+        os.replace(backups[-1], root)
+        backups = backups[:-1]
+    for leftover in [*backups, *parent.glob(f".{root.name}.new-*")]:
+        shutil.rmtree(leftover, ignore_errors=True)
+
+
 def is_generated(relative: str, content: bytes) -> bool:
     """Did sdkgen write this file? (Its DO NOT EDIT marker, or an empty py.typed.)"""
     return b"DO NOT EDIT" in content[:300] or (relative.endswith("py.typed") and not content.strip())
@@ -136,14 +163,16 @@ def write_tree(
                 except OSError:
                     pass
             target.write_bytes(text.encode("utf-8"))
-        if root.exists():
-            os.replace(root, backup)
-        try:
+        if not root.exists():
             os.replace(staging, root)
-        except BaseException:
-            if backup.exists() and not root.exists():
-                os.replace(backup, root)
-            raise
+        elif not _swap_atomically(staging, root):  # elsewhere: two renames, undone if the second fails
+            os.replace(root, backup)
+            try:
+                os.replace(staging, root)
+            except BaseException:
+                if backup.exists() and not root.exists():
+                    os.replace(backup, root)
+                raise
     finally:
         shutil.rmtree(staging, ignore_errors=True)
         shutil.rmtree(backup, ignore_errors=True)

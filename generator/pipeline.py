@@ -19,7 +19,7 @@ from pathlib import Path
 from generator.cache import NO_CACHE, BuildCache, digest, fingerprint
 from generator.format import format_files
 from generator.loader import SPEC_SUFFIXES, load_specs
-from generator.output import Comparison, compare_tree, existing_files, write_tree
+from generator.output import Comparison, compare_tree, existing_files, recover_interrupted, write_tree
 from generator.render import render_sdk
 from generator.render.models import warm_up
 
@@ -96,6 +96,7 @@ def generate(spec_dir: Path, out_dir: Path, *, check: bool = False, cache: Build
 
 def _generate(spec_dir: Path, out_dir: Path, check: bool, cache: BuildCache | None) -> Result:
     cache = default_cache(out_dir) if cache is None else cache
+    recover_interrupted(out_dir)
     inputs = spec_files(spec_dir) if spec_dir.is_dir() else []
     stamp_key = inputs_digest(spec_dir, inputs) if cache.root is not None and inputs else None
     on_disk = existing_files(out_dir)

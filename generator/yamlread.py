@@ -37,6 +37,7 @@ _INT_HEX = re.compile(r"^0x[0-9a-fA-F]+$")
 _FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
 _INF = re.compile(r"^[-+]?\.(?:inf|Inf|INF)$")
 _NAN = re.compile(r"^\.(?:nan|NaN|NAN)$")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _CORE_TAGS = {
     "tag:yaml.org,2002:str",
     "tag:yaml.org,2002:int",
@@ -185,6 +186,10 @@ class _Builder:
                         value = _resolve_tagged(event.value, tag)
                     except ValueError as exc:
                         raise self.fail(mark, str(exc)) from None
+                if event.style == '"' and isinstance(value, str) and _SURROGATE.search(value):
+                    raise self.fail(
+                        mark, "the string holds a lone surrogate escape (\\uD800-\\uDFFF), which is not text"
+                    )
                 if anchor:
                     self.anchors[anchor] = (value, 1)
                 self._attach(stack, value, mark, record=True)

@@ -45,3 +45,35 @@ def test_alias_bomb_is_refused_quickly():
     with pytest.raises(YamlReadError) as caught:
         parse_yaml("\n".join(lines).encode(), "bomb.yaml")
     assert "expands to more than" in caught.value.issue.message
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        (b"a: " + b"x" * (5 * 1024 * 1024), "a spec may be at most"),
+        (b"a: " + b"[" * 5000 + b"]" * 5000, "nesting deeper than 64"),
+        (
+            b"\n".join(
+                [b"a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+                + [f"a{i}: &a{i} [".encode() + b", ".join([f"*a{i - 1}".encode()] * 10) + b"]" for i in range(1, 12)]
+            ),
+            "expands to more than",
+        ),
+        (bytes(range(256)) * 100, "not UTF-8"),
+    ],
+    ids=["huge", "deep", "alias-bomb", "binary"],
+)
+def test_hostile_yaml_fails_in_bounded_time_and_memory(text, words):
+    import time
+    import tracemalloc
+
+    tracemalloc.start()
+    started = time.perf_counter()
+    with pytest.raises(YamlReadError) as caught:
+        parse_yaml(text, "x.yaml")
+    elapsed = time.perf_counter() - started
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert words in caught.value.issue.message
+    assert elapsed < 5.0
+    assert peak < 200 * 1024 * 1024

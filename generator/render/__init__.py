@@ -35,9 +35,15 @@ RUNTIME_FILES = TEMPLATES / "runtime"
 SDK_VERSION = "0.1.0"
 
 
+_CONTROL = {code: f"\\x{code:02x}" for code in range(32) if chr(code) not in "\n\t"}
+_CONTROL[0x7F] = "\\x7f"
+
+
 def _docstring_text(text: str) -> str:
-    """Text that can sit inside a triple-quoted docstring: no closing quotes, no escapes."""
-    return text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"').rstrip('"')
+    """Spec text made safe inside a triple-quoted (non-raw) string: backslashes, quotes and control
+    characters escaped, so that no spec text can end the string or become code."""
+    escaped = text.replace("\\", "\\\\").translate(_CONTROL).replace('"""', '\\"\\"\\"')
+    return escaped[:-1] + '\\"' if escaped.endswith('"') else escaped
 
 
 def _python_literal(value: Any) -> str:

@@ -40,6 +40,7 @@ from ._params import PreparedArguments, json_body, prepare_arguments
 from ._profile import ExchangeProfile, OperationInfo
 from ._rate_limit import RateLimiter, Slot
 from ._signing import SIGNERS, SigningInput
+from ._transport import AsyncPooledTransport
 from ._types import JsonNumber, lossy_floats
 
 T = TypeVar("T")
@@ -575,7 +576,15 @@ class AsyncAPIClient(BaseClient):
             max_retries=max_retries,
             retry_policy=retry_policy,
         )
-        self._http = httpx.AsyncClient(transport=transport, timeout=timeout, limits=POOL_LIMITS)
+        # httpcore's async pool is quadratic in concurrent requests; the SDK's own transport is not
+        # (see _transport.py). A transport given by the caller is used as it is.
+        self._http = httpx.AsyncClient(
+            transport=transport
+            if transport is not None
+            else AsyncPooledTransport(max_connections=100, keepalive_expiry=30.0),
+            timeout=timeout,
+            limits=POOL_LIMITS,
+        )
 
     async def request(
         self, operation: OperationInfo[T], arguments: Mapping[str, Any], options: RequestOptions = NO_OPTIONS

@@ -22,10 +22,13 @@ from collections.abc import Iterable
 EXCERPT_CHARS = 200
 
 
+MIN_REDACTED = 6  # shorter values cannot be told from ordinary text (real keys and secrets are far longer)
+
+
 def redact(text: str, secrets: Iterable[str]) -> str:
-    """`text` with every occurrence of each secret replaced by ***."""
+    """`text` with every occurrence of each secret (of at least MIN_REDACTED characters) replaced by ***."""
     for secret in secrets:
-        if secret:
+        if len(secret) >= MIN_REDACTED:
             text = text.replace(secret, "***")
     return text
 

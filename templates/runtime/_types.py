@@ -20,6 +20,7 @@ _SMALL: dict[str, Decimal] = {}  # Decimals of short, frequent strings ("0", "1"
 _SMALL_MAX = 4096
 _DIGITS = frozenset("0123456789.")  # a finite decimal ends with one of these
 
+
 class JsonNumber(Decimal):
     """A JSON number literal parsed exactly (`json.loads(..., parse_float=JsonNumber)`), which
     remembers its text so that a number sent where a string is documented keeps it verbatim."""

@@ -1,0 +1,66 @@
+"""Every endpoint, called with recognisable credentials, debug logging on and faults injected:
+no secret, passphrase, key or signature appears in any log record, exception, repr or str."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import pytest
+from exchange_sdk import ExchangeSDKError, RetryPolicy
+from exchange_sdk.bitget import BitgetClient
+from exchange_sdk.htx import HtxClient
+from exchange_sdk.okx import OkxClient
+from fake_exchange import API_KEY, PASSPHRASE, SECRET, FakeExchange, Fault
+
+from generator.loader import load_specs
+from generator.render.testcases import default_arguments
+
+ROOT = Path(__file__).resolve().parents[1]
+CLIENTS = {"okx": OkxClient, "bitget": BitgetClient, "htx": HtxClient}
+OPERATIONS = load_specs(ROOT / "specs").operations
+
+
+@pytest.mark.parametrize("operation", OPERATIONS, ids=lambda op: f"{op.exchange}.{op.section}.{op.name}")
+def test_no_secret_anywhere(operation, caplog):
+    texts: list[str] = []
+    with FakeExchange() as fake:
+        empty = [] if operation.response.type.value == "array" else {}
+        fake.bodies[(operation.method, operation.path)] = json.dumps(
+            {
+                "okx": {"code": "0", "msg": "", "data": empty},
+                "bitget": {"code": "00000", "msg": "", "requestTime": 1, "data": empty},
+                "htx": {"code": 200, "message": "ok", "data": empty, "ts": 1},
+            }[operation.exchange]
+        )
+        fake.fail_next(operation.path, Fault(503, f"<html>{SECRET} {PASSPHRASE} {API_KEY}</html>"), Fault(drop=True))
+        fake.skew_ms[operation.exchange] = 400_000  # a timestamp error first, then a resync
+        credentials = {"api_key": API_KEY, "secret_key": SECRET}
+        if operation.exchange != "htx":
+            credentials["passphrase"] = PASSPHRASE
+        client = CLIENTS[operation.exchange](
+            **credentials,
+            base_url=fake.url,
+            rate_limit=None,
+            retry_policy=RetryPolicy(initial_delay=0.01, max_delay=0.02),
+        )
+        texts += [repr(client), str(client), repr(client._credentials)]
+        section = getattr(client, operation.section)
+        with caplog.at_level(logging.DEBUG):
+            for _ in range(2):
+                try:
+                    result = getattr(section, operation.name)(**default_arguments(operation))
+                    texts.append(repr(result))
+                except ExchangeSDKError as error:
+                    texts += [str(error), repr(error), getattr(error, "body_excerpt", "")]
+        client.close()
+        signatures = [
+            r.headers.get("ok-access-sign") or r.headers.get("access-sign") or dict(r.query).get("Signature")
+            for r in fake.records
+        ]
+    texts += [record.getMessage() for record in caplog.records]
+    assert any("attempt" in text for text in texts)
+    for text in texts:
+        for value in [SECRET, PASSPHRASE, API_KEY, *[s for s in signatures if s]]:
+            assert value not in text, (value, text[:200])
