@@ -55,7 +55,6 @@ import json, sys
 from decimal import Decimal
 import httpx
 from exchange_sdk.okx import OkxClient
-from exchange_sdk.okx.models import HostileThing
 
 names, params = json.loads(sys.argv[1]), json.loads(sys.argv[2])
 body = {"code": "0", "msg": "", "data": [{**{n: str(i) for i, n in enumerate(names)}, "state": "weird",
@@ -65,14 +64,16 @@ def answer(request):
     seen.append(request)
     return httpx.Response(200, content=json.dumps(body).encode())
 client = OkxClient(api_key="k", secret_key="s", passphrase="p", transport=httpx.MockTransport(answer))
-python_params = {p: client.__class__.__name__ and None for p in []}
 (thing,) = client.hostile.get_hostile_things(**{k: f"value{i}" for i, k in enumerate(params)})
-fields = HostileThing.model_fields
-by_wire = {(info.alias or attr): attr for attr, info in fields.items()}
+
+
+def by_wire(model):
+    return {(info.alias or attr): attr for attr, info in type(model).model_fields.items()}
+
+
 for i, name in enumerate(names):
-    assert getattr(thing, by_wire[name]) == Decimal(i), name
-    assert getattr(thing.nested[0], type(thing.nested[0]).model_fields and
-                   {(info.alias or a): a for a, info in type(thing.nested[0]).model_fields.items()}[name]) == f"v{i}"
+    assert getattr(thing, by_wire(thing)[name]) == Decimal(i), name
+    assert getattr(thing.nested[0], by_wire(thing.nested[0])[name]) == f"v{i}", name
 sent = [pair[0] for pair in seen[0].url.params.multi_items()]
 print(json.dumps({"sent": sent, "state": str(thing.state)}))
 """

@@ -41,6 +41,7 @@ from ._params import PreparedArguments, json_body, prepare_arguments
 from ._profile import ExchangeProfile, OperationInfo
 from ._rate_limit import RateLimiter, Slot
 from ._signing import SIGNERS, SigningInput
+from ._sync_transport import PooledTransport
 from ._transport import AsyncPooledTransport
 from ._types import JsonNumber, lossy_floats
 
@@ -482,7 +483,15 @@ class SyncAPIClient(BaseClient):
             max_retries=max_retries,
             retry_policy=retry_policy,
         )
-        self._http = httpx.Client(transport=transport, timeout=timeout, limits=POOL_LIMITS)
+        # httpcore's per-request bookkeeping costs more than the HTTP on a local network; the SDK's
+        # own blocking transport does not (see _sync_transport.py). A caller's transport is used as it is.
+        self._http = httpx.Client(
+            transport=transport
+            if transport is not None
+            else PooledTransport(max_connections=100, keepalive_expiry=30.0),
+            timeout=timeout,
+            limits=POOL_LIMITS,
+        )
 
     def request(
         self, operation: OperationInfo[T], arguments: Mapping[str, Any], options: RequestOptions = NO_OPTIONS

@@ -1,0 +1,657 @@
+"""PooledTransport (templates/runtime/_sync_transport.py) against small HTTP servers on 127.0.0.1.
+
+Each server is an asyncio.start_server running in its own event loop in a background thread; the
+client side is a plain `httpx.Client(transport=PooledTransport(...))` in the test's thread (or in
+several threads).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import importlib
+import shutil
+import socket
+import ssl
+import struct
+import subprocess
+import sys
+import threading
+import time
+import types
+from collections.abc import Awaitable, Callable, Iterator
+from pathlib import Path
+from typing import Any, Self
+
+import httpx
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _load_transport() -> types.ModuleType:
+    """Import the template as a submodule of a stand-in package, so that its relative import of
+    `._transport` resolves as it does in the generated `exchange_sdk._runtime` (the package's own
+    __init__ is not run)."""
+    package_name = "sdkgen_template_runtime_sync"
+    if package_name not in sys.modules:
+        package = types.ModuleType(package_name)
+        package.__path__ = [str(ROOT / "templates" / "runtime")]
+        sys.modules[package_name] = package
+    return importlib.import_module(f"{package_name}._sync_transport")
+
+
+_module = _load_transport()
+PooledTransport = _module.PooledTransport
+
+Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter, "Server"], Awaitable[None]]
+
+
+class Server:
+    """An HTTP server on 127.0.0.1 in a background thread; `handler` serves one connection."""
+
+    def __init__(self, handler: Handler, ssl_context: ssl.SSLContext | None = None) -> None:
+        self.handler = handler
+        self.ssl_context = ssl_context
+        self.connections = 0  # connections accepted
+        self.open = 0  # connections open now
+        self.most_open = 0
+        self.requests: list[tuple[bytes, dict[bytes, bytes], bytes]] = []
+        self.state: dict[str, Any] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
+
+    def __enter__(self) -> Self:
+        self._thread.start()
+        self.port = asyncio.run_coroutine_threadsafe(self._start(), self._loop).result(5)
+        scheme = "https" if self.ssl_context else "http"
+        self.url = f"{scheme}://127.0.0.1:{self.port}"
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        asyncio.run_coroutine_threadsafe(self._stop(), self._loop).result(5)
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(5)
+        self._loop.close()
+
+    async def _start(self) -> int:
+        self._server = await asyncio.start_server(self._handle, "127.0.0.1", 0, backlog=256, ssl=self.ssl_context)
+        return int(self._server.sockets[0].getsockname()[1])
+
+    async def _stop(self) -> None:
+        self._server.close()
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self._server.wait_closed()
+
+    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        task = asyncio.current_task()
+        assert task is not None
+        self._tasks.add(task)
+        self.connections += 1
+        self.open += 1
+        self.most_open = max(self.most_open, self.open)
+        try:
+            await self.handler(reader, writer, self)
+        except (ConnectionError, asyncio.IncompleteReadError, ssl.SSLError):
+            pass
+        finally:
+            self.open -= 1
+            writer.close()
+            self._tasks.discard(task)
+
+    async def read_request(self, reader: asyncio.StreamReader) -> tuple[bytes, dict[bytes, bytes], bytes] | None:
+        """The next request on the connection (request line, headers, body), or None at EOF."""
+        try:
+            head = await reader.readuntil(b"\r\n\r\n")
+        except asyncio.IncompleteReadError as exc:
+            if not exc.partial:
+                return None
+            raise
+        line, *lines = head[:-4].split(b"\r\n")
+        headers = {}
+        for header in lines:
+            name, _, value = header.partition(b":")
+            headers[name.strip().lower()] = value.strip()
+        body = await reader.readexactly(int(headers.get(b"content-length", b"0")))
+        self.requests.append((line, headers, body))
+        return line, headers, body
+
+
+def response(body: bytes, status: bytes = b"200 OK", headers: tuple[bytes, ...] = ()) -> bytes:
+    extra = b"".join(header + b"\r\n" for header in headers)
+    return b"HTTP/1.1 " + status + b"\r\nContent-Length: %d\r\n" % len(body) + extra + b"\r\n" + body
+
+
+async def keep_alive(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, server: Server) -> None:
+    """Answers every request on the connection with its own request target as the body."""
+    while (request := await server.read_request(reader)) is not None:
+        line, _, body = request
+        target = line.split(b" ")[1]
+        writer.write(response(target + (b" " + body if body else b""), headers=(b"Content-Type: text/plain",)))
+        await writer.drain()
+
+
+def client(**options: Any) -> httpx.Client:
+    return httpx.Client(transport=PooledTransport(**options))
+
+
+# --- bodies ---------------------------------------------------------------------------------------
+
+
+def test_content_length_body() -> None:
+    body = bytes(range(256)) * 300  # 76 800 bytes: more than one socket read
+
+    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, server: Server) -> None:
+        await server.read_request(reader)
+        writer.write(response(body, headers=(b"X-Test: yes",)))
+        await writer.drain()
+        await reader.read()
+
+    with Server(handler) as server, client() as http:
+        reply = http.get(server.url + "/a/b?c=d&e=f")
+        assert reply.status_code == 200
+        assert reply.reason_phrase == "OK"
+        assert reply.http_version == "HTTP/1.1"
+        assert reply.headers["x-test"] == "yes"
+        assert reply.content == body
+        assert reply.elapsed.total_seconds() >= 0
+        line, headers, _ = server.requests[0]
+        assert line == b"GET /a/b?c=d&e=f HTTP/1.1"
+        assert headers[b"host"] == f"127.0.0.1:{server.port}".encode()
+
+
+def test_chunked_body_in_pieces() -> None:
+    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, server: Server) -> None:
+        while await server.read_request(reader) is not None:
+            writer.write(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Type: application/json\r\n\r\n")
+            await writer.drain()
+            for piece in (b'5\r\n{"a":\r\n', b"3;ext=1\r\n", b" 12\r", b"\n1A\r\n", b"x" * 26, b"\r\n", b"1\r\n}\r\n"):
+                writer.write(piece)
+                await writer.drain()
+                await asyncio.sleep(0.005)
+            writer.write(b"0\r\nX-Trailer: 1\r\n\r\n")
+            await writer.drain()
+
+    with Server(handler) as server:
+        with client() as http:
+            for _ in range(2):  # the second goes over the same connection: the first ended cleanly
+                reply = http.get(server.url + "/chunked")
+                assert reply.content == b'{"a": 12' + b"x" * 26 + b"}"
+        assert server.connections == 1
+
+
+def test_post_body_and_no_body_responses() -> None:
+    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, server: Server) -> None:
+        while (request := await server.read_request(reader)) is not None:
+            line, _, body = request
+            if line.startswith(b"HEAD"):
+                writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n")
+            elif b"/empty" in line:
+                writer.write(b"HTTP/1.1 204 No Content\r\n\r\n")
+            elif b"/not-modified" in line:
+                writer.write(b"HTTP/1.1 304 Not Modified\r\nContent-Length: 50\r\n\r\n")
+            elif b"/continue" in line:
+                writer.write(b"HTTP/1.1 100 Continue\r\n\r\n" + response(b"after 100"))
+            elif b"/gzip" in line:
+                writer.write(response(gzip.compress(b"unzipped" * 100), headers=(b"Content-Encoding: gzip",)))
+            else:
+                writer.write(response(body[::-1], status=b"201 Created"))
+            await writer.drain()
+
+    with Server(handler) as server:
+        with client() as http:
+            reply = http.post(server.url + "/orders", json={"side": "buy"})
+            assert reply.status_code == 201
+            assert reply.content == b'{"side":"buy"}'[::-1]
+            assert http.head(server.url + "/").content == b""
+            assert http.get(server.url + "/empty").status_code == 204
+            assert http.get(server.url + "/not-modified").status_code == 304
+            assert http.get(server.url + "/continue").text == "after 100"
+            assert http.get(server.url + "/gzip").content == b"unzipped" * 100
+            assert http.post(server.url + "/again", content=b"xyz").content == b"zyx"
+        assert server.connections == 1  # every response above left the connection reusable
+        assert server.requests[0][2] == b'{"side":"buy"}'
+
+
+def test_streamed_request_body_is_sent_chunked() -> None:
+    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, server: Server) -> None:
+        head = await reader.readuntil(b"\r\n\r\n")
+        assert b"transfer-encoding: chunked" in head.lower()
+        body = await reader.readuntil(b"0\r\n\r\n")
+        writer.write(response(body))
+        await writer.drain()
+        await reader.read()
+
+    def pieces() -> Iterator[bytes]:
+        yield b"ab"
+        yield b"cd"
+
+    with Server(handler) as server, client() as http:
+        assert http.post(server.url + "/", content=pieces()).content == b"4\r\nabcd\r\n0\r\n\r\n"
+
+
+# --- keep-alive and closing -----------------------------------------------------------------------
+
+
+def test_keep_alive_reuses_one_connection() -> None:
+    with Server(keep_alive) as server:
+        with client() as http:
+            for number in range(5):
+                assert http.get(f"{server.url}/n/{number}").text == f"/n/{number}"
+        assert server.connections == 1
+        assert len(server.requests) == 5
+
+
+def test_connection_close_response() -> None:
+    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, server: Server) -> None:
+        line, _, _ = await server.read_request(reader) or (b"", {}, b"")
+        if b"/http10" in line:  # HTTP/1.0, no Content-Length: the body ends when the server closes
+            writer.write(b"HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nold style body")
+        elif b"/until-close" in line:  # HTTP/1.1 without a length: also delimited by the close
+            writer.write(b"HTTP/1.1 200 OK\r\n\r\n" + b"y" * 100_000)
+        else:
+            writer.write(response(b"closing", headers=(b"Connection: close",)))
+        await writer.drain()
+        writer.close()
+
+    with Server(handler) as server:
+        with client() as http:
+            for _ in range(3):
+                assert http.get(server.url + "/").text == "closing"
+            reply = http.get(server.url + "/http10")
+            assert reply.text == "old style body"
+            assert reply.http_version == "HTTP/1.0"
+            assert http.get(server.url + "/until-close").content == b"y" * 100_000
+            assert http.get(server.url + "/").text == "closing"
+        assert server.connections == 6
+
+
+def test_request_connection_close_is_honoured() -> None:
+    with Server(keep_alive) as server:
+        with client() as http:
+            for _ in range(2):
+                assert http.get(server.url + "/x", headers={"Connection": "close"}).text == "/x"
+        assert server.connections == 2
+
+
+def test_keepalive_expiry_closes_old_idle_connections() -> None:
+    with Server(keep_alive) as server:
+        with client(keepalive_expiry=0.1) as http:
+            http.get(server.url + "/1")
+            time.sleep(0.15)
+            http.get(server.url + "/2")
+            http.get(server.url + "/3")  # right after: reused
+        assert server.connections == 2
+
+
+def test_twenty_threads_ten_requests_each() -> None:
+    results: dict[int, list[str]] = {}
+    errors: list[Exception] = []
+
+    def worker(http: httpx.Client, url: str, number: int) -> None:
+        try:
+            results[number] = [http.get(f"{url}/t/{number}/{n}").text for n in range(10)]
+        except Exception as exc:  # noqa: BLE001 - reported by the main thread
+            errors.append(exc)
+
+    with Server(keep_alive) as server:
+        with client(max_connections=8) as http:
+            threads = [threading.Thread(target=worker, args=(http, server.url, n)) for n in range(20)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(30)
+        assert not errors
+        assert results == {t: [f"/t/{t}/{n}" for n in range(10)] for t in range(20)}
+        assert len(server.requests) == 200
+        assert server.most_open <= 8
+        assert server.connections <= 8  # connections are reused, never more than the cap opened
+
+
+def test_max_connections_caps_open_connections() -> None:
+    async def slow(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, server: Server) -> None:
+        while (request := await server.read_request(reader)) is not None:
+            await asyncio.sleep(0.01)
+            writer.write(response(request[0].split(b" ")[1]))
+            await writer.drain()
+
+    replies: dict[int, str] = {}
+    with Server(slow) as server:
+        with client(max_connections=3) as http:
+
+            def get(number: int) -> None:
+                replies[number] = http.get(f"{server.url}/{number}").text
+
+            threads = [threading.Thread(target=get, args=(n,)) for n in range(20)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(30)
+        assert replies == {n: f"/{n}" for n in range(20)}
+        assert server.most_open <= 3
+        assert server.connections <= 3
+
+
+def test_connections_to_other_origins_make_room() -> None:
+    with Server(keep_alive) as first, Server(keep_alive) as second:
+        with client(max_connections=1) as http:
+            assert http.get(first.url + "/a").text == "/a"
+            assert http.get(second.url + "/b").text == "/b"  # closes the idle one to `first`
+            assert http.get(first.url + "/c").text == "/c"
+            for _ in range(100):
+                if first.open + second.open <= 1:
+                    break
+                time.sleep(0.01)
+            assert first.open + second.open == 1
+        assert (first.connections, second.connections) == (2, 1)
+
+
+def test_pool_timeout() -> None:
+    async def silent(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, server: Server) -> None:
+        await server.read_request(reader)
+        await asyncio.sleep(10)
+
+    with Server(silent) as server, client(max_connections=1) as http:
+        outcome: list[Exception] = []
+
+        def first() -> None:
+            try:
+                http.get(server.url + "/", timeout=httpx.Timeout(5.0, read=0.5))
+            except Exception as exc:  # noqa: BLE001 - checked by the main thread
+                outcome.append(exc)
+
+        thread = threading.Thread(target=first)
+        thread.start()
+        time.sleep(0.1)
+        started = time.monotonic()
+        with pytest.raises(httpx.PoolTimeout):
+            http.get(server.url + "/", timeout=httpx.Timeout(5.0, pool=0.1))
+        assert time.monotonic() - started < 0.4
+        thread.join(5)
+        assert isinstance(outcome[0], httpx.ReadTimeout)
+
+
+def test_permit_is_released_after_errors() -> None:
+    with socket.socket() as probe:  # a port with nothing listening
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with Server(keep_alive) as server, client(max_connections=1) as http:
+        for _ in range(3):
+            with pytest.raises(httpx.ConnectError):
+                http.get(f"http://127.0.0.1:{port}/", timeout=httpx.Timeout(5.0, pool=0.2))
+        assert http.get(server.url + "/ok", timeout=httpx.Timeout(5.0, pool=0.2)).text == "/ok"
+
+
+# --- failures -------------------------------------------------------------------------------------
+
+
+def test_idle_connection_closed_by_server_is_replaced() -> None:
+    async def close_when_idle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, server: Server) -> None:
+        await server.read_request(reader)
+        writer.write(response(b"first"))
+        await writer.drain()
+        await asyncio.sleep(0.05)  # then closes the idle keep-alive connection (no Connection: close)
+
+    with Server(close_when_idle) as server:
+        with client() as http:
+            assert http.get(server.url + "/").text == "first"
+            time.sleep(0.2)
+            assert http.post(server.url + "/", content=b"x").text == "first"  # even a POST: seen before sending
+        assert server.connections == 2
+        assert len(server.requests) == 2  # the closed connection was not written to
+
+
+def test_request_on_connection_closed_while_idle_is_retried_once() -> None:
+    """The race the retry exists for: the server closes an idle connection as the request goes out.
+
+    The client cannot see the close before writing, so the request fails on the reused connection
+    without a byte of response, and is sent again on a fresh connection.
+    """
+
+    async def drop_second_request(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, server: Server) -> None:
+        number = 0
+        while await server.read_request(reader) is not None:
+            number += 1
+            if number == 2:
+                return  # closes without answering
+            writer.write(response(b"ok %d" % server.connections))
+            await writer.drain()
+
+    with Server(drop_second_request) as server:
+        with client() as http:
+            assert http.get(server.url + "/").text == "ok 1"
+            assert http.get(server.url + "/").text == "ok 2"
+        assert server.connections == 2
+        assert len(server.requests) == 3  # the second request was seen twice: once dropped, once answered
+
+
+def test_post_on_connection_closed_while_idle_is_not_repeated() -> None:
+    """A POST may have been acted on (an order placed) before the server closed the connection:
+    the transport raises instead of sending it again; the client decides by the spec."""
+
+    async def drop_second_request(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, server: Server) -> None:
+        number = 0
+        while await server.read_request(reader) is not None:
+            number += 1
+            if number == 2:
+                return  # closes without answering
+            writer.write(response(b"ok"))
+            await writer.drain()
+
+    with Server(drop_second_request) as server:
+        with client() as http:
+            assert http.get(server.url + "/").text == "ok"
+            with pytest.raises(httpx.RemoteProtocolError):
+                http.post(server.url + "/order", content=b"{}")
+            assert http.get(server.url + "/").text == "ok"  # the pool recovers on a fresh connection
+        assert [line for line, _, _ in server.requests] == [
+            b"GET / HTTP/1.1",
+            b"POST /order HTTP/1.1",
+            b"GET / HTTP/1.1",
+        ]
+        assert server.connections == 2
+
+
+def test_request_on_reset_idle_connection_is_retried_once() -> None:
+    async def reset_second_request(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, server: Server) -> None:
+        number = 0
+        while await server.read_request(reader) is not None:
+            number += 1
+            if number == 2:
+                _reset(writer)
+                return
+            writer.write(response(b"ok"))
+            await writer.drain()
+
+    with Server(reset_second_request) as server:
+        with client() as http:
+            for _ in range(3):
+                assert http.get(server.url + "/").text == "ok"
+        # Each connection answers one request and resets on the second, which is then retried on
+        # a fresh connection: requests 2 and 3 each went out twice.
+        assert server.connections == 3
+        assert len(server.requests) == 5
+
+
+def test_dropped_connection_without_response_raises_transport_error() -> None:
+    async def drop(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, server: Server) -> None:
+        await server.read_request(reader)
+
+    with Server(drop) as server:
+        with client() as http:
+            with pytest.raises(httpx.TransportError) as caught:
+                http.get(server.url + "/")
+            assert isinstance(caught.value, (httpx.RemoteProtocolError, httpx.ReadError))
+        assert server.connections == 1  # a fresh connection is not retried
+
+
+def test_reset_connection_without_response_raises_transport_error() -> None:
+    async def reset(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, server: Server) -> None:
+        await server.read_request(reader)
+        _reset(writer)
+
+    with Server(reset) as server, client() as http, pytest.raises(httpx.TransportError):
+        http.get(server.url + "/")
+
+
+def test_disconnect_in_the_middle_of_the_body() -> None:
+    async def short(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, server: Server) -> None:
+        await server.read_request(reader)
+        writer.write(response(b"complete"))
+        await writer.drain()
+        await server.read_request(reader)
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly part")
+        await writer.drain()
+
+    with Server(short) as server:
+        with client() as http:
+            assert http.get(server.url + "/").text == "complete"
+            with pytest.raises(httpx.RemoteProtocolError):  # a partial response is not retried
+                http.get(server.url + "/")
+        assert server.connections == 1
+
+
+def test_read_timeout() -> None:
+    async def silent(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, server: Server) -> None:
+        await server.read_request(reader)
+        await asyncio.sleep(10)
+
+    with Server(silent) as server, client() as http:
+        started = time.monotonic()
+        with pytest.raises(httpx.ReadTimeout):
+            http.get(server.url + "/", timeout=httpx.Timeout(5.0, read=0.2))
+        assert 0.15 < time.monotonic() - started < 2
+
+
+def test_read_timeout_on_reused_connection_is_not_retried() -> None:
+    async def answer_once(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, server: Server) -> None:
+        await server.read_request(reader)
+        writer.write(response(b"ok"))
+        await writer.drain()
+        await server.read_request(reader)
+        await asyncio.sleep(10)
+
+    with Server(answer_once) as server, client() as http:
+        assert http.get(server.url + "/").text == "ok"
+        with pytest.raises(httpx.ReadTimeout):
+            http.get(server.url + "/", timeout=httpx.Timeout(5.0, read=0.2))
+        assert server.connections == 1
+
+
+def test_read_timeout_applies_per_read() -> None:
+    """Like httpx: a slow body that keeps arriving within the read timeout is not cut off."""
+
+    async def trickle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, server: Server) -> None:
+        await server.read_request(reader)
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\n")
+        for byte in b"abcdef":
+            await asyncio.sleep(0.1)
+            writer.write(bytes([byte]))
+            await writer.drain()
+        await reader.read()
+
+    with Server(trickle) as server, client() as http:
+        assert http.get(server.url + "/", timeout=httpx.Timeout(5.0, read=0.3)).text == "abcdef"
+
+
+def test_write_timeout() -> None:
+    async def not_reading(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, server: Server) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        await asyncio.sleep(10)  # the request body fills the socket buffers and the write blocks
+
+    with Server(not_reading) as server, client() as http, pytest.raises(httpx.WriteTimeout):
+        http.post(server.url + "/", content=b"x" * 64_000_000, timeout=httpx.Timeout(5.0, write=0.3))
+
+
+def test_connect_error() -> None:
+    with socket.socket() as probe:  # a port with nothing listening
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with client() as http:
+        with pytest.raises(httpx.ConnectError):
+            http.get(f"http://127.0.0.1:{port}/")
+        with pytest.raises(httpx.ConnectError):  # DNS
+            http.get("http://does-not-exist.invalid/")
+        with pytest.raises(httpx.UnsupportedProtocol):
+            http.get("ftp://127.0.0.1/")
+
+
+def test_malformed_response_raises_protocol_error() -> None:
+    async def garbage(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, server: Server) -> None:
+        while (request := await server.read_request(reader)) is not None:
+            if b"/length" in request[0]:
+                writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: twelve\r\n\r\nhello world!")
+            elif b"/status" in request[0]:
+                writer.write(b"HTTP/1.1 OK\r\n\r\n")
+            else:
+                writer.write(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n")
+            await writer.drain()
+
+    with Server(garbage) as server:
+        with client() as http:
+            for path in ("/length", "/status", "/chunk"):
+                with pytest.raises(httpx.RemoteProtocolError):
+                    http.get(server.url + path)
+        assert server.connections == 3  # a connection that failed is never reused
+
+
+def test_close_closes_idle_connections() -> None:
+    with Server(keep_alive) as server:
+        transport = PooledTransport()
+        with httpx.Client(transport=transport) as http:
+            http.get(server.url + "/")
+            assert server.open == 1
+        for _ in range(100):
+            if server.open == 0:
+                break
+            time.sleep(0.01)
+        assert server.open == 0
+
+
+def test_tls_with_server_hostname(tmp_path: Path) -> None:
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl command not available")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+            "-days",
+            "1",
+            "-subj",
+            "/CN=localhost",
+            "-addext",
+            "subjectAltName=DNS:localhost,IP:127.0.0.1",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server_context.load_cert_chain(cert, key)
+    with Server(keep_alive, ssl_context=server_context) as server:
+        trusting = ssl.create_default_context(cafile=str(cert))
+        with client(ssl_context=trusting) as http:
+            for number in range(3):
+                assert http.get(f"https://localhost:{server.port}/tls/{number}").text == f"/tls/{number}"
+        assert server.connections == 1
+        # The default context does not trust a self-signed certificate.
+        with client() as http, pytest.raises(httpx.ConnectError):
+            http.get(f"https://localhost:{server.port}/")
+
+
+def _reset(writer: asyncio.StreamWriter) -> None:
+    """Close with a TCP RST instead of a FIN."""
+    sock = writer.get_extra_info("socket")
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    writer.transport.abort()
