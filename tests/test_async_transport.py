@@ -8,34 +8,22 @@ from __future__ import annotations
 
 import asyncio
 import gzip
-import importlib.util
 import socket
 import struct
-import sys
 import threading
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from types import ModuleType
 from typing import Any, Self
 
 import httpx
 import pytest
+from runtime_templates import load_runtime_module
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _load_transport() -> ModuleType:
-    path = ROOT / "templates" / "runtime" / "_transport.py"
-    spec = importlib.util.spec_from_file_location("sdkgen_template_transport", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-AsyncPooledTransport = _load_transport().AsyncPooledTransport
+AsyncPooledTransport = load_runtime_module("_transport").AsyncPooledTransport
 
 Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter, "Server"], Awaitable[None]]
 

@@ -9,39 +9,25 @@ from __future__ import annotations
 
 import asyncio
 import gzip
-import importlib
 import shutil
 import socket
 import ssl
 import struct
 import subprocess
-import sys
 import threading
 import time
-import types
 from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any, Self
 
 import httpx
 import pytest
+from runtime_templates import load_runtime_module
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _load_transport() -> types.ModuleType:
-    """Import the template as a submodule of a stand-in package, so that its relative import of
-    `._transport` resolves as it does in the generated `exchange_sdk._runtime` (the package's own
-    __init__ is not run)."""
-    package_name = "sdkgen_template_runtime_sync"
-    if package_name not in sys.modules:
-        package = types.ModuleType(package_name)
-        package.__path__ = [str(ROOT / "templates" / "runtime")]
-        sys.modules[package_name] = package
-    return importlib.import_module(f"{package_name}._sync_transport")
-
-
-_module = _load_transport()
+_module = load_runtime_module("_sync_transport")
 PooledTransport = _module.PooledTransport
 
 Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter, "Server"], Awaitable[None]]

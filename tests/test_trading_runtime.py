@@ -453,7 +453,8 @@ def test_logging_redacts_headers_and_query_credentials(fake, caplog):
         client.account.get_balance()
     line = [r.getMessage() for r in caplog.records if "okx" in r.getMessage() and "attempt 1" in r.getMessage()][0]
     assert (
-        "'ok-access-sign': '***'" in line
-        and "'ok-access-passphrase': '***'" in line
-        and "'ok-access-timestamp'" in line
+        "'OK-ACCESS-SIGN': '***'" in line
+        and "'OK-ACCESS-PASSPHRASE': '***'" in line
+        and "'OK-ACCESS-KEY': '***'" in line
+        and "'OK-ACCESS-TIMESTAMP': '20" in line
     )

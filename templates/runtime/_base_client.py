@@ -39,18 +39,14 @@ from ._options import NO_OPTIONS, RawResponse, RequestOptions, RetryPolicy, Time
 from ._params import PreparedArguments, json_body, prepare_arguments
 from ._profile import ExchangeProfile, OperationInfo
 from ._rate_limit import RateLimiter, Slot
+from ._sender import IncomingResponse, OutgoingRequest, async_sender_for, sender_for, timeouts_of
 from ._signing import SIGNERS, SigningInput
-from ._sync_transport import PooledTransport
-from ._transport import AsyncPooledTransport
 from ._types import JsonNumber, lossy_floats
 
 T = TypeVar("T")
 Clock = Callable[[], int]
 RateLimitMode = Literal["wait", "raise"] | None
 DEFAULT_TIMEOUT = 10.0
-# A trading system sends bursts: keep every connection of a burst alive (httpx keeps 20 by
-# default, so a burst of 50 calls would reconnect 30 of them each time).
-POOL_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=100, keepalive_expiry=30.0)
 
 
 _MISSING: Any = object()  # the envelope had no data member
@@ -108,9 +104,10 @@ class BaseClient:
         self._profile = profile
         self._credentials = Credentials(profile.credentials, credentials)
         self._base_url = (base_url or profile.production_host).rstrip("/")
-        host = urlsplit(self._base_url).hostname
-        if not host:
-            raise ValueError(f"base_url {self._base_url!r} has no host")
+        parts = urlsplit(self._base_url)
+        host = parts.hostname
+        if parts.scheme not in ("http", "https") or not host:
+            raise ValueError(f"base_url {self._base_url!r} is not an http or https URL with a host")
         self._host = host.lower()
         self._clock: Clock = clock or system_clock
         self._offset_ms = 0
@@ -160,7 +157,7 @@ class BaseClient:
 
     def _build_request(
         self, operation: OperationInfo[Any], prepared: PreparedArguments, options: RequestOptions
-    ) -> httpx.Request:
+    ) -> OutgoingRequest:
         """The request for one attempt, signed now (every attempt gets a fresh timestamp)."""
         query = list(prepared.query) + [(str(k), str(v)) for k, v in (options.extra_query or {}).items()]
         body = b""
@@ -182,18 +179,15 @@ class BaseClient:
             query_string = signed.query
         else:
             query_string = self._signer.encode_query(query)
-        url = self._base_url + prepared.path + (f"?{query_string}" if query_string else "")
-        request = httpx.Request(operation.method, url, headers=headers, content=body or None)
-        if options.timeout is not None:
-            timeout = options.timeout if isinstance(options.timeout, httpx.Timeout) else httpx.Timeout(options.timeout)
-            request.extensions["timeout"] = timeout.as_dict()
-        return request
+        target = prepared.path + (f"?{query_string}" if query_string else "")
+        timeouts = timeouts_of(options.timeout) if options.timeout is not None else None
+        return OutgoingRequest(operation.method, target, headers, body, timeouts)
 
-    def _log_request(self, operation: OperationInfo[Any], request: httpx.Request, attempt: int) -> None:
+    def _log_request(self, operation: OperationInfo[Any], request: OutgoingRequest, attempt: int) -> None:
         if not logger.isEnabledFor(logging.DEBUG):
             return
         sensitive_query = self._signer.sensitive_query
-        target, _, query = request.url.raw_path.decode("ascii").partition("?")
+        target, _, query = request.target.partition("?")
         shown = "&".join(
             f"{name}=***" if unquote(name) in sensitive_query else f"{name}={value}"
             for name, _, value in (part.partition("=") for part in query.split("&") if part)
@@ -201,14 +195,25 @@ class BaseClient:
         sensitive = self._signer.sensitive_headers
         headers = {k: ("***" if k.lower() in sensitive else v) for k, v in request.headers.items()}
         logger.debug(
-            "%s attempt %d: %s %s%s headers=%s",
+            "%s attempt %d: %s %s%s%s headers=%s",
             operation.display,
             attempt,
             request.method,
+            self._base_url,
             target,
             f"?{shown}" if shown else "",
             redact(str(headers), self._credentials.secrets()),
         )
+
+    def _log_response(self, operation: OperationInfo[Any], response: IncomingResponse, attempt: int) -> None:
+        if logger.isEnabledFor(logging.DEBUG):
+            logger.debug(
+                "%s response %d: HTTP %d, %d bytes",
+                operation.display,
+                attempt,
+                response.status_code,
+                len(response.content),
+            )
 
     # --- rate limiting and retries ---------------------------------------------------------------
 
@@ -261,23 +266,23 @@ class BaseClient:
         )
         return _Retry(resync=False, delay=delay)
 
-    def _server_time_request(self) -> httpx.Request:
+    def _server_time_request(self) -> OutgoingRequest:
         assert self._profile.server_time is not None
-        return httpx.Request(
-            "GET", self._base_url + self._profile.server_time.path, headers={"Accept": "application/json"}
-        )
+        return OutgoingRequest("GET", self._profile.server_time.path, {"Accept": "application/json"})
 
-    def _apply_server_time(self, response: httpx.Response, sent_ms: int, received_ms: int) -> int:
+    def _apply_server_time(self, response: IncomingResponse, sent_ms: int, received_ms: int) -> int:
         assert self._profile.server_time is not None
+        operation = f"{self._profile.id}.sync_time"
+        content = self._decoded_body(operation, response, None)
         try:
-            server_ms = int(_json_pointer(json.loads(response.content), self._profile.server_time.pointer))
+            server_ms = int(_json_pointer(json.loads(content), self._profile.server_time.pointer))
         except (ValueError, KeyError, IndexError, TypeError):
             raise ResponseValidationError(
                 f"{self._profile.name} server time: no epoch-ms time at {self._profile.server_time.pointer} "
-                f"(HTTP {response.status_code}): {excerpt(response.content)}",
-                operation=f"{self._profile.id}.sync_time",
+                f"(HTTP {response.status_code}): {excerpt(content)}",
+                operation=operation,
                 status_code=response.status_code,
-                body_excerpt=excerpt(response.content),
+                body_excerpt=excerpt(content),
             ) from None
         self._offset_ms = server_ms - (sent_ms + received_ms) // 2
         logger.debug("%s clock offset is now %d ms", self._profile.name, self._offset_ms)
@@ -327,15 +332,15 @@ class BaseClient:
         result: T = data
         return result
 
-    def _parse_response(self, operation: OperationInfo[T], response: httpx.Response, attempts: int) -> RawResponse[T]:
+    def _parse_response(self, operation: OperationInfo[T], response: IncomingResponse, attempts: int) -> RawResponse[T]:
         envelope = self._profile.envelope
         status = response.status_code
         request_id = response.headers.get(envelope.request_id_header) if envelope.request_id_header else None
-        content = response.content
+        content = self._decoded_body(operation.display, response, request_id)
         if 200 <= status < 300:
             fast = self._parse_fast(operation, content)
             if fast is not None:
-                return self._raw(response, fast, request_id, attempts)
+                return self._raw(response, content, fast, request_id, attempts)
         secrets = self._credentials.secrets()
         snippet = redact(excerpt(content), secrets)
         retry_after = retry_after_seconds(response.headers)
@@ -385,17 +390,28 @@ class BaseClient:
                 request_id=request_id,
                 body_excerpt=snippet,
             ) from None
-        return self._raw(response, parsed, request_id, attempts)
+        return self._raw(response, content, parsed, request_id, attempts)
 
-    def _raw(self, response: httpx.Response, parsed: T, request_id: str | None, attempts: int) -> RawResponse[T]:
+    def _decoded_body(self, display: str, response: IncomingResponse, request_id: str | None) -> bytes:
+        """The body; ResponseValidationError if its Content-Encoding could not be undone."""
+        if response.decode_error is None:
+            return response.content
+        raise ResponseValidationError(
+            f"{display}: the response body does not decode: {response.decode_error} (HTTP {response.status_code})",
+            operation=display,
+            status_code=response.status_code,
+            request_id=request_id,
+        )
+
+    def _raw(
+        self, response: IncomingResponse, content: bytes, parsed: T, request_id: str | None, attempts: int
+    ) -> RawResponse[T]:
         limits = {
             name: response.headers[header]
             for name, header in self._profile.rate_limit_headers.items()
             if header in response.headers
         }
-        return RawResponse(
-            response.status_code, response.headers, response.content, parsed, request_id, limits, attempts
-        )
+        return RawResponse(response.status_code, response.headers, content, parsed, request_id, limits, attempts)
 
     def _api_error(
         self,
@@ -482,15 +498,8 @@ class SyncAPIClient(BaseClient):
             max_retries=max_retries,
             retry_policy=retry_policy,
         )
-        # httpcore's per-request bookkeeping costs more than the HTTP on a local network; the SDK's
-        # own blocking transport does not (see _sync_transport.py). A caller's transport is used as it is.
-        self._http = httpx.Client(
-            transport=transport
-            if transport is not None
-            else PooledTransport(max_connections=100, keepalive_expiry=30.0),
-            timeout=timeout,
-            limits=POOL_LIMITS,
-        )
+        # The SDK's own transport, written to directly, unless the caller passes another (_sender.py).
+        self._sender = sender_for(transport, self._base_url, timeout)
 
     def request(
         self, operation: OperationInfo[T], arguments: Mapping[str, Any], options: RequestOptions = NO_OPTIONS
@@ -512,11 +521,12 @@ class SyncAPIClient(BaseClient):
                 try:
                     request = self._build_request(operation, prepared, options)
                     self._log_request(operation, request, state.number)
-                    response = self._http.send(request)
+                    response = self._sender.send(request)
                 except httpx.TransportError as exc:
                     raise self._connection_error(operation, exc) from None
                 finally:
                     self._release(taken[1])
+                self._log_response(operation, response, state.number)
                 return self._parse_response(operation, response, state.number)
             except ExchangeSDKError as error:
                 retry = self._next_attempt(operation, error, state)
@@ -539,13 +549,13 @@ class SyncAPIClient(BaseClient):
             raise ValueError(f"{self._profile.name} documents no server-time endpoint")
         sent = self._clock()
         try:
-            response = self._http.send(self._server_time_request())
+            response = self._sender.send(self._server_time_request())
         except httpx.TransportError as exc:
             raise APIConnectionError(f"{self._profile.name} server time: {exc}", operation="sync_time") from None
         return self._apply_server_time(response, sent, self._clock())
 
     def close(self) -> None:
-        self._http.close()
+        self._sender.close()
 
     def __enter__(self) -> Self:
         return self
@@ -585,15 +595,8 @@ class AsyncAPIClient(BaseClient):
             max_retries=max_retries,
             retry_policy=retry_policy,
         )
-        # httpcore's async pool is quadratic in concurrent requests; the SDK's own transport is not
-        # (see _transport.py). A transport given by the caller is used as it is.
-        self._http = httpx.AsyncClient(
-            transport=transport
-            if transport is not None
-            else AsyncPooledTransport(max_connections=100, keepalive_expiry=30.0),
-            timeout=timeout,
-            limits=POOL_LIMITS,
-        )
+        # The SDK's own transport, written to directly, unless the caller passes another (_sender.py).
+        self._sender = async_sender_for(transport, self._base_url, timeout)
 
     async def request(
         self, operation: OperationInfo[T], arguments: Mapping[str, Any], options: RequestOptions = NO_OPTIONS
@@ -615,11 +618,12 @@ class AsyncAPIClient(BaseClient):
                 try:
                     request = self._build_request(operation, prepared, options)
                     self._log_request(operation, request, state.number)
-                    response = await self._http.send(request)
+                    response = await self._sender.send(request)
                 except httpx.TransportError as exc:
                     raise self._connection_error(operation, exc) from None
                 finally:
                     self._release(taken[1])
+                self._log_response(operation, response, state.number)
                 return self._parse_response(operation, response, state.number)
             except ExchangeSDKError as error:
                 retry = self._next_attempt(operation, error, state)
@@ -638,13 +642,13 @@ class AsyncAPIClient(BaseClient):
             raise ValueError(f"{self._profile.name} documents no server-time endpoint")
         sent = self._clock()
         try:
-            response = await self._http.send(self._server_time_request())
+            response = await self._sender.send(self._server_time_request())
         except httpx.TransportError as exc:
             raise APIConnectionError(f"{self._profile.name} server time: {exc}", operation="sync_time") from None
         return self._apply_server_time(response, sent, self._clock())
 
     async def aclose(self) -> None:
-        await self._http.aclose()
+        await self._sender.aclose()
 
     async def __aenter__(self) -> Self:
         return self

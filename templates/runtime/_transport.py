@@ -16,13 +16,16 @@ other origins are closed when a new connection would take the connections open a
 An idle connection older than `keepalive_expiry` seconds is closed rather than reused. Each
 request goes out in one write (request line, headers, body); the response is parsed from the
 connection's buffer as it arrives (status line and headers, then a Content-Length body, a chunked
-body, or a body delimited by the server closing the connection) and handed to httpx complete;
-httpx still decodes Content-Encoding. A connection is reused only after a complete response that
-allows keep-alive. A GET (or HEAD, OPTIONS) that fails on a reused idle connection before any byte
-of a response arrived (the server closed the connection while it was idle) is retried once on a
-fresh connection, as HTTP clients do; other methods raise, since the server may have acted on them. Timeouts, connection failures and protocol errors are raised as
-the httpx exceptions httpx's own transport raises; the read timeout applies to each wait for
-more bytes, as in httpx.
+body, or a body delimited by the server closing the connection) and returned complete. The SDK's
+clients call `round_trip` with the request already encoded (`._wire`, `._sender`) and get a
+`WireResponse`; as an httpx transport (`handle_async_request`) the request is encoded from the
+httpx.Request and the response handed to httpx, which decodes Content-Encoding. A connection is
+reused only after a complete response that allows keep-alive. A GET (or HEAD, OPTIONS) that fails
+on a reused idle connection before any byte of a response arrived (the server closed the
+connection while it was idle) is retried once on a fresh connection, as HTTP clients do; other
+methods raise, since the server may have acted on them. Timeouts, connection failures and
+protocol errors are raised as the httpx exceptions httpx's own transport raises; the read timeout
+applies to each wait for more bytes, as in httpx.
 
 Not supported: HTTP/2, proxies, Unix sockets, streaming a response body as it arrives (the whole
 body is read before the response is returned) and streaming a request body (it is read whole and
@@ -35,19 +38,30 @@ import asyncio
 import contextlib
 import ssl
 import time
+from collections.abc import Mapping
 from types import TracebackType
-from typing import Any, Self, cast
+from typing import Self, cast
 
 import httpx
 
+from ._wire import (
+    HEX_DIGITS,
+    MAX_HEAD,
+    NO_BODY_STATUS,
+    SAFE_METHODS,
+    Origin,
+    WireResponse,
+    content_length,
+    header_tokens,
+    origin_of,
+    parse_head,
+    serialize,
+    take,
+)
+
 __all__ = ["AsyncPooledTransport"]
 
-_Origin = tuple[bytes, bytes, int]
-_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})  # repeating them cannot change anything
-_DEFAULT_PORTS = {b"http": 80, b"https": 443}
-_NO_BODY_STATUS = frozenset({204, 304})
-_MAX_HEAD = 64 * 1024  # the longest status line plus headers, or chunk-size line, accepted
-_HEX_DIGITS = b"0123456789abcdefABCDEF"
+_NO_TIMEOUTS: Mapping[str, float | None] = {}
 
 
 class _NoResponse(Exception):
@@ -185,7 +199,7 @@ class _Connection(asyncio.Protocol):
         buffer = self.buffer
         start = 0
         while (index := buffer.find(separator, start)) < 0:
-            if len(buffer) > _MAX_HEAD:
+            if len(buffer) > MAX_HEAD:
                 raise httpx.RemoteProtocolError("Response line or headers too long.")
             start = max(0, len(buffer) - len(separator) + 1)
             await self._more(timeout)
@@ -198,9 +212,7 @@ class _Connection(asyncio.Protocol):
         buffer = self.buffer
         while len(buffer) < count:
             await self._more(timeout)
-        data = bytes(buffer[:count])
-        del buffer[:count]
-        return data
+        return take(buffer, count)
 
     async def _to_close(self, timeout: float | None) -> bytes:
         while not self.closed:
@@ -219,7 +231,7 @@ class _Connection(asyncio.Protocol):
         while True:
             line = await self._line(b"\r\n", timeout)
             size_text = line[:-2].split(b";", 1)[0].strip()
-            if not size_text or len(size_text) > 16 or size_text.strip(_HEX_DIGITS):
+            if not size_text or len(size_text) > 16 or size_text.strip(HEX_DIGITS):
                 raise httpx.RemoteProtocolError(f"Malformed chunk size {size_text[:40]!r}.")
             size = int(size_text, 16)
             if size == 0:
@@ -231,38 +243,34 @@ class _Connection(asyncio.Protocol):
                 raise httpx.RemoteProtocolError("Chunk not followed by CRLF.")
             parts.append(chunk[:-2])
 
-    async def receive(self, request: httpx.Request, timeout: float | None) -> tuple[httpx.Response, bool]:
+    async def receive(self, method: str, timeout: float | None) -> tuple[WireResponse, bool]:
         """Read one whole response; also say whether the connection may carry another request."""
         while True:
-            status, version, reason, headers = _parse_head(await self._line(b"\r\n\r\n", timeout))
+            status, version, reason, headers = parse_head(await self._line(b"\r\n\r\n", timeout))
             if status >= 200:
                 break
             if status == 101:
                 raise httpx.RemoteProtocolError("Server switched protocols; not supported by this transport.")
             # 1xx informational (100 Continue, 103 Early Hints): the final response follows.
-        keep = version == b"HTTP/1.1" and b"close" not in _header_tokens(headers, b"connection")
-        if request.method == "HEAD" or status in _NO_BODY_STATUS:
+        keep = version == b"HTTP/1.1" and b"close" not in header_tokens(headers, b"connection")
+        if method == "HEAD" or status in NO_BODY_STATUS:
             body = b""
         else:
-            encodings = _header_tokens(headers, b"transfer-encoding")
+            encodings = header_tokens(headers, b"transfer-encoding")
             if encodings:
                 if encodings[-1] == b"chunked":
                     body = await self._chunked(timeout)
                 else:
                     body, keep = await self._to_close(timeout), False
             else:
-                length = _content_length(headers)
+                length = content_length(headers)
                 if length is None:
                     body, keep = await self._to_close(timeout), False
                 else:
                     body = await self._exactly(length, timeout)
         if self.buffer:  # bytes beyond the response: the connection is out of step, do not reuse it
             keep = False
-        extensions: dict[str, Any] = {"http_version": version, "reason_phrase": reason}
-        response = httpx.Response(
-            status, headers=headers, stream=httpx.ByteStream(body), request=request, extensions=extensions
-        )
-        return response, keep
+        return WireResponse(status, version, reason, headers, body), keep
 
 
 class AsyncPooledTransport(httpx.AsyncBaseTransport):
@@ -287,7 +295,7 @@ class AsyncPooledTransport(httpx.AsyncBaseTransport):
         self._max_connections = max_connections
         self._keepalive_expiry = keepalive_expiry
         self._ssl_context = ssl_context
-        self._idle: dict[_Origin, list[_Connection]] = {}
+        self._idle: dict[Origin, list[_Connection]] = {}
         self._idle_count = 0
         self._open = 0  # connections open: in use plus idle
         self._semaphore: asyncio.Semaphore | None = None  # made on first use, in the running loop
@@ -297,16 +305,34 @@ class AsyncPooledTransport(httpx.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         """Send `request` on a pooled connection and return the complete response."""
-        url = request.url
-        scheme = url.raw_scheme
-        if scheme not in _DEFAULT_PORTS:
-            raise httpx.UnsupportedProtocol(f"Request URL has an unsupported protocol '{scheme.decode()}://'.")
-        if not url.raw_host:
-            raise httpx.UnsupportedProtocol("Request URL is missing a host.")
-        origin: _Origin = (scheme, url.raw_host, url.port or _DEFAULT_PORTS[scheme])
-        timeouts: dict[str, float | None] = request.extensions.get("timeout", {})
-        message, close = _serialize(request, await request.aread())
+        origin = origin_of(request.url)
+        message, close = serialize(request, await request.aread())
+        sni = request.extensions.get("sni_hostname")
+        response = await self.round_trip(
+            origin,
+            request.method,
+            message,
+            close=close,
+            timeouts=request.extensions.get("timeout", {}),
+            server_hostname=sni.decode("ascii") if isinstance(sni, bytes) else sni,
+        )
+        return response.to_httpx(request)
 
+    async def round_trip(
+        self,
+        origin: Origin,
+        method: str,
+        message: bytes,
+        *,
+        close: bool = False,
+        timeouts: Mapping[str, float | None] = _NO_TIMEOUTS,
+        server_hostname: str | None = None,
+    ) -> WireResponse:
+        """Send one encoded request (`_wire.encode_request`) to `origin` and return the whole
+        response, its body still Content-Encoded. `close`: the request asked for `Connection:
+        close`. `timeouts`: `connect`, `read`, `write`, `pool` in seconds (missing or None: none).
+        `server_hostname`: the TLS name to check, if not the origin's host. Raises the httpx
+        transport errors described in the module docstring."""
         semaphore = self._semaphore
         if semaphore is None:
             semaphore = self._semaphore = asyncio.Semaphore(self._max_connections)
@@ -322,16 +348,16 @@ class AsyncPooledTransport(httpx.AsyncBaseTransport):
             connection = self._take_idle(origin)
             if connection is not None:
                 try:
-                    return await self._exchange(connection, origin, request, message, close, timeouts, reused=True)
+                    return await self._exchange(connection, origin, method, message, close, timeouts, reused=True)
                 except _NoResponse:
                     # The server closed the idle connection, perhaps after reading the request:
                     # repeat it on a fresh connection only if repeating is harmless. Anything else
                     # (a POST that may have placed an order) goes up as a connection error, and the
                     # client retries it only if its spec marks it idempotent.
-                    if request.method not in _SAFE_METHODS:
+                    if method not in SAFE_METHODS:
                         raise httpx.RemoteProtocolError("Server disconnected without sending a response.") from None
-            connection = await self._connect(origin, request, timeouts)
-            return await self._exchange(connection, origin, request, message, close, timeouts, reused=False)
+            connection = await self._connect(origin, timeouts, server_hostname)
+            return await self._exchange(connection, origin, method, message, close, timeouts, reused=False)
         finally:
             semaphore.release()
 
@@ -364,7 +390,7 @@ class AsyncPooledTransport(httpx.AsyncBaseTransport):
 
     # --- the pool -----------------------------------------------------------------------------
 
-    def _take_idle(self, origin: _Origin) -> _Connection | None:
+    def _take_idle(self, origin: Origin) -> _Connection | None:
         """The most recently used idle connection to `origin` that is still fresh, or None."""
         idle = self._idle.get(origin)
         if not idle:
@@ -392,7 +418,7 @@ class AsyncPooledTransport(httpx.AsyncBaseTransport):
         self._open -= 1
         connection.close(abort=abort)
 
-    def _give_back(self, origin: _Origin, connection: _Connection) -> None:
+    def _give_back(self, origin: Origin, connection: _Connection) -> None:
         if self._closed:
             self._discard(connection)
             return
@@ -416,18 +442,20 @@ class AsyncPooledTransport(httpx.AsyncBaseTransport):
                     self._discard(idle.pop(0))  # the oldest of that origin
                     break
 
-    async def _connect(self, origin: _Origin, request: httpx.Request, timeouts: dict[str, float | None]) -> _Connection:
+    async def _connect(
+        self, origin: Origin, timeouts: Mapping[str, float | None], server_hostname: str | None
+    ) -> _Connection:
         scheme, raw_host, port = origin
         host = raw_host.decode("ascii")
         self._make_room()
         context: ssl.SSLContext | None = None
-        server_hostname: str | None = None
         if scheme == b"https":
             context = self._ssl_context
             if context is None:
                 context = self._ssl_context = httpx.create_ssl_context()
-            sni = request.extensions.get("sni_hostname")
-            server_hostname = sni.decode("ascii") if isinstance(sni, bytes) else (sni or host)
+            server_hostname = server_hostname or host
+        else:
+            server_hostname = None
         loop = asyncio.get_running_loop()
         self._open += 1
         try:
@@ -449,20 +477,20 @@ class AsyncPooledTransport(httpx.AsyncBaseTransport):
     async def _exchange(
         self,
         connection: _Connection,
-        origin: _Origin,
-        request: httpx.Request,
+        origin: Origin,
+        method: str,
         message: bytes,
         close: bool,
-        timeouts: dict[str, float | None],
+        timeouts: Mapping[str, float | None],
         *,
         reused: bool,
-    ) -> httpx.Response:
+    ) -> WireResponse:
         """Write `message` and read the response; give the connection back to the pool, or close it."""
         complete = keep = False
         try:
             try:
                 await connection.send(message, timeouts.get("write"))
-                response, keep = await connection.receive(request, timeouts.get("read"))
+                response, keep = await connection.receive(method, timeouts.get("read"))
             except httpx.TransportError as exc:
                 if reused and not connection.received and not isinstance(exc, httpx.TimeoutException):
                     raise _NoResponse(exc) from exc
@@ -475,80 +503,3 @@ class AsyncPooledTransport(httpx.AsyncBaseTransport):
                 self._give_back(origin, connection)
             else:
                 self._discard(connection, abort=not complete)
-
-
-# --- the wire format ------------------------------------------------------------------------------------
-
-
-def _serialize(request: httpx.Request, body: bytes) -> tuple[bytes, bool]:
-    """Request line, headers as httpx set them (Host included) and body, as one bytes object; and
-    whether the request itself asks to close the connection after the response."""
-    method = request.method.encode("ascii")
-    target = request.url.raw_path
-    if b" " in method or b" " in target or b"\r" in target or b"\n" in target:
-        raise httpx.LocalProtocolError("Invalid request line.")
-    parts = [method, b" ", target, b" HTTP/1.1\r\n"]
-    chunked = close = False
-    for name, value in request.headers.raw:
-        if b"\r" in value or b"\n" in value or b"\r" in name or b"\n" in name or b":" in name:
-            raise httpx.LocalProtocolError(f"Invalid request header {name!r}.")
-        lowered = name.lower()
-        if lowered == b"connection":
-            close = close or b"close" in _tokens(value)
-        elif lowered == b"transfer-encoding":
-            chunked = chunked or _tokens(value)[-1:] == [b"chunked"]
-        parts += (name, b": ", value, b"\r\n")
-    parts.append(b"\r\n")
-    if chunked:  # a streamed request body, read whole by now: send it as one chunk
-        if body:
-            parts += (b"%x\r\n" % len(body), body, b"\r\n")
-        parts.append(b"0\r\n\r\n")
-    else:
-        parts.append(body)
-    return b"".join(parts), close
-
-
-def _tokens(value: bytes) -> list[bytes]:
-    return [token.strip().lower() for token in value.split(b",") if token.strip()]
-
-
-def _header_tokens(headers: list[tuple[bytes, bytes]], name: bytes) -> list[bytes]:
-    return [token for key, value in headers if key.lower() == name for token in _tokens(value)]
-
-
-def _parse_head(head: bytes) -> tuple[int, bytes, bytes, list[tuple[bytes, bytes]]]:
-    """Status code, HTTP version, reason phrase and headers from the bytes up to the blank line."""
-    lines = head[:-4].split(b"\r\n")
-    status_line = lines[0]
-    parts = status_line.split(b" ", 2)
-    if len(parts) < 2 or len(parts[1]) != 3 or not parts[1].isdigit():
-        raise httpx.RemoteProtocolError(f"Malformed status line {status_line[:100]!r}.")
-    version = parts[0]
-    if version not in (b"HTTP/1.1", b"HTTP/1.0"):
-        raise httpx.RemoteProtocolError(f"Unsupported HTTP version {version[:20]!r}.")
-    reason = parts[2] if len(parts) == 3 else b""
-    headers: list[tuple[bytes, bytes]] = []
-    for line in lines[1:]:
-        if line[:1] in (b" ", b"\t"):  # obsolete line folding: continues the previous value
-            if not headers:
-                raise httpx.RemoteProtocolError("Malformed response header.")
-            name, value = headers[-1]
-            headers[-1] = (name, value + b" " + line.strip())
-            continue
-        name, colon, value = line.partition(b":")
-        if not colon or not name or name != name.strip() or b"\n" in line:
-            raise httpx.RemoteProtocolError(f"Malformed response header {line[:100]!r}.")
-        headers.append((name, value.strip()))
-    return int(parts[1]), version, reason, headers
-
-
-def _content_length(headers: list[tuple[bytes, bytes]]) -> int | None:
-    values = set(_header_tokens(headers, b"content-length"))
-    if not values:
-        return None
-    if len(values) != 1:
-        raise httpx.RemoteProtocolError("Conflicting Content-Length headers.")
-    value = values.pop()
-    if not value.isdigit() or len(value) > 18:
-        raise httpx.RemoteProtocolError(f"Invalid Content-Length {value[:40]!r}.")
-    return int(value)

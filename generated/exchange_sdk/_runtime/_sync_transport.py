@@ -8,8 +8,8 @@ again when the response closes), drives an h11 state machine event by event, wra
 two iterator layers, and goes through httpcore's network-stream and timeout-mapping context
 managers on every read and write. On a 127.0.0.1 round trip that bookkeeping costs more than the
 HTTP itself; a trading client making sequential REST calls pays it on every call. This module is
-the blocking twin of `AsyncPooledTransport` in `._transport`: same wire format code (imported from
-there), same pool rules, same retry and error semantics.
+the blocking twin of `AsyncPooledTransport` in `._transport`: same wire format code (`._wire`),
+same pool rules, same retry and error semantics.
 
 What: plain HTTP/1.1 on a blocking `socket` per connection (TCP_NODELAY set; TLS through `ssl`,
 with `httpx.create_ssl_context()` by default and `server_hostname` for SNI and certificate
@@ -24,8 +24,10 @@ for) is closed rather than written to. Each request goes out in one `sendall` (r
 headers, body); the response is parsed from the connection's buffer as `recv` returns bytes
 (status line and headers, then a Content-Length body, a chunked body, or a body delimited by the
 server closing the connection; 1xx responses are skipped; HEAD, 204 and 304 have no body) and
-handed to httpx complete; httpx still decodes Content-Encoding. A connection is reused only after
-a complete response that allows keep-alive (HTTP/1.1 without `Connection: close`).
+returned complete: to the SDK's clients, which call `round_trip` with the request already encoded,
+as a `WireResponse`; as an httpx transport (`handle_request`), to httpx, which decodes
+Content-Encoding. A connection is reused only after a complete response that allows keep-alive
+(HTTP/1.1 without `Connection: close`).
 
 A GET (or HEAD, OPTIONS) that fails on a reused idle connection before any byte of a response
 arrived (the server closed the connection while it was idle, racing our write) is retried once on
@@ -51,24 +53,28 @@ import socket
 import ssl
 import threading
 import time
-from typing import Any
+from collections.abc import Mapping
 
 import httpx
 
-from ._transport import (
-    _DEFAULT_PORTS,
-    _HEX_DIGITS,
-    _MAX_HEAD,
-    _NO_BODY_STATUS,
-    _SAFE_METHODS,
-    _content_length,
-    _header_tokens,
-    _Origin,
-    _parse_head,
-    _serialize,
+from ._wire import (
+    HEX_DIGITS,
+    MAX_HEAD,
+    NO_BODY_STATUS,
+    SAFE_METHODS,
+    Origin,
+    WireResponse,
+    content_length,
+    header_tokens,
+    origin_of,
+    parse_head,
+    serialize,
+    take,
 )
 
 __all__ = ["PooledTransport"]
+
+_NO_TIMEOUTS: Mapping[str, float | None] = {}
 
 _READ_SIZE = 64 * 1024  # bytes asked of each recv
 
@@ -178,7 +184,7 @@ class _Connection:
         buffer = self.buffer
         start = 0
         while (index := buffer.find(separator, start)) < 0:
-            if len(buffer) > _MAX_HEAD:
+            if len(buffer) > MAX_HEAD:
                 raise httpx.RemoteProtocolError("Response line or headers too long.")
             start = max(0, len(buffer) - len(separator) + 1)
             self._more(timeout)
@@ -191,9 +197,7 @@ class _Connection:
         buffer = self.buffer
         while len(buffer) < count:
             self._more(timeout)
-        data = bytes(buffer[:count])
-        del buffer[:count]
-        return data
+        return take(buffer, count)
 
     def _to_close(self, timeout: float | None) -> bytes:
         while data := self._recv(timeout):
@@ -207,7 +211,7 @@ class _Connection:
         while True:
             line = self._line(b"\r\n", timeout)
             size_text = line[:-2].split(b";", 1)[0].strip()
-            if not size_text or len(size_text) > 16 or size_text.strip(_HEX_DIGITS):
+            if not size_text or len(size_text) > 16 or size_text.strip(HEX_DIGITS):
                 raise httpx.RemoteProtocolError(f"Malformed chunk size {size_text[:40]!r}.")
             size = int(size_text, 16)
             if size == 0:
@@ -219,38 +223,34 @@ class _Connection:
                 raise httpx.RemoteProtocolError("Chunk not followed by CRLF.")
             parts.append(chunk[:-2])
 
-    def receive(self, request: httpx.Request, timeout: float | None) -> tuple[httpx.Response, bool]:
+    def receive(self, method: str, timeout: float | None) -> tuple[WireResponse, bool]:
         """Read one whole response; also say whether the connection may carry another request."""
         while True:
-            status, version, reason, headers = _parse_head(self._line(b"\r\n\r\n", timeout))
+            status, version, reason, headers = parse_head(self._line(b"\r\n\r\n", timeout))
             if status >= 200:
                 break
             if status == 101:
                 raise httpx.RemoteProtocolError("Server switched protocols; not supported by this transport.")
             # 1xx informational (100 Continue, 103 Early Hints): the final response follows.
-        keep = version == b"HTTP/1.1" and b"close" not in _header_tokens(headers, b"connection")
-        if request.method == "HEAD" or status in _NO_BODY_STATUS:
+        keep = version == b"HTTP/1.1" and b"close" not in header_tokens(headers, b"connection")
+        if method == "HEAD" or status in NO_BODY_STATUS:
             body = b""
         else:
-            encodings = _header_tokens(headers, b"transfer-encoding")
+            encodings = header_tokens(headers, b"transfer-encoding")
             if encodings:
                 if encodings[-1] == b"chunked":
                     body = self._chunked(timeout)
                 else:
                     body, keep = self._to_close(timeout), False
             else:
-                length = _content_length(headers)
+                length = content_length(headers)
                 if length is None:
                     body, keep = self._to_close(timeout), False
                 else:
                     body = self._exactly(length, timeout)
         if self.buffer:  # bytes beyond the response: the connection is out of step, do not reuse it
             keep = False
-        extensions: dict[str, Any] = {"http_version": version, "reason_phrase": reason}
-        response = httpx.Response(
-            status, headers=headers, stream=httpx.ByteStream(body), request=request, extensions=extensions
-        )
-        return response, keep
+        return WireResponse(status, version, reason, headers, body), keep
 
 
 class PooledTransport(httpx.BaseTransport):
@@ -279,7 +279,7 @@ class PooledTransport(httpx.BaseTransport):
         self._permits = threading.Condition(self._lock)  # signalled when a request finishes
         self._in_flight = 0  # requests holding a permit
         self._waiting = 0  # threads waiting for a permit
-        self._idle: dict[_Origin, list[_Connection]] = {}
+        self._idle: dict[Origin, list[_Connection]] = {}
         self._idle_count = 0
         self._open = 0  # connections open: in use plus idle
         self._closed = False
@@ -288,16 +288,34 @@ class PooledTransport(httpx.BaseTransport):
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         """Send `request` on a pooled connection and return the complete response."""
-        url = request.url
-        scheme = url.raw_scheme
-        if scheme not in _DEFAULT_PORTS:
-            raise httpx.UnsupportedProtocol(f"Request URL has an unsupported protocol '{scheme.decode()}://'.")
-        if not url.raw_host:
-            raise httpx.UnsupportedProtocol("Request URL is missing a host.")
-        origin: _Origin = (scheme, url.raw_host, url.port or _DEFAULT_PORTS[scheme])
-        timeouts: dict[str, float | None] = request.extensions.get("timeout", {})
-        message, close = _serialize(request, request.read())
+        origin = origin_of(request.url)
+        message, close = serialize(request, request.read())
+        sni = request.extensions.get("sni_hostname")
+        response = self.round_trip(
+            origin,
+            request.method,
+            message,
+            close=close,
+            timeouts=request.extensions.get("timeout", {}),
+            server_hostname=sni.decode("ascii") if isinstance(sni, bytes) else sni,
+        )
+        return response.to_httpx(request)
 
+    def round_trip(
+        self,
+        origin: Origin,
+        method: str,
+        message: bytes,
+        *,
+        close: bool = False,
+        timeouts: Mapping[str, float | None] = _NO_TIMEOUTS,
+        server_hostname: str | None = None,
+    ) -> WireResponse:
+        """Send one encoded request (`_wire.encode_request`) to `origin` and return the whole
+        response, its body still Content-Encoded. `close`: the request asked for `Connection:
+        close`. `timeouts`: `connect`, `read`, `write`, `pool` in seconds (missing or None: none).
+        `server_hostname`: the TLS name to check, if not the origin's host. Raises the httpx
+        transport errors described in the module docstring."""
         connection = self._checkout(origin, timeouts.get("pool"))
         kept: _Connection | None = None
         try:
@@ -306,17 +324,17 @@ class PooledTransport(httpx.BaseTransport):
                 connection = self._take_idle(origin)
             if connection is not None:
                 try:
-                    response, kept = self._exchange(connection, request, message, close, timeouts, reused=True)
+                    response, kept = self._exchange(connection, method, message, close, timeouts, reused=True)
                     return response
                 except _NoResponse:
                     # The server closed the idle connection, perhaps after reading the request:
                     # repeat it on a fresh connection only if repeating is harmless. Anything else
                     # (a POST that may have placed an order) goes up as a connection error, and the
                     # client retries it only if its spec marks it idempotent.
-                    if request.method not in _SAFE_METHODS:
+                    if method not in SAFE_METHODS:
                         raise httpx.RemoteProtocolError("Server disconnected without sending a response.") from None
-            connection = self._connect(origin, request, timeouts)
-            response, kept = self._exchange(connection, request, message, close, timeouts, reused=False)
+            connection = self._connect(origin, timeouts, server_hostname)
+            response, kept = self._exchange(connection, method, message, close, timeouts, reused=False)
             return response
         finally:
             self._checkin(origin, kept)
@@ -334,7 +352,7 @@ class PooledTransport(httpx.BaseTransport):
 
     # --- the pool -------------------------------------------------------------------------------
 
-    def _checkout(self, origin: _Origin, timeout: float | None) -> _Connection | None:
+    def _checkout(self, origin: Origin, timeout: float | None) -> _Connection | None:
         """Take a permit (waiting up to `timeout` s for one), and the freshest idle connection to
         `origin` if there is one: one lock acquisition on the common path."""
         with self._lock:
@@ -359,7 +377,7 @@ class PooledTransport(httpx.BaseTransport):
         finally:
             self._waiting -= 1
 
-    def _take_idle(self, origin: _Origin) -> _Connection | None:
+    def _take_idle(self, origin: Origin) -> _Connection | None:
         """Another idle connection to `origin` (after one proved unusable), still fresh, or None."""
         with self._lock:
             connection, expired = self._pop_idle(origin)
@@ -367,7 +385,7 @@ class PooledTransport(httpx.BaseTransport):
             old.close()
         return connection
 
-    def _pop_idle(self, origin: _Origin) -> tuple[_Connection | None, list[_Connection]]:
+    def _pop_idle(self, origin: Origin) -> tuple[_Connection | None, list[_Connection]]:
         """With the lock held: the most recently used idle connection to `origin` unless it expired,
         and the expired connections taken out of the pool, for the caller to close after the lock."""
         idle = self._idle.get(origin)
@@ -385,7 +403,7 @@ class PooledTransport(httpx.BaseTransport):
         idle.clear()
         return None, expired
 
-    def _checkin(self, origin: _Origin, connection: _Connection | None) -> None:
+    def _checkin(self, origin: Origin, connection: _Connection | None) -> None:
         """Give back the permit, and `connection` (if it may carry another request) to the idle list."""
         with self._lock:
             self._in_flight -= 1
@@ -431,7 +449,9 @@ class PooledTransport(httpx.BaseTransport):
         for victim in victims:
             victim.close()
 
-    def _connect(self, origin: _Origin, request: httpx.Request, timeouts: dict[str, float | None]) -> _Connection:
+    def _connect(
+        self, origin: Origin, timeouts: Mapping[str, float | None], server_hostname: str | None
+    ) -> _Connection:
         scheme, raw_host, port = origin
         host = raw_host.decode("ascii")
         timeout = timeouts.get("connect")
@@ -444,9 +464,7 @@ class PooledTransport(httpx.BaseTransport):
                 context = self._ssl_context
                 if context is None:
                     context = self._ssl_context = httpx.create_ssl_context()
-                sni = request.extensions.get("sni_hostname")
-                server_hostname = sni.decode("ascii") if isinstance(sni, bytes) else (sni or host)
-                sock = context.wrap_socket(sock, server_hostname=server_hostname)  # handshakes within `timeout`
+                sock = context.wrap_socket(sock, server_hostname=server_hostname or host)  # handshakes within `timeout`
         except BaseException as exc:
             if sock is not None:
                 with contextlib.suppress(Exception):
@@ -463,19 +481,19 @@ class PooledTransport(httpx.BaseTransport):
     def _exchange(
         self,
         connection: _Connection,
-        request: httpx.Request,
+        method: str,
         message: bytes,
         close: bool,
-        timeouts: dict[str, float | None],
+        timeouts: Mapping[str, float | None],
         *,
         reused: bool,
-    ) -> tuple[httpx.Response, _Connection | None]:
+    ) -> tuple[WireResponse, _Connection | None]:
         """Write `message` and read the response. Returns it with the connection if that may carry
         another request; otherwise (and on any error, interrupts included) the connection is closed."""
         try:
             try:
                 connection.send(message, timeouts.get("write"))
-                response, keep = connection.receive(request, timeouts.get("read"))
+                response, keep = connection.receive(method, timeouts.get("read"))
             except httpx.TransportError as exc:
                 if reused and not connection.received and not isinstance(exc, httpx.TimeoutException):
                     raise _NoResponse(exc) from exc
