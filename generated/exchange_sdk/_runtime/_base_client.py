@@ -274,7 +274,8 @@ class BaseClient:
     def _apply_server_time(self, response: IncomingResponse, sent_ms: int, received_ms: int) -> int:
         assert self._profile.server_time is not None
         operation = f"{self._profile.id}.sync_time"
-        content = self._decoded_body(operation, response, None)
+        self._check_decoded(operation, response, None)
+        content = response.content
         try:
             server_ms = int(_json_pointer(json.loads(content), self._profile.server_time.pointer))
         except (ValueError, KeyError, IndexError, TypeError):
@@ -337,11 +338,12 @@ class BaseClient:
         envelope = self._profile.envelope
         status = response.status_code
         request_id = response.headers.get(envelope.request_id_header) if envelope.request_id_header else None
-        content = self._decoded_body(operation.display, response, request_id)
+        self._check_decoded(operation.display, response, request_id)
+        content = response.content
         if 200 <= status < 300:
             fast = self._parse_fast(operation, content)
             if fast is not None:
-                return self._raw(response, content, fast, request_id, attempts)
+                return self._raw(response, fast, request_id, attempts)
         secrets = self._credentials.secrets()
         snippet = redact(excerpt(content), secrets)
         retry_after = retry_after_seconds(response.headers)
@@ -391,12 +393,12 @@ class BaseClient:
                 request_id=request_id,
                 body_excerpt=snippet,
             ) from None
-        return self._raw(response, content, parsed, request_id, attempts)
+        return self._raw(response, parsed, request_id, attempts)
 
-    def _decoded_body(self, display: str, response: IncomingResponse, request_id: str | None) -> bytes:
-        """The body; ResponseValidationError if its Content-Encoding could not be undone."""
+    def _check_decoded(self, display: str, response: IncomingResponse, request_id: str | None) -> None:
+        """ResponseValidationError if the body's Content-Encoding could not be undone."""
         if response.decode_error is None:
-            return response.content
+            return
         raise ResponseValidationError(
             f"{display}: the response body does not decode: {response.decode_error} (HTTP {response.status_code})",
             operation=display,
@@ -404,15 +406,15 @@ class BaseClient:
             request_id=request_id,
         )
 
-    def _raw(
-        self, response: IncomingResponse, content: bytes, parsed: T, request_id: str | None, attempts: int
-    ) -> RawResponse[T]:
+    def _raw(self, response: IncomingResponse, parsed: T, request_id: str | None, attempts: int) -> RawResponse[T]:
         limits = {
             name: response.headers[header]
             for name, header in self._profile.rate_limit_headers.items()
             if header in response.headers
         }
-        return RawResponse(response.status_code, response.headers, content, parsed, request_id, limits, attempts)
+        return RawResponse(
+            response.status_code, response.headers, response.content, parsed, request_id, limits, attempts
+        )
 
     def _api_error(
         self,
