@@ -56,11 +56,16 @@ def test_nothing_can_smuggle_a_header_or_a_request(method, target, headers, word
         wire.encode_request(method, target, [*HEADERS, *headers], b"")
 
 
-def test_an_httpx_request_is_encoded_with_its_own_headers():
-    request = httpx.Request("GET", "http://127.0.0.1:8000/x?y=1", headers={"A": "b"})
-    message, close = wire.serialize(request, b"")
-    assert close is False
-    assert message.startswith(b"GET /x?y=1 HTTP/1.1\r\nHost: 127.0.0.1:8000\r\n") and b"A: b\r\n" in message
+def test_an_httpx_request_becomes_a_wire_request_with_its_own_headers_and_options():
+    request = httpx.Request("GET", "https://127.0.0.1:8443/x?y=1", headers={"A": "b"})
+    request.extensions.update(timeout={"read": 2.0}, sni_hostname=b"www.okx.com")
+    encoded = wire.wire_request_of(request, b"")
+    assert encoded.message.startswith(b"GET /x?y=1 HTTP/1.1\r\nHost: 127.0.0.1:8443\r\n")
+    assert b"A: b\r\n" in encoded.message and encoded.close is False
+    assert encoded.origin == (b"https", b"127.0.0.1", 8443) and encoded.method == "GET"
+    assert encoded.timeouts == {"read": 2.0} and encoded.server_hostname == "www.okx.com"
+    with pytest.raises(httpx.UnsupportedProtocol):
+        wire.wire_request_of(httpx.Request("GET", "ftp://example.com/"), b"")
 
 
 def test_take_removes_what_it_returns():

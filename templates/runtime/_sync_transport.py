@@ -62,18 +62,16 @@ from ._wire import (
     NO_BODY_STATUS,
     SAFE_METHODS,
     Origin,
+    WireRequest,
     WireResponse,
     content_length,
     header_tokens,
-    origin_of,
     parse_head,
-    serialize,
     take,
+    wire_request_of,
 )
 
 __all__ = ["PooledTransport"]
-
-_NO_TIMEOUTS: Mapping[str, float | None] = {}
 
 _READ_SIZE = 64 * 1024  # bytes asked of each recv
 
@@ -287,34 +285,14 @@ class PooledTransport(httpx.BaseTransport):
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         """Send `request` on a pooled connection and return the complete response."""
-        origin = origin_of(request.url)
-        message, close = serialize(request, request.read())
-        sni = request.extensions.get("sni_hostname")
-        response = self.round_trip(
-            origin,
-            request.method,
-            message,
-            close=close,
-            timeouts=request.extensions.get("timeout", {}),
-            server_hostname=sni.decode("ascii") if isinstance(sni, bytes) else sni,
-        )
+        response = self.round_trip(wire_request_of(request, request.read()))
         return response.to_httpx(request)
 
-    def round_trip(
-        self,
-        origin: Origin,
-        method: str,
-        message: bytes,
-        *,
-        close: bool = False,
-        timeouts: Mapping[str, float | None] = _NO_TIMEOUTS,
-        server_hostname: str | None = None,
-    ) -> WireResponse:
-        """Send one encoded request (`_wire.encode_request`) to `origin` and return the whole
-        response, its body still Content-Encoded. `close`: the request asked for `Connection:
-        close`. `timeouts`: `connect`, `read`, `write`, `pool` in seconds (missing or None: none).
-        `server_hostname`: the TLS name to check, if not the origin's host. Raises the httpx
-        transport errors described in the module docstring."""
+    def round_trip(self, request: WireRequest) -> WireResponse:
+        """Send one encoded request on a pooled connection and return the whole response, its
+        body still Content-Encoded. Raises the httpx transport errors described above."""
+        origin, method, message = request.origin, request.method, request.message
+        close, timeouts = request.close, request.timeouts
         connection = self._checkout(origin, timeouts.get("pool"))
         kept: _Connection | None = None
         try:
@@ -332,7 +310,7 @@ class PooledTransport(httpx.BaseTransport):
                     # client retries it only if its spec marks it idempotent.
                     if method not in SAFE_METHODS:
                         raise httpx.RemoteProtocolError("Server disconnected without sending a response.") from None
-            connection = self._connect(origin, timeouts, server_hostname)
+            connection = self._connect(origin, timeouts, request.server_hostname)
             response, kept = self._exchange(connection, method, message, close, timeouts, reused=False)
             return response
         finally:

@@ -50,18 +50,16 @@ from ._wire import (
     NO_BODY_STATUS,
     SAFE_METHODS,
     Origin,
+    WireRequest,
     WireResponse,
     content_length,
     header_tokens,
-    origin_of,
     parse_head,
-    serialize,
     take,
+    wire_request_of,
 )
 
 __all__ = ["AsyncPooledTransport"]
-
-_NO_TIMEOUTS: Mapping[str, float | None] = {}
 
 
 class _NoResponse(Exception):
@@ -305,34 +303,14 @@ class AsyncPooledTransport(httpx.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         """Send `request` on a pooled connection and return the complete response."""
-        origin = origin_of(request.url)
-        message, close = serialize(request, await request.aread())
-        sni = request.extensions.get("sni_hostname")
-        response = await self.round_trip(
-            origin,
-            request.method,
-            message,
-            close=close,
-            timeouts=request.extensions.get("timeout", {}),
-            server_hostname=sni.decode("ascii") if isinstance(sni, bytes) else sni,
-        )
+        response = await self.round_trip(wire_request_of(request, await request.aread()))
         return response.to_httpx(request)
 
-    async def round_trip(
-        self,
-        origin: Origin,
-        method: str,
-        message: bytes,
-        *,
-        close: bool = False,
-        timeouts: Mapping[str, float | None] = _NO_TIMEOUTS,
-        server_hostname: str | None = None,
-    ) -> WireResponse:
-        """Send one encoded request (`_wire.encode_request`) to `origin` and return the whole
-        response, its body still Content-Encoded. `close`: the request asked for `Connection:
-        close`. `timeouts`: `connect`, `read`, `write`, `pool` in seconds (missing or None: none).
-        `server_hostname`: the TLS name to check, if not the origin's host. Raises the httpx
-        transport errors described in the module docstring."""
+    async def round_trip(self, request: WireRequest) -> WireResponse:
+        """Send one encoded request on a pooled connection and return the whole response, its
+        body still Content-Encoded. Raises the httpx transport errors described above."""
+        origin, method, message = request.origin, request.method, request.message
+        close, timeouts = request.close, request.timeouts
         semaphore = self._semaphore
         if semaphore is None:
             semaphore = self._semaphore = asyncio.Semaphore(self._max_connections)
@@ -356,7 +334,7 @@ class AsyncPooledTransport(httpx.AsyncBaseTransport):
                     # client retries it only if its spec marks it idempotent.
                     if method not in SAFE_METHODS:
                         raise httpx.RemoteProtocolError("Server disconnected without sending a response.") from None
-            connection = await self._connect(origin, timeouts, server_hostname)
+            connection = await self._connect(origin, timeouts, request.server_hostname)
             return await self._exchange(connection, origin, method, message, close, timeouts, reused=False)
         finally:
             semaphore.release()

@@ -31,6 +31,7 @@ from ._wire import (
     ACCEPTED_ENCODINGS,
     DEFAULT_PORTS,
     Origin,
+    WireRequest,
     WireResponse,
     decode_content,
     encode_request,
@@ -39,6 +40,7 @@ from ._wire import (
 )
 
 USER_AGENT = "exchange-sdk-python"
+_USER_AGENT = USER_AGENT.encode()
 Timeouts = Mapping[str, float | None]
 
 
@@ -86,22 +88,6 @@ class _BaseURL:
         self.path = url.raw_path.split(b"?", 1)[0].rstrip(b"/")
 
 
-def _wire_message(base: _BaseURL, request: OutgoingRequest) -> tuple[bytes, bool]:
-    headers = [
-        (b"Host", base.host_header),
-        (b"User-Agent", USER_AGENT.encode()),
-        (b"Accept-Encoding", ACCEPTED_ENCODINGS),
-    ]
-    try:
-        headers += [(name.encode("ascii"), value.encode("ascii")) for name, value in request.headers.items()]
-        target = base.path + request.target.encode("ascii")
-    except UnicodeEncodeError as exc:
-        raise httpx.LocalProtocolError(f"A request header or the target is not ASCII: {exc.reason}.") from None
-    if request.body or request.method in ("POST", "PUT", "PATCH"):
-        headers.append((b"Content-Length", b"%d" % len(request.body)))
-    return encode_request(request.method.encode("ascii"), target, headers, request.body)
-
-
 def _incoming(response: WireResponse) -> IncomingResponse:
     headers = httpx.Headers(response.headers)
     encoding = header_value(response.headers, b"content-encoding")
@@ -126,39 +112,50 @@ def _httpx_request(base_url: str, request: OutgoingRequest) -> httpx.Request:
     return built
 
 
-class DirectSender:
-    """Blocking requests written straight to a `PooledTransport`."""
+class _DirectSender:
+    """What both direct senders share: the base URL worked out once, and the encoding."""
 
-    def __init__(self, transport: PooledTransport, base_url: str, timeout: float | httpx.Timeout) -> None:
-        self._transport = transport
+    def __init__(self, base_url: str, timeout: float | httpx.Timeout) -> None:
         self._base = _BaseURL(base_url)
         self._timeouts = timeouts_of(timeout)
 
+    def _encode(self, request: OutgoingRequest) -> WireRequest:
+        base = self._base
+        headers = [(b"Host", base.host_header), (b"User-Agent", _USER_AGENT), (b"Accept-Encoding", ACCEPTED_ENCODINGS)]
+        try:
+            headers += [(name.encode("ascii"), value.encode("ascii")) for name, value in request.headers.items()]
+            target = base.path + request.target.encode("ascii")
+        except UnicodeEncodeError as exc:
+            raise httpx.LocalProtocolError(f"A request header or the target is not ASCII: {exc.reason}.") from None
+        if request.body or request.method in ("POST", "PUT", "PATCH"):
+            headers.append((b"Content-Length", b"%d" % len(request.body)))
+        message, close = encode_request(request.method.encode("ascii"), target, headers, request.body)
+        return WireRequest(base.origin, request.method, message, close, request.timeouts or self._timeouts)
+
+
+class DirectSender(_DirectSender):
+    """Blocking requests written straight to a `PooledTransport`."""
+
+    def __init__(self, transport: PooledTransport, base_url: str, timeout: float | httpx.Timeout) -> None:
+        super().__init__(base_url, timeout)
+        self._transport = transport
+
     def send(self, request: OutgoingRequest) -> IncomingResponse:
-        message, close = _wire_message(self._base, request)
-        response = self._transport.round_trip(
-            self._base.origin, request.method, message, close=close, timeouts=request.timeouts or self._timeouts
-        )
-        return _incoming(response)
+        return _incoming(self._transport.round_trip(self._encode(request)))
 
     def close(self) -> None:
         self._transport.close()
 
 
-class AsyncDirectSender:
+class AsyncDirectSender(_DirectSender):
     """asyncio requests written straight to an `AsyncPooledTransport`."""
 
     def __init__(self, transport: AsyncPooledTransport, base_url: str, timeout: float | httpx.Timeout) -> None:
+        super().__init__(base_url, timeout)
         self._transport = transport
-        self._base = _BaseURL(base_url)
-        self._timeouts = timeouts_of(timeout)
 
     async def send(self, request: OutgoingRequest) -> IncomingResponse:
-        message, close = _wire_message(self._base, request)
-        response = await self._transport.round_trip(
-            self._base.origin, request.method, message, close=close, timeouts=request.timeouts or self._timeouts
-        )
-        return _incoming(response)
+        return _incoming(await self._transport.round_trip(self._encode(request)))
 
     async def aclose(self) -> None:
         await self._transport.aclose()

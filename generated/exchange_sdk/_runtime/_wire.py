@@ -10,6 +10,7 @@ header pairs, complete body). Nothing here does I/O.
 from __future__ import annotations
 
 import zlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import httpx
@@ -24,6 +25,23 @@ MAX_HEAD = 64 * 1024  # the longest status line plus headers, or chunk-size line
 HEX_DIGITS = b"0123456789abcdefABCDEF"
 ACCEPTED_ENCODINGS = b"gzip, deflate"  # what `decode_content` can undo
 _FORBIDDEN_IN_HEADERS = (b"\r", b"\n", b"\0")
+
+
+@dataclass(slots=True)
+class WireRequest:
+    """One request encoded for the wire (`encode_request`), and where and how to send it.
+
+    `close`: the request asked for `Connection: close`. `timeouts`: `connect`, `read`, `write`,
+    `pool` in seconds (missing or None: none). `server_hostname`: the TLS name to check, if not
+    the origin's host.
+    """
+
+    origin: Origin
+    method: str
+    message: bytes
+    close: bool
+    timeouts: Mapping[str, float | None]
+    server_hostname: str | None = None
 
 
 @dataclass(slots=True)
@@ -108,9 +126,21 @@ def _first_invalid(method: bytes, target: bytes, headers: list[tuple[bytes, byte
     return "Invalid request."
 
 
-def serialize(request: httpx.Request, body: bytes) -> tuple[bytes, bool]:
-    """`encode_request` for an httpx.Request, with the headers httpx set on it (Host included)."""
-    return encode_request(request.method.encode("ascii"), request.url.raw_path, list(request.headers.raw), body)
+def wire_request_of(request: httpx.Request, body: bytes) -> WireRequest:
+    """An httpx.Request (its whole `body` read) as a `WireRequest`, with the headers httpx set on
+    it (Host included), its timeouts and its `sni_hostname` extension."""
+    message, close = encode_request(
+        request.method.encode("ascii"), request.url.raw_path, list(request.headers.raw), body
+    )
+    sni = request.extensions.get("sni_hostname")
+    return WireRequest(
+        origin_of(request.url),
+        request.method,
+        message,
+        close,
+        request.extensions.get("timeout", {}),
+        sni.decode("ascii") if isinstance(sni, bytes) else sni,
+    )
 
 
 def take(buffer: bytearray, count: int) -> bytes:
