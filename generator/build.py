@@ -292,10 +292,16 @@ def _build_shape(ctx: _Context, raw: dict[str, Any], path: Path_, default_model:
     )
 
 
+# Most fields say nothing about the table: they share one (immutable) row, which keeps cached
+# spec models smaller and quicker to load.
+LISTED, UNLISTED = TableRow(), TableRow(listed=False)
+
+
 def _table(raw: Any) -> TableRow:
     if raw is False:
-        return TableRow(listed=False)
-    raw = raw or {}
+        return UNLISTED
+    if not raw:
+        return LISTED
     return TableRow(listed=True, type=raw.get("type"), flattened=raw.get("flattened", False))
 
 

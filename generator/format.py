@@ -26,13 +26,19 @@ def _run(arguments: list[str], cwd: Path) -> None:
         raise FormatError(f"ruff {arguments[0]} failed:\n{result.stdout}{result.stderr}")
 
 
-def format_files(files: dict[str, str], cache: BuildCache = NO_CACHE) -> dict[str, str]:
+def format_files(
+    files: dict[str, str], cache: BuildCache = NO_CACHE, first_party: tuple[str, ...] = ()
+) -> dict[str, str]:
     """The same files with every .py file import-sorted and formatted; other files unchanged.
+    `first_party`: the generated packages, whose imports sort after third-party ones.
 
     A file whose unformatted text was formatted before comes from the cache; ruff runs once
-    over the rest.
+    over the rest. Ruff is told which packages are first-party rather than left to look for
+    them, because it looks for each imported module's file, and the files it sees are only
+    those that missed the cache.
     """
-    keys = {path: digest(fingerprint(), path, text) for path, text in files.items() if path.endswith(".py")}
+    settings = [*RUFF_SETTINGS, "--config", f"lint.isort.known-first-party = {list(first_party)!r}"]
+    keys = {path: digest(fingerprint(), *settings, path, text) for path, text in files.items() if path.endswith(".py")}
     done: dict[str, str] = {}
     for path, key in keys.items():
         cached = cache.get_text("formatted", key)
@@ -40,20 +46,20 @@ def format_files(files: dict[str, str], cache: BuildCache = NO_CACHE) -> dict[st
             done[path] = cached
     python = {path: files[path] for path in keys if path not in done}
     if python:
-        formatted = _format_with_ruff(python)
+        formatted = _format_with_ruff(python, settings)
         for path, text in formatted.items():
             cache.put_text("formatted", keys[path], text)
         done.update(formatted)
     return {path: done.get(path, text) for path, text in files.items()}
 
 
-def _format_with_ruff(python: dict[str, str]) -> dict[str, str]:
+def _format_with_ruff(python: dict[str, str], settings: list[str]) -> dict[str, str]:
     with tempfile.TemporaryDirectory(prefix="sdkgen-format-") as scratch:
         root = Path(scratch)
         for relative, text in python.items():
             target = root / relative
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8")
-        _run(["check", *RUFF_SETTINGS, *RUFF_FIXES, "."], root)
-        _run(["format", *RUFF_SETTINGS, "--quiet", "."], root)
+        _run(["check", *settings, *RUFF_FIXES, "."], root)
+        _run(["format", *settings, "--quiet", "."], root)
         return {relative: (root / relative).read_text(encoding="utf-8") for relative in python}

@@ -21,6 +21,7 @@ from generator.format import format_files
 from generator.loader import SPEC_SUFFIXES, load_specs
 from generator.output import Comparison, compare_tree, existing_files, recover_interrupted, write_tree
 from generator.render import render_sdk
+from generator.render.context import PACKAGE
 from generator.render.models import warm_up
 
 CACHE_FOLDER = ".sdkgen-cache"
@@ -48,7 +49,8 @@ def _gc_paused() -> Iterator[None]:
 def build(spec_dir: Path, cache: BuildCache = NO_CACHE, pool: Executor | None = None) -> dict[str, str]:
     """The complete, formatted generated tree for `spec_dir` (relative path -> text)."""
     specs = load_specs(spec_dir, cache)
-    return format_files(render_sdk(specs, spec_label=spec_dir.resolve().name, cache=cache, pool=pool), cache)
+    files = render_sdk(specs, spec_label=spec_dir.resolve().name, cache=cache, pool=pool)
+    return format_files(files, cache, first_party=(PACKAGE,))
 
 
 def _model_workers(stack: ExitStack, spec_files: int) -> Executor | None:

@@ -22,10 +22,11 @@ from generator.format import format_files
 from generator.loader import load_specs
 from generator.output import write_tree as write_output
 from generator.render import render_sdk
+from generator.render.context import PACKAGE
 
 
 def generate_files(specs: Path) -> dict[str, str]:
-    return format_files(render_sdk(load_specs(specs), spec_label="specs"))
+    return format_files(render_sdk(load_specs(specs), spec_label="specs"), first_party=(PACKAGE,))
 
 
 def assert_spec_text_only_in_strings(files: dict[str, str]) -> None:

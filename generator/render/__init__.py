@@ -19,7 +19,6 @@ from generator.render.context import (
     ExchangeContext,
     build_exchange_context,
     header,
-    object_shapes,
     ordered_parameters,
     parameter_default,
     parameter_doc,
@@ -193,24 +192,15 @@ class _LazyViews:
         return iter(self._views)
 
 
-def _section_key(context: ExchangeContext, section: str, operations: list[Operation], view: _SectionView) -> str:
-    """What a section module depends on: its specs, its exchange, and the enum names chosen for it."""
-    enum_names = [
-        f"{shape.model}.{member.name}={context.enum_of[id(member.shape)]}"
-        for operation in operations
-        for shape in object_shapes(operation.response)
-        for member in shape.fields
-        if member.shape.enum
-    ]
+def _section_key(context: ExchangeContext, section: str, operations: list[Operation]) -> str:
+    """What a section module depends on: its operations' inputs and its exchange."""
     return digest(
         fingerprint(),
         "section",
         context.spec_label,
         context.exchange.spec_digest,
         section,
-        *(part for op in operations for part in (op.spec_path, op.spec_digest)),
-        *view.enums,
-        *enum_names,
+        *(part for op in operations for part in context.inputs_of(op)),
     )
 
 
@@ -245,7 +235,7 @@ def render_exchange(
             enums=_section_enums(context, operations),
         )
         sections.append((view, [op.name for op in operations]))
-        key = _section_key(context, section, operations, view)
+        key = _section_key(context, section, operations)
         text = cache.get_text("rendered", key)
         if text is None:
             text = env.get_template("exchange/section.py.jinja").render(common, header=section_header, section=view)

@@ -76,6 +76,10 @@ class ExchangeContext:
     enums: dict[str, EnumClass] = field(default_factory=dict)  # class name -> enum
     enum_of: dict[int, str] = field(default_factory=dict)  # id(Shape) -> enum class name
     model_section: dict[str, str] = field(default_factory=dict)  # model name -> section
+    models_of: dict[str, list[Shape]] = field(default_factory=dict)  # operation name -> object_shapes(response)
+    # operation name -> the enum class names chosen for its enums (parameters, then response, in
+    # spec order): with the operation's spec, all that its code depends on from other operations
+    enum_names_of: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def module(self) -> str:
@@ -91,6 +95,11 @@ class ExchangeContext:
     def sources_of(self, operations: list[Operation]) -> list[str]:
         return [self.exchange_source, *sorted(self.source(op) for op in operations)]
 
+    def inputs_of(self, operation: Operation) -> tuple[str, str, str]:
+        """Besides the generator and this exchange's exchange.yaml, all that the code generated for
+        `operation` depends on: its spec file (path and digest) and the enum names chosen for it."""
+        return operation.spec_path, operation.spec_digest, " ".join(self.enum_names_of[operation.name])
+
     def operations_in(self, section: str) -> list[Operation]:
         return [op for op in self.exchange.operations if op.section == section]
 
@@ -100,16 +109,19 @@ def build_exchange_context(exchange: Exchange, spec_label: str) -> ExchangeConte
     context = ExchangeContext(exchange, spec_label)
     model_names = set()
     for operation in exchange.operations:
-        for shape in object_shapes(operation.response):
+        shapes = context.models_of[operation.name] = object_shapes(operation.response)
+        for shape in shapes:
             assert shape.model is not None
             model_names.add(shape.model)
             context.model_section.setdefault(shape.model, operation.section)
     identities: dict[tuple[object, ...], str] = {}
     for operation in exchange.operations:
+        chosen = context.enum_names_of[operation.name] = []
         for owner, python_name, shape in _enum_shapes(operation):
             identity = tuple((str(v.value), v.name, tuple(str(a) for a in v.aliases)) for v in shape.enum)
             if identity in identities:
                 context.enum_of[id(shape)] = identities[identity]
+                chosen.append(identities[identity])
                 continue
             name = naming.pascal_case(python_name)
             if name in context.enums or name in model_names:
@@ -124,6 +136,7 @@ def build_exchange_context(exchange: Exchange, spec_label: str) -> ExchangeConte
             identities[identity] = name
             context.enums[name] = EnumClass(name, shape.enum, shape.description)
             context.enum_of[id(shape)] = name
+            chosen.append(name)
     return context
 
 

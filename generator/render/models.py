@@ -4,15 +4,17 @@ datamodel-code-generator with every output-affecting option set here, explicitly
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from datamodel_code_generator import DataModelType, InputFileType, PythonVersion, generate
 
 from generator.cache import BuildCache, digest, fingerprint
 from generator.model import Field, FieldType, Operation, Shape
-from generator.render.context import RESPONSE_TYPES, RUNTIME, ExchangeContext, field_description, object_shapes
+from generator.render.context import RESPONSE_TYPES, RUNTIME, ExchangeContext, field_description
 
 BASE_CLASS = f"{RUNTIME}._models.ResponseModel"
 
@@ -69,7 +71,7 @@ def operation_schema(
     """The JSON Schema of one operation's models, and the field-name aliases for DMCG."""
     definitions: dict[str, Any] = {}
     aliases: dict[str, str | list[str]] = {}
-    for shape in object_shapes(operation.response):
+    for shape in context.models_of[operation.name]:
         assert shape.model is not None
         if shape.model in definitions:
             continue
@@ -95,22 +97,40 @@ def operation_schema(
 
 
 @dataclass(frozen=True)
-class ModelJob:
-    """One run of datamodel-code-generator: one operation's JSON Schema and aliases."""
+class ModelInput:
+    """What one run of datamodel-code-generator reads: one operation's JSON Schema and aliases."""
 
     schema: str
     aliases: str  # JSON
 
-    def key(self) -> str:
-        return digest(fingerprint(), self.schema, self.aliases)
+
+@dataclass(frozen=True)
+class ModelJob:
+    """One operation's models: the cache key of its output, and how to make its input.
+
+    The key names the job's inputs instead of hashing the JSON Schema: building every
+    operation's schema only to find its output cached cost a sixth of a one-spec regeneration.
+    """
+
+    key: str
+    make_input: Callable[[], ModelInput]
+
+
+def model_input(context: ExchangeContext, operation: Operation) -> ModelInput:
+    schema, aliases = operation_schema(context, operation)
+    return ModelInput(json.dumps(schema), json.dumps(aliases, sort_keys=True))
 
 
 def model_job(context: ExchangeContext, operation: Operation) -> ModelJob:
-    schema, aliases = operation_schema(context, operation)
-    return ModelJob(json.dumps(schema), json.dumps(aliases, sort_keys=True))
+    """`operation_schema` reads the operation, the exchange module's name and the enum names
+    chosen for the operation, nothing else: the key is made of exactly those."""
+    key = digest(
+        fingerprint(), "models", context.module, context.exchange.spec_digest, *context.inputs_of(operation)
+    )
+    return ModelJob(key, partial(model_input, context, operation))
 
 
-def run_model_job(job: ModelJob) -> str:
+def run_model_job(job: ModelInput) -> str:
     """One operation's models, as datamodel-code-generator writes them (unformatted, no header)."""
     if not json.loads(job.schema)["$defs"]:
         return ""
@@ -119,7 +139,7 @@ def run_model_job(job: ModelJob) -> str:
     return output
 
 
-WARM_UP = ModelJob(json.dumps({"$defs": {"Warm": {"type": "object", "properties": {"a": {"type": "string"}}}}}), "{}")
+WARM_UP = ModelInput(json.dumps({"$defs": {"Warm": {"type": "object", "properties": {"a": {"type": "string"}}}}}), "{}")
 
 
 def warm_up() -> None:
@@ -129,16 +149,16 @@ def warm_up() -> None:
 
 def run_model_jobs(jobs: list[ModelJob], cache: BuildCache, pool: Executor | None = None) -> list[str]:
     """Every job's output: from the cache, or computed (by `pool`'s workers when given)."""
-    keys = [job.key() for job in jobs]
-    results: list[str | None] = [cache.get_text("models", key) for key in keys]
+    results: list[str | None] = [cache.get_text("models", job.key) for job in jobs]
     missing = [index for index, result in enumerate(results) if result is None]
+    inputs = [jobs[index].make_input() for index in missing]
     if pool is not None and missing:
-        computed = list(pool.map(run_model_job, [jobs[i] for i in missing], chunksize=max(1, len(missing) // 64)))
+        computed = list(pool.map(run_model_job, inputs, chunksize=max(1, len(missing) // 64)))
     else:
-        computed = [run_model_job(jobs[i]) for i in missing]
+        computed = [run_model_job(job_input) for job_input in inputs]
     for index, text in zip(missing, computed, strict=True):
         results[index] = text
-        cache.put_text("models", keys[index], text)
+        cache.put_text("models", jobs[index].key, text)
     return [text or "" for text in results]
 
 

@@ -12,14 +12,16 @@ import json
 import re
 from functools import cache
 from importlib import resources
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-import jsonschema
 import jsonschema_rs
-from jsonschema.exceptions import ValidationError, best_match
 
 from generator.errors import SpecIssue
 from generator.yamlread import Path_, Positions
+
+if TYPE_CHECKING:  # jsonschema is imported only to explain an invalid file (a twentieth of a second)
+    import jsonschema
+    from jsonschema.exceptions import ValidationError
 
 SpecKind = Literal["exchange", "endpoint"]
 SCHEMA_FILES: dict[SpecKind, str] = {
@@ -42,6 +44,8 @@ def schema(kind: SpecKind) -> dict[str, Any]:
 @cache
 def _validator(kind: SpecKind) -> jsonschema.Draft202012Validator:
     document = schema(kind)
+    import jsonschema  # noqa: PLC0415 - see the imports at the top
+
     jsonschema.Draft202012Validator.check_schema(document)
     return jsonschema.Draft202012Validator(document)
 
@@ -197,6 +201,8 @@ def _describe(error: ValidationError, root: dict[str, Any], positions: Positions
         if validator == "anyOf" and all(e.validator == "required" for e in error.context):
             options = " or ".join(f"'{e.validator_value[0]}'" for e in error.context)
             return [SpecIssue(here, f"{_where(path)}needs {options}")]
+        from jsonschema.exceptions import best_match  # noqa: PLC0415 - see the imports at the top
+
         deepest = best_match(error.context)
         return _describe(deepest, root, positions)
     return [SpecIssue(here, f"{_where(path)}{error.message}")]
