@@ -323,7 +323,7 @@ class BaseClient:
         try:
             parsed = self._envelope_model(operation).model_validate_json(content)
             lossy = flag.get()
-        except ValidationError:
+        except (ValidationError, TypeError):  # TypeError: see DecimalValue
             return None
         finally:
             flag.reset(token)

@@ -5,6 +5,12 @@
 parsed from their bytes by pydantic's JSON parser, which turns JSON number literals with a
 fraction or exponent into floats; the validators here note when they meet one, and the client
 then parses that body again with exact decimals (see `lossy_floats`).
+
+Each type has two validators. Parsing JSON bytes (the client's fast path) avoids Python calls
+where it can: a balance holds hundreds of decimals, mostly "" and "0", and calling a Python
+function for each was a third of the parse. Validating Python values (the careful path, which
+also reports every problem) always runs the plain functions below. Whatever the fast path does
+not accept, it leaves to the careful path.
 """
 
 from __future__ import annotations
@@ -14,7 +20,8 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, PlainValidator
+from pydantic import GetPydanticSchema, PlainValidator
+from pydantic_core import core_schema
 
 _LOSSY: ContextVar[bool] = ContextVar("exchange_sdk_lossy_floats", default=False)
 _SMALL: dict[str, Decimal] = {}  # Decimals of short, frequent strings ("0", "1", "0.5", ...); immutable, so shared
@@ -108,19 +115,68 @@ def keep_extra(value: Any) -> Any:
     return value
 
 
-DecimalValue = Annotated[Decimal | None, PlainValidator(_decimal)]
+class _Decimals(dict[Any, Decimal | None]):
+    """Decimals by their JSON text, looked up without a Python call when the text was seen
+    before; `__missing__` converts the others (and, unhashable values aside, whatever is not a
+    string: null, numbers, booleans) and keeps short texts."""
+
+    def __missing__(self, value: Any) -> Decimal | None:
+        number = _decimal(value)
+        if value.__class__ is str and len(value) <= 8 and len(self) < _SMALL_MAX:
+            self[value] = number
+        return number
+
+
+_DECIMALS = _Decimals({"": None, None: None})
+
+
+def _none(_blank: str) -> None:
+    return None
+
+
+def _json_or_python(from_json: core_schema.CoreSchema, from_python: core_schema.CoreSchema) -> GetPydanticSchema:
+    schema = core_schema.json_or_python_schema(json_schema=from_json, python_schema=from_python)
+    return GetPydanticSchema(lambda _source, _handler: schema)
+
+
+def _blank_or(scalar: core_schema.CoreSchema, exact: core_schema.CoreSchema) -> GetPydanticSchema:
+    """From JSON: the `exact` JSON value, a string that `scalar` accepts, or "" or null as None,
+    all validated by pydantic itself (a JSON number with a fraction or an exponent is left to
+    the careful path, which reads it exactly); from Python: `scalar` after `_blank_to_none`."""
+    from_json = core_schema.union_schema(
+        [
+            exact,
+            core_schema.chain_schema([core_schema.str_schema(strict=True), scalar]),
+            core_schema.none_schema(),
+            core_schema.no_info_after_validator_function(_none, core_schema.literal_schema([""])),
+        ],
+        mode="left_to_right",
+    )
+    from_python = core_schema.no_info_before_validator_function(_blank_to_none, core_schema.nullable_schema(scalar))
+    return _json_or_python(from_json, from_python)
+
+
+# An unhashable value (an object or array where a decimal belongs) makes the lookup raise
+# TypeError, which the client's fast path takes as "leave it to the careful path".
+DecimalValue = Annotated[
+    Decimal | None,
+    _json_or_python(
+        core_schema.no_info_plain_validator_function(_DECIMALS.__getitem__),
+        core_schema.no_info_plain_validator_function(_decimal),
+    ),
+]
 """A decimal number: JSON string or number; "" or null is None."""
 
 StringValue = Annotated[str | None, PlainValidator(_string)]
 """A string; a number sent instead is kept as its text."""
 
-IntegerValue = Annotated[int | None, BeforeValidator(_blank_to_none)]
+IntegerValue = Annotated[int | None, _blank_or(core_schema.int_schema(), core_schema.int_schema(strict=True))]
 """An integer: JSON number or numeric string; "" or null is None."""
 
-TimestampMs = Annotated[int | None, BeforeValidator(_blank_to_none)]
+TimestampMs = Annotated[int | None, _blank_or(core_schema.int_schema(), core_schema.int_schema(strict=True))]
 """Milliseconds since the Unix epoch: JSON number or numeric string; "" or null is None."""
 
-BooleanValue = Annotated[bool | None, BeforeValidator(_blank_to_none)]
+BooleanValue = Annotated[bool | None, _blank_or(core_schema.bool_schema(), core_schema.bool_schema(strict=True))]
 """true or false; "" or null is None."""
 
 
