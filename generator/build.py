@@ -110,7 +110,7 @@ def build_exchange(data: dict[str, Any], positions: Positions, issues: list[Spec
                 location=ctx.at(("errors", index)),
             )
         )
-    buckets = []
+    buckets: list[Bucket] = []
     for index, raw in enumerate(data.get("rate_limit_buckets", [])):
         if any(b.name == raw["name"] for b in buckets):
             ctx.error(("rate_limit_buckets", index, "name"), f"bucket '{raw['name']}' is defined twice")

@@ -113,8 +113,10 @@ def _resolve_tagged(text: str, tag: str) -> Any:
     if kind == "str":
         return text
     value = _resolve_plain(text)
-    expected = {"int": int, "float": (int, float), "bool": bool, "null": type(None)}[kind]
-    if isinstance(value, bool) and kind != "bool" or not isinstance(value, expected):
+    types: dict[str, type | tuple[type, ...]] = {"int": int, "float": (int, float), "bool": bool, "null": type(None)}
+    expected = types[kind]
+    matches = isinstance(value, expected)  # kept apart: narrowing to `expected` would make value an object
+    if isinstance(value, bool) and kind != "bool" or not matches:
         raise ValueError(f"{text!r} is not a valid !!{kind}")
     return float(value) if kind == "float" else value
 

@@ -74,7 +74,9 @@ def restore_the_product_type(specs: Path) -> None:
 
 
 def change_the_documentation_base(specs: Path) -> None:
-    _replace(specs / "bitget/exchange.yaml", "https://www.bitget.com/api-doc/\n", "https://www.bitget.com/api-doc/v2/\n")
+    _replace(
+        specs / "bitget/exchange.yaml", "https://www.bitget.com/api-doc/\n", "https://www.bitget.com/api-doc/v2/\n"
+    )
 
 
 def change_an_error_code(specs: Path) -> None:

@@ -30,8 +30,35 @@ FIELDS = {
     "boolean": ("details", 0, "collateralEnabled"),
 }
 
-TRICKY_TEXTS = ["", "0", "-0", "00", "1.0", "1.5", "1e3", "1E+3", " 1", "1 ", "+1", "1_000", "0x1f", "NaN", "nan",
-                "Infinity", "-inf", "true", "false", "True", "yes", "no", "on", "1", "null", "\u0663", "12345678901234567890123"]
+TRICKY_TEXTS = [
+    "",
+    "0",
+    "-0",
+    "00",
+    "1.0",
+    "1.5",
+    "1e3",
+    "1E+3",
+    " 1",
+    "1 ",
+    "+1",
+    "1_000",
+    "0x1f",
+    "NaN",
+    "nan",
+    "Infinity",
+    "-inf",
+    "true",
+    "false",
+    "True",
+    "yes",
+    "no",
+    "on",
+    "1",
+    "null",
+    "\u0663",
+    "12345678901234567890123",
+]
 VALUES = st.one_of(
     st.sampled_from(TRICKY_TEXTS),
     st.none(),
@@ -94,8 +121,17 @@ def test_a_call_returns_what_the_careful_path_returns(kind: str, value: Any) -> 
 
 @pytest.mark.parametrize(
     ("kind", "value"),
-    [(None, None), ("decimal", ""), ("decimal", "0"), ("decimal", 7), ("timestamp_ms", ""), ("integer", ""),
-     ("integer", "12"), ("boolean", ""), ("boolean", True)],
+    [
+        (None, None),
+        ("decimal", ""),
+        ("decimal", "0"),
+        ("decimal", 7),
+        ("timestamp_ms", ""),
+        ("integer", ""),
+        ("integer", "12"),
+        ("boolean", ""),
+        ("boolean", True),
+    ],
 )
 def test_usual_values_take_the_fast_path(kind: str | None, value: Any) -> None:
     """Guards the test above: the fast path really answers for the values exchanges send."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from concurrent.futures import Executor
 from dataclasses import dataclass
 from pathlib import Path
@@ -70,7 +71,7 @@ class _SectionView:
     async_class: str
     raw_class: str
     async_raw_class: str
-    operations: list[Any]
+    operations: Iterable[dict[str, Any]]
     models: list[str]
     enums: list[str]
 
@@ -185,7 +186,7 @@ class _LazyViews:
         self._args = (exchange, operations, context)
         self._views: list[dict[str, Any]] | None = None
 
-    def __iter__(self) -> Any:
+    def __iter__(self) -> Iterator[dict[str, Any]]:
         if self._views is None:
             exchange, operations, context = self._args
             self._views = [_operation_view(exchange, op, context) for op in operations]
@@ -344,10 +345,10 @@ def render_sdk(
         exchange_files, exchange_modules = render_exchange(env, exchange, spec_label, cache)
         files.update(exchange_files)
         modules.update(exchange_modules)
-    paths = sorted(modules)
-    jobs = [job for path in paths for job in modules[path][1]]
+    module_paths = sorted(modules)
+    jobs = [job for module_path in module_paths for job in modules[module_path][1]]
     outputs = iter(run_model_jobs(jobs, cache, pool))
-    for path in paths:
-        file_header, module_jobs = modules[path]
-        files[path] = assemble_models_module(file_header, [next(outputs) for _ in module_jobs])
+    for module_path in module_paths:
+        file_header, module_jobs = modules[module_path]
+        files[module_path] = assemble_models_module(file_header, [next(outputs) for _ in module_jobs])
     return dict(sorted(files.items()))

@@ -124,9 +124,7 @@ def model_input(context: ExchangeContext, operation: Operation) -> ModelInput:
 def model_job(context: ExchangeContext, operation: Operation) -> ModelJob:
     """`operation_schema` reads the operation, the exchange module's name and the enum names
     chosen for the operation, nothing else: the key is made of exactly those."""
-    key = digest(
-        fingerprint(), "models", context.module, context.exchange.spec_digest, *context.inputs_of(operation)
-    )
+    key = digest(fingerprint(), "models", context.module, context.exchange.spec_digest, *context.inputs_of(operation))
     return ModelJob(key, partial(model_input, context, operation))
 
 

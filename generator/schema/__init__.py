@@ -44,7 +44,7 @@ def schema(kind: SpecKind) -> dict[str, Any]:
 @cache
 def _validator(kind: SpecKind) -> jsonschema.Draft202012Validator:
     document = schema(kind)
-    import jsonschema  # noqa: PLC0415 - see the imports at the top
+    import jsonschema  # only when needed: see the imports at the top
 
     jsonschema.Draft202012Validator.check_schema(document)
     return jsonschema.Draft202012Validator(document)
@@ -157,7 +157,7 @@ def _describe(error: ValidationError, root: dict[str, Any], positions: Positions
         return [SpecIssue(here, f"{_where(path)}missing required key '{k}'") for k in missing]
     if validator == "type":
         expected = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
-        wanted = " or ".join(_EXPECTED.get(t, t) for t in expected)
+        wanted = " or ".join(_EXPECTED.get(t) or str(t) for t in expected)
         shown = f" ({instance!r})" if not isinstance(instance, (dict, list)) else ""
         return [SpecIssue(here, f"{format_path(path)} must be {wanted}, not {_type_name(instance)}{shown}")]
     if validator == "enum" and "propertyNames" in error.schema_path:
@@ -201,7 +201,7 @@ def _describe(error: ValidationError, root: dict[str, Any], positions: Positions
         if validator == "anyOf" and all(e.validator == "required" for e in error.context):
             options = " or ".join(f"'{e.validator_value[0]}'" for e in error.context)
             return [SpecIssue(here, f"{_where(path)}needs {options}")]
-        from jsonschema.exceptions import best_match  # noqa: PLC0415 - see the imports at the top
+        from jsonschema.exceptions import best_match  # only when needed: see the imports at the top
 
         deepest = best_match(error.context)
         return _describe(deepest, root, positions)
