@@ -124,3 +124,36 @@ def test_a_removed_spec_removes_its_generated_files(tmp_path, spec_copy):
     assert result.exit_code == 0, result.output
     assert not (out / "exchange_sdk" / "bitget" / "uta.py").exists()
     assert not (out / "tests" / "bitget" / "test_uta_get_account_assets.py").exists()
+
+
+def test_an_array_of_enum_values_is_a_list_of_the_enum_class(tmp_path, spec_copy):
+    """Schema-valid and once a KeyError: the enum of an array's items was never named."""
+    spec = spec_copy / "bitget" / "contract" / "get_account_list.yaml"
+    spec.write_text(
+        spec.read_text().replace(
+            "    fields:\n",
+            "    fields:\n"
+            "      - name: modes\n"
+            "        type: array\n"
+            "        description: Account modes\n"
+            "        table: false\n"
+            "        items:\n"
+            "          type: string\n"
+            "          enum: [{value: union, description: Multi-assets}, {value: single, description: Single}]\n",
+            1,
+        )
+    )
+    out = tmp_path / "generated"
+    result = CliRunner().invoke(main, ["generate", "--specs", str(spec_copy), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    script = (
+        "from exchange_sdk.bitget.models import FuturesAccount, Modes; "
+        "account = FuturesAccount.model_validate({'modes': ['single', 'union', 'hybrid']}); "
+        "print(repr([type(mode).__name__ for mode in account.modes]), account.modes[0] is Modes('single'), "
+        "account.modes[2] == 'hybrid')"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(out)}
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.split() == ["['Modes',", "'Modes',", "'Modes']", "True", "True"]

@@ -153,21 +153,26 @@ def object_shapes(shape: Shape) -> list[Shape]:
 
 
 def _enum_shapes(operation: Operation) -> list[tuple[str, str, Shape]]:
-    """(owner name, python name, shape) of every enum in parameters and response."""
+    """(owner name, python name, shape) of every enum in parameters and response, arrays' items
+    included (an array of enum values is named after its field)."""
     found = []
     for parameter in operation.parameters:
         if parameter.shape.enum:
             found.append((naming.pascal_case(operation.name), parameter.python_name, parameter.shape))
 
-    def walk(shape: Shape) -> None:
+    def visit(owner: str, python_name: str, shape: Shape) -> None:
+        if shape.enum:
+            found.append((owner, python_name, shape))
         for member in shape.fields:
-            if member.shape.enum:
-                found.append((shape.model or "", member.python_name, member.shape))
-            walk(member.shape)
+            visit(shape.model or "", member.python_name, member.shape)
         if shape.items is not None:
-            walk(shape.items)
+            visit(owner, python_name, shape.items)
 
-    walk(operation.response)
+    level: Shape | None = operation.response  # the response itself, or the items of its arrays
+    while level is not None:
+        for member in level.fields:
+            visit(level.model or "", member.python_name, member.shape)
+        level = level.items
     return found
 
 
