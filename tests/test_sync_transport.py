@@ -1,6 +1,6 @@
 """PooledTransport (templates/runtime/_sync_transport.py) against small HTTP servers on 127.0.0.1.
 
-Each server is an asyncio.start_server running in its own event loop in a background thread; the
+The servers are tests/http_servers.py (asyncio.start_server in a background thread); the
 client side is a plain `httpx.Client(transport=PooledTransport(...))` in the test's thread (or in
 several threads).
 """
@@ -8,116 +8,37 @@ several threads).
 from __future__ import annotations
 
 import asyncio
-import gzip
 import shutil
 import socket
 import ssl
-import struct
 import subprocess
 import threading
 import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Self
+from typing import Any
 
 import httpx
 import pytest
+from http_servers import (
+    Server,
+    body_cases,
+    chunked_in_pieces,
+    close_when_idle,
+    close_without_answer,
+    drop_second_request,
+    keep_alive,
+    reset_second_request,
+    reset_without_answer,
+    response,
+    silent,
+    slow,
+    trickle,
+)
 from runtime_templates import load_runtime_module
-
-ROOT = Path(__file__).resolve().parents[1]
-
 
 _module = load_runtime_module("_sync_transport")
 PooledTransport = _module.PooledTransport
-
-Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter, "Server"], Awaitable[None]]
-
-
-class Server:
-    """An HTTP server on 127.0.0.1 in a background thread; `handler` serves one connection."""
-
-    def __init__(self, handler: Handler, ssl_context: ssl.SSLContext | None = None) -> None:
-        self.handler = handler
-        self.ssl_context = ssl_context
-        self.connections = 0  # connections accepted
-        self.open = 0  # connections open now
-        self.most_open = 0
-        self.requests: list[tuple[bytes, dict[bytes, bytes], bytes]] = []
-        self.state: dict[str, Any] = {}
-        self._tasks: set[asyncio.Task[None]] = set()
-        self._loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
-
-    def __enter__(self) -> Self:
-        self._thread.start()
-        self.port = asyncio.run_coroutine_threadsafe(self._start(), self._loop).result(5)
-        scheme = "https" if self.ssl_context else "http"
-        self.url = f"{scheme}://127.0.0.1:{self.port}"
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        asyncio.run_coroutine_threadsafe(self._stop(), self._loop).result(5)
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(5)
-        self._loop.close()
-
-    async def _start(self) -> int:
-        self._server = await asyncio.start_server(self._handle, "127.0.0.1", 0, backlog=256, ssl=self.ssl_context)
-        return int(self._server.sockets[0].getsockname()[1])
-
-    async def _stop(self) -> None:
-        self._server.close()
-        for task in list(self._tasks):
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
-        await self._server.wait_closed()
-
-    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        task = asyncio.current_task()
-        assert task is not None
-        self._tasks.add(task)
-        self.connections += 1
-        self.open += 1
-        self.most_open = max(self.most_open, self.open)
-        try:
-            await self.handler(reader, writer, self)
-        except (ConnectionError, asyncio.IncompleteReadError, ssl.SSLError):
-            pass
-        finally:
-            self.open -= 1
-            writer.close()
-            self._tasks.discard(task)
-
-    async def read_request(self, reader: asyncio.StreamReader) -> tuple[bytes, dict[bytes, bytes], bytes] | None:
-        """The next request on the connection (request line, headers, body), or None at EOF."""
-        try:
-            head = await reader.readuntil(b"\r\n\r\n")
-        except asyncio.IncompleteReadError as exc:
-            if not exc.partial:
-                return None
-            raise
-        line, *lines = head[:-4].split(b"\r\n")
-        headers = {}
-        for header in lines:
-            name, _, value = header.partition(b":")
-            headers[name.strip().lower()] = value.strip()
-        body = await reader.readexactly(int(headers.get(b"content-length", b"0")))
-        self.requests.append((line, headers, body))
-        return line, headers, body
-
-
-def response(body: bytes, status: bytes = b"200 OK", headers: tuple[bytes, ...] = ()) -> bytes:
-    extra = b"".join(header + b"\r\n" for header in headers)
-    return b"HTTP/1.1 " + status + b"\r\nContent-Length: %d\r\n" % len(body) + extra + b"\r\n" + body
-
-
-async def keep_alive(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, server: Server) -> None:
-    """Answers every request on the connection with its own request target as the body."""
-    while (request := await server.read_request(reader)) is not None:
-        line, _, body = request
-        target = line.split(b" ")[1]
-        writer.write(response(target + (b" " + body if body else b""), headers=(b"Content-Type: text/plain",)))
-        await writer.drain()
 
 
 def client(**options: Any) -> httpx.Client:
@@ -150,18 +71,7 @@ def test_content_length_body() -> None:
 
 
 def test_chunked_body_in_pieces() -> None:
-    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, server: Server) -> None:
-        while await server.read_request(reader) is not None:
-            writer.write(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Type: application/json\r\n\r\n")
-            await writer.drain()
-            for piece in (b'5\r\n{"a":\r\n', b"3;ext=1\r\n", b" 12\r", b"\n1A\r\n", b"x" * 26, b"\r\n", b"1\r\n}\r\n"):
-                writer.write(piece)
-                await writer.drain()
-                await asyncio.sleep(0.005)
-            writer.write(b"0\r\nX-Trailer: 1\r\n\r\n")
-            await writer.drain()
-
-    with Server(handler) as server:
+    with Server(chunked_in_pieces) as server:
         with client() as http:
             for _ in range(2):  # the second goes over the same connection: the first ended cleanly
                 reply = http.get(server.url + "/chunked")
@@ -170,24 +80,7 @@ def test_chunked_body_in_pieces() -> None:
 
 
 def test_post_body_and_no_body_responses() -> None:
-    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, server: Server) -> None:
-        while (request := await server.read_request(reader)) is not None:
-            line, _, body = request
-            if line.startswith(b"HEAD"):
-                writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n")
-            elif b"/empty" in line:
-                writer.write(b"HTTP/1.1 204 No Content\r\n\r\n")
-            elif b"/not-modified" in line:
-                writer.write(b"HTTP/1.1 304 Not Modified\r\nContent-Length: 50\r\n\r\n")
-            elif b"/continue" in line:
-                writer.write(b"HTTP/1.1 100 Continue\r\n\r\n" + response(b"after 100"))
-            elif b"/gzip" in line:
-                writer.write(response(gzip.compress(b"unzipped" * 100), headers=(b"Content-Encoding: gzip",)))
-            else:
-                writer.write(response(body[::-1], status=b"201 Created"))
-            await writer.drain()
-
-    with Server(handler) as server:
+    with Server(body_cases) as server:
         with client() as http:
             reply = http.post(server.url + "/orders", json={"side": "buy"})
             assert reply.status_code == 201
@@ -298,12 +191,6 @@ def test_twenty_threads_ten_requests_each() -> None:
 
 
 def test_max_connections_caps_open_connections() -> None:
-    async def slow(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, server: Server) -> None:
-        while (request := await server.read_request(reader)) is not None:
-            await asyncio.sleep(0.01)
-            writer.write(response(request[0].split(b" ")[1]))
-            await writer.drain()
-
     replies: dict[int, str] = {}
     with Server(slow) as server:
         with client(max_connections=3) as http:
@@ -336,10 +223,6 @@ def test_connections_to_other_origins_make_room() -> None:
 
 
 def test_pool_timeout() -> None:
-    async def silent(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, server: Server) -> None:
-        await server.read_request(reader)
-        await asyncio.sleep(10)
-
     with Server(silent) as server, client(max_connections=1) as http:
         outcome: list[Exception] = []
 
@@ -375,12 +258,6 @@ def test_permit_is_released_after_errors() -> None:
 
 
 def test_idle_connection_closed_by_server_is_replaced() -> None:
-    async def close_when_idle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, server: Server) -> None:
-        await server.read_request(reader)
-        writer.write(response(b"first"))
-        await writer.drain()
-        await asyncio.sleep(0.05)  # then closes the idle keep-alive connection (no Connection: close)
-
     with Server(close_when_idle) as server:
         with client() as http:
             assert http.get(server.url + "/").text == "first"
@@ -396,16 +273,6 @@ def test_request_on_connection_closed_while_idle_is_retried_once() -> None:
     The client cannot see the close before writing, so the request fails on the reused connection
     without a byte of response, and is sent again on a fresh connection.
     """
-
-    async def drop_second_request(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, server: Server) -> None:
-        number = 0
-        while await server.read_request(reader) is not None:
-            number += 1
-            if number == 2:
-                return  # closes without answering
-            writer.write(response(b"ok %d" % server.connections))
-            await writer.drain()
-
     with Server(drop_second_request) as server:
         with client() as http:
             assert http.get(server.url + "/").text == "ok 1"
@@ -417,22 +284,12 @@ def test_request_on_connection_closed_while_idle_is_retried_once() -> None:
 def test_post_on_connection_closed_while_idle_is_not_repeated() -> None:
     """A POST may have been acted on (an order placed) before the server closed the connection:
     the transport raises instead of sending it again; the client decides by the spec."""
-
-    async def drop_second_request(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, server: Server) -> None:
-        number = 0
-        while await server.read_request(reader) is not None:
-            number += 1
-            if number == 2:
-                return  # closes without answering
-            writer.write(response(b"ok"))
-            await writer.drain()
-
     with Server(drop_second_request) as server:
         with client() as http:
-            assert http.get(server.url + "/").text == "ok"
+            assert http.get(server.url + "/").text == "ok 1"
             with pytest.raises(httpx.RemoteProtocolError):
                 http.post(server.url + "/order", content=b"{}")
-            assert http.get(server.url + "/").text == "ok"  # the pool recovers on a fresh connection
+            assert http.get(server.url + "/").text == "ok 2"  # the pool recovers on a fresh connection
         assert [line for line, _, _ in server.requests] == [
             b"GET / HTTP/1.1",
             b"POST /order HTTP/1.1",
@@ -442,16 +299,6 @@ def test_post_on_connection_closed_while_idle_is_not_repeated() -> None:
 
 
 def test_request_on_reset_idle_connection_is_retried_once() -> None:
-    async def reset_second_request(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, server: Server) -> None:
-        number = 0
-        while await server.read_request(reader) is not None:
-            number += 1
-            if number == 2:
-                _reset(writer)
-                return
-            writer.write(response(b"ok"))
-            await writer.drain()
-
     with Server(reset_second_request) as server:
         with client() as http:
             for _ in range(3):
@@ -463,10 +310,7 @@ def test_request_on_reset_idle_connection_is_retried_once() -> None:
 
 
 def test_dropped_connection_without_response_raises_transport_error() -> None:
-    async def drop(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, server: Server) -> None:
-        await server.read_request(reader)
-
-    with Server(drop) as server:
+    with Server(close_without_answer) as server:
         with client() as http:
             with pytest.raises(httpx.TransportError) as caught:
                 http.get(server.url + "/")
@@ -475,11 +319,7 @@ def test_dropped_connection_without_response_raises_transport_error() -> None:
 
 
 def test_reset_connection_without_response_raises_transport_error() -> None:
-    async def reset(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, server: Server) -> None:
-        await server.read_request(reader)
-        _reset(writer)
-
-    with Server(reset) as server, client() as http, pytest.raises(httpx.TransportError):
+    with Server(reset_without_answer) as server, client() as http, pytest.raises(httpx.ReadError, match="reset"):
         http.get(server.url + "/")
 
 
@@ -501,10 +341,6 @@ def test_disconnect_in_the_middle_of_the_body() -> None:
 
 
 def test_read_timeout() -> None:
-    async def silent(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, server: Server) -> None:
-        await server.read_request(reader)
-        await asyncio.sleep(10)
-
     with Server(silent) as server, client() as http:
         started = time.monotonic()
         with pytest.raises(httpx.ReadTimeout):
@@ -529,15 +365,6 @@ def test_read_timeout_on_reused_connection_is_not_retried() -> None:
 
 def test_read_timeout_applies_per_read() -> None:
     """Like httpx: a slow body that keeps arriving within the read timeout is not cut off."""
-
-    async def trickle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, server: Server) -> None:
-        await server.read_request(reader)
-        writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\n")
-        for byte in b"abcdef":
-            await asyncio.sleep(0.1)
-            writer.write(bytes([byte]))
-            await writer.drain()
-        await reader.read()
 
     with Server(trickle) as server, client() as http:
         assert http.get(server.url + "/", timeout=httpx.Timeout(5.0, read=0.3)).text == "abcdef"
@@ -634,10 +461,3 @@ def test_tls_with_server_hostname(tmp_path: Path) -> None:
         # The default context does not trust a self-signed certificate.
         with client() as http, pytest.raises(httpx.ConnectError):
             http.get(f"https://localhost:{server.port}/")
-
-
-def _reset(writer: asyncio.StreamWriter) -> None:
-    """Close with a TCP RST instead of a FIN."""
-    sock = writer.get_extra_info("socket")
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-    writer.transport.abort()

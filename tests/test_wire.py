@@ -122,3 +122,55 @@ def test_response_heads_are_parsed():
     assert wire.header_value(headers, b"retry-after") == b"1" and wire.header_value(headers, b"nope") is None
     with pytest.raises(httpx.RemoteProtocolError, match="status line"):
         wire.parse_head(b"HTTP/1.1 2000 OK\r\n\r\n")
+
+
+# --- how a response's body is delimited (both transports read responses through these) ------------
+
+OK_HEADERS = [(b"Content-Length", b"12")]
+
+
+@pytest.mark.parametrize(
+    ("method", "status", "version", "headers", "expected"),
+    [
+        ("GET", 200, b"HTTP/1.1", OK_HEADERS, ("length", 12, True)),
+        ("GET", 200, b"HTTP/1.0", OK_HEADERS, ("length", 12, False)),  # 1.0: no keep-alive
+        ("GET", 200, b"HTTP/1.1", [*OK_HEADERS, (b"Connection", b"keep-alive, close")], ("length", 12, False)),
+        ("HEAD", 200, b"HTTP/1.1", OK_HEADERS, ("none", 0, True)),  # the length is the GET's
+        ("GET", 204, b"HTTP/1.1", [], ("none", 0, True)),
+        ("GET", 304, b"HTTP/1.1", OK_HEADERS, ("none", 0, True)),
+        ("GET", 200, b"HTTP/1.1", [(b"Transfer-Encoding", b"gzip, chunked"), *OK_HEADERS], ("chunked", 0, True)),
+        ("GET", 200, b"HTTP/1.1", [(b"Transfer-Encoding", b"gzip")], ("to-close", 0, False)),
+        ("GET", 200, b"HTTP/1.1", [], ("to-close", 0, False)),  # no length: the body ends with the connection
+    ],
+)
+def test_body_framing(method, status, version, headers, expected):
+    assert wire.body_framing(method, status, version, headers) == expected
+
+
+def test_conflicting_or_invalid_content_length_is_a_protocol_error():
+    for headers in ([(b"Content-Length", b"1"), (b"Content-Length", b"2")], [(b"Content-Length", b"-1")]):
+        with pytest.raises(httpx.RemoteProtocolError, match="Content-Length"):
+            wire.body_framing("GET", 200, b"HTTP/1.1", headers)
+
+
+def test_informational_responses_are_skipped_and_101_refused():
+    assert not wire.is_final(100) and not wire.is_final(103) and wire.is_final(200) and wire.is_final(404)
+    with pytest.raises(httpx.RemoteProtocolError, match="switched protocols"):
+        wire.is_final(101)
+
+
+@pytest.mark.parametrize(("line", "size"), [(b"1A\r\n", 26), (b"3;ext=1\r\n", 3), (b" 0 \r\n", 0)])
+def test_chunk_sizes(line, size):
+    assert wire.chunk_size(line) == size
+
+
+@pytest.mark.parametrize("line", [b"\r\n", b"xyz\r\n", b"-1\r\n", b"1" * 17 + b"\r\n"])
+def test_malformed_chunk_sizes_are_protocol_errors(line):
+    with pytest.raises(httpx.RemoteProtocolError, match="chunk size"):
+        wire.chunk_size(line)
+
+
+def test_a_chunk_must_end_with_crlf():
+    assert wire.chunk_data(b"abc\r\n") == b"abc"
+    with pytest.raises(httpx.RemoteProtocolError, match="CRLF"):
+        wire.chunk_data(b"abcd\r")

@@ -45,29 +45,22 @@ from typing import Self, cast
 import httpx
 
 from ._wire import (
-    HEX_DIGITS,
     MAX_HEAD,
-    NO_BODY_STATUS,
     SAFE_METHODS,
+    NoResponse,
     Origin,
     WireRequest,
     WireResponse,
-    content_length,
-    header_tokens,
+    body_framing,
+    chunk_data,
+    chunk_size,
+    is_final,
     parse_head,
     take,
     wire_request_of,
 )
 
 __all__ = ["AsyncPooledTransport"]
-
-
-class _NoResponse(Exception):
-    """A reused connection failed before any byte of a response arrived: the request may be retried."""
-
-    def __init__(self, error: httpx.TransportError) -> None:
-        super().__init__(str(error))
-        self.error = error
 
 
 def _expire(waiter: asyncio.Future[bool]) -> None:
@@ -226,46 +219,26 @@ class _Connection(asyncio.Protocol):
 
     async def _chunked(self, timeout: float | None) -> bytes:
         parts: list[bytes] = []
-        while True:
-            line = await self._line(b"\r\n", timeout)
-            size_text = line[:-2].split(b";", 1)[0].strip()
-            if not size_text or len(size_text) > 16 or size_text.strip(HEX_DIGITS):
-                raise httpx.RemoteProtocolError(f"Malformed chunk size {size_text[:40]!r}.")
-            size = int(size_text, 16)
-            if size == 0:
-                while await self._line(b"\r\n", timeout) != b"\r\n":  # trailer fields, ignored
-                    pass
-                return b"".join(parts)
-            chunk = await self._exactly(size + 2, timeout)
-            if chunk[-2:] != b"\r\n":
-                raise httpx.RemoteProtocolError("Chunk not followed by CRLF.")
-            parts.append(chunk[:-2])
+        while size := chunk_size(await self._line(b"\r\n", timeout)):
+            parts.append(chunk_data(await self._exactly(size + 2, timeout)))
+        while await self._line(b"\r\n", timeout) != b"\r\n":  # trailer fields, ignored
+            pass
+        return b"".join(parts)
 
     async def receive(self, method: str, timeout: float | None) -> tuple[WireResponse, bool]:
         """Read one whole response; also say whether the connection may carry another request."""
-        while True:
-            status, version, reason, headers = parse_head(await self._line(b"\r\n\r\n", timeout))
-            if status >= 200:
-                break
-            if status == 101:
-                raise httpx.RemoteProtocolError("Server switched protocols; not supported by this transport.")
-            # 1xx informational (100 Continue, 103 Early Hints): the final response follows.
-        keep = version == b"HTTP/1.1" and b"close" not in header_tokens(headers, b"connection")
-        if method == "HEAD" or status in NO_BODY_STATUS:
-            body = b""
+        while not is_final((head := parse_head(await self._line(b"\r\n\r\n", timeout)))[0]):
+            pass  # an informational response: the final one follows
+        status, version, reason, headers = head
+        framing, length, keep = body_framing(method, status, version, headers)
+        if framing == "length":
+            body = await self._exactly(length, timeout)
+        elif framing == "chunked":
+            body = await self._chunked(timeout)
+        elif framing == "to-close":
+            body = await self._to_close(timeout)
         else:
-            encodings = header_tokens(headers, b"transfer-encoding")
-            if encodings:
-                if encodings[-1] == b"chunked":
-                    body = await self._chunked(timeout)
-                else:
-                    body, keep = await self._to_close(timeout), False
-            else:
-                length = content_length(headers)
-                if length is None:
-                    body, keep = await self._to_close(timeout), False
-                else:
-                    body = await self._exactly(length, timeout)
+            body = b""
         if self.buffer:  # bytes beyond the response: the connection is out of step, do not reuse it
             keep = False
         return WireResponse(status, version, reason, headers, body), keep
@@ -327,7 +300,7 @@ class AsyncPooledTransport(httpx.AsyncBaseTransport):
             if connection is not None:
                 try:
                     return await self._exchange(connection, origin, method, message, close, timeouts, reused=True)
-                except _NoResponse:
+                except NoResponse:
                     # The server closed the idle connection, perhaps after reading the request:
                     # repeat it on a fresh connection only if repeating is harmless. Anything else
                     # (a POST that may have placed an order) goes up as a connection error, and the
@@ -471,7 +444,7 @@ class AsyncPooledTransport(httpx.AsyncBaseTransport):
                 response, keep = await connection.receive(method, timeouts.get("read"))
             except httpx.TransportError as exc:
                 if reused and not connection.received and not isinstance(exc, httpx.TimeoutException):
-                    raise _NoResponse(exc) from exc
+                    raise NoResponse(exc) from exc
                 raise
             complete = True
             keep = keep and not close

@@ -11,6 +11,7 @@ from __future__ import annotations
 import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Literal
 
 import httpx
 
@@ -63,6 +64,15 @@ class WireResponse:
             request=request,
             extensions={"http_version": self.http_version, "reason_phrase": self.reason_phrase},
         )
+
+
+class NoResponse(Exception):
+    """A reused connection failed before any byte of a response arrived: the request may be retried
+    (raised inside the transports, which retry or raise `error`)."""
+
+    def __init__(self, error: httpx.TransportError) -> None:
+        super().__init__(str(error))
+        self.error = error
 
 
 def origin_of(url: httpx.URL) -> Origin:
@@ -207,6 +217,49 @@ def content_length(headers: list[tuple[bytes, bytes]]) -> int | None:
     if not value.isdigit() or len(value) > 18:
         raise httpx.RemoteProtocolError(f"Invalid Content-Length {value[:40]!r}.")
     return int(value)
+
+
+def is_final(status: int) -> bool:
+    """False for a 1xx informational response (100 Continue, 103 Early Hints), after which the
+    final response follows. Raises for 101, as neither transport switches protocols."""
+    if status == 101:
+        raise httpx.RemoteProtocolError("Server switched protocols; not supported by this transport.")
+    return status >= 200
+
+
+BodyFraming = Literal["none", "length", "chunked", "to-close"]
+
+
+def body_framing(
+    method: str, status: int, version: bytes, headers: list[tuple[bytes, bytes]]
+) -> tuple[BodyFraming, int, bool]:
+    """How a response's body is delimited, its length (for "length"), and whether the connection
+    may carry another request after it (bytes left over after the body also rule that out)."""
+    keep = version == b"HTTP/1.1" and b"close" not in header_tokens(headers, b"connection")
+    if method == "HEAD" or status in NO_BODY_STATUS:
+        return "none", 0, keep
+    encodings = header_tokens(headers, b"transfer-encoding")
+    if encodings:
+        return ("chunked", 0, keep) if encodings[-1] == b"chunked" else ("to-close", 0, False)
+    length = content_length(headers)
+    if length is None:
+        return "to-close", 0, False
+    return "length", length, keep
+
+
+def chunk_size(line: bytes) -> int:
+    """The size in a chunk-size line (ending with CRLF; chunk extensions are ignored)."""
+    size_text = line[:-2].split(b";", 1)[0].strip()
+    if not size_text or len(size_text) > 16 or size_text.strip(HEX_DIGITS):
+        raise httpx.RemoteProtocolError(f"Malformed chunk size {size_text[:40]!r}.")
+    return int(size_text, 16)
+
+
+def chunk_data(chunk: bytes) -> bytes:
+    """A chunk's data, from the chunk read with the CRLF that must follow it."""
+    if chunk[-2:] != b"\r\n":
+        raise httpx.RemoteProtocolError("Chunk not followed by CRLF.")
+    return chunk[:-2]
 
 
 def decode_content(content_encoding: str, content: bytes) -> bytes:
