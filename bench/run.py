@@ -58,6 +58,22 @@ def _median(samples: list[float]) -> float:
     return statistics.median(samples)
 
 
+class ChildFailed(RuntimeError):
+    """A benchmark's child process failed; the message holds its command, output and stderr."""
+
+
+def _child(command: list[str], **options: Any) -> subprocess.CompletedProcess[str]:
+    """Run a child process of a benchmark; when it fails, raise with all that it printed (a hidden
+    stderr once made a missing dependency look like a bench bug)."""
+    result = subprocess.run(command, capture_output=True, text=True, check=False, **options)
+    if result.returncode != 0:
+        shown = " ".join(command if len(" ".join(command)) < 200 else [*command[:3], "..."])
+        raise ChildFailed(
+            f"{shown} exited with {result.returncode}\n--- stdout\n{result.stdout}--- stderr\n{result.stderr}"
+        )
+    return result
+
+
 # --- generation ------------------------------------------------------------------------------------
 
 
@@ -65,12 +81,10 @@ def _sdkgen(*arguments: str) -> dict[str, Any]:
     """Run `sdkgen ARGUMENTS` in a fresh interpreter: wall time as a user sees it (start-up and
     imports included) and peak memory of the process and its workers."""
     started = time.perf_counter()
-    result = subprocess.run(
-        [sys.executable, "-m", "bench._child", *arguments], capture_output=True, text=True, cwd=ROOT, check=False
-    )
+    result = _child([sys.executable, "-m", "bench._child", *arguments], cwd=ROOT)
     seconds = time.perf_counter() - started
-    if result.returncode != 0 or not result.stdout.strip():
-        raise RuntimeError(f"sdkgen {' '.join(arguments)} failed:\n{result.stdout}\n{result.stderr}")
+    if not result.stdout.strip():
+        raise ChildFailed(f"sdkgen {' '.join(arguments)} printed no report\n--- stderr\n{result.stderr}")
     report: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
     report["seconds"] = seconds
     return report
@@ -134,12 +148,11 @@ print(elapsed, len(others))
 def imports(generated: Path, repeats: int) -> list[Row]:
     # Bytecode first, as `pip install` writes it: an installed SDK is not compiled on import (and
     # with PYTHONDONTWRITEBYTECODE set, every probe would compile it again).
-    subprocess.run([sys.executable, "-m", "compileall", "-q", str(generated)], check=True, stdout=subprocess.DEVNULL)
+    _child([sys.executable, "-m", "compileall", "-q", str(generated)])
     env = {**os.environ, "PYTHONPATH": str(generated)}
 
     def probe(module: str) -> tuple[float, int]:
-        result = subprocess.run([sys.executable, "-c", IMPORT_PROBE.format(module=module)], capture_output=True,
-                                text=True, env=env, check=True)
+        result = _child([sys.executable, "-c", IMPORT_PROBE.format(module=module)], env=env)
         seconds, others = result.stdout.split()
         return float(seconds), int(others)
 
@@ -147,8 +160,8 @@ def imports(generated: Path, repeats: int) -> list[Row]:
     baseline = _median([probe("httpx, pydantic")[0] for _ in range(max(repeats, 5))])
     seconds = _median([s for s, _ in samples])
     leaked = max(n for _, n in samples)
-    importtime = subprocess.run([sys.executable, "-X", "importtime", "-c", "import exchange_sdk.okx"],
-                                capture_output=True, text=True, env=env, check=True).stderr
+    importtime = _child([sys.executable, "-X", "importtime", "-c", "import exchange_sdk.okx"],
+                        env=env).stderr
     own = [line for line in importtime.splitlines() if line.rstrip().endswith("| exchange_sdk.okx")]
     cumulative = int(own[-1].split("|")[1]) / 1e6 if own else float("nan")
     return [
@@ -311,11 +324,15 @@ def main() -> None:
     sizes = [50, 200] if arguments.quick else [50, 200, 1000]
     started = time.perf_counter()
     rows: list[Row] = []
-    with tempfile.TemporaryDirectory(prefix="sdkgen-bench-") as scratch:
-        work = Path(scratch)
-        rows += generation(work, sizes, repeats)
-        rows += imports(work / f"generated-{max(sizes)}", repeats)
-    rows += per_call(repeats=max(repeats, 5), calls=200 if arguments.quick else 400, window=60 if arguments.quick else 250)
+    try:
+        with tempfile.TemporaryDirectory(prefix="sdkgen-bench-") as scratch:
+            work = Path(scratch)
+            rows += generation(work, sizes, repeats)
+            rows += imports(work / f"generated-{max(sizes)}", repeats)
+        calls, window = (200, 60) if arguments.quick else (400, 250)
+        rows += per_call(repeats=max(repeats, 5), calls=calls, window=window)
+    except ChildFailed as exc:
+        sys.exit(f"bench: a child process failed, no figures printed:\n{exc}")
     print(f"sdkgen benchmarks on {platform.machine()} with {os.cpu_count()} cores, Python {platform.python_version()}, "
           f"{time.perf_counter() - started:.0f} s")
     print(table(rows))

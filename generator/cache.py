@@ -11,17 +11,19 @@ time; output is byte-identical with or without it. It lives beside the output fo
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import pickle
 import sys
 import tempfile
+from collections.abc import Mapping
 from functools import cache
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-GENERATOR = Path(__file__).resolve().parent
-TEMPLATES = GENERATOR.parent / "templates"
+from generator.resources import GENERATOR, TEMPLATES
+
 TOOLS = ("datamodel-code-generator", "ruff", "Jinja2", "jsonschema-rs", "PyYAML")
 
 
@@ -44,7 +46,8 @@ def fingerprint() -> str:
             parts.append(f"{tool}=={metadata.version(tool)}")
         except metadata.PackageNotFoundError:
             parts.append(f"{tool} missing")
-    for root in (GENERATOR, TEMPLATES):
+    roots = [GENERATOR] if TEMPLATES.is_relative_to(GENERATOR) else [GENERATOR, TEMPLATES]
+    for root in roots:
         for path in sorted(root.rglob("*")):
             if path.is_file() and "__pycache__" not in path.parts:
                 parts += [path.relative_to(root.parent).as_posix(), path.read_bytes()]
@@ -94,17 +97,45 @@ class BuildCache:
     def put_text(self, namespace: str, key: str, value: str) -> None:
         self.put_bytes(namespace, key, value.encode("utf-8"))
 
-    def get_object(self, namespace: str, key: str) -> Any:
+    def get_object(self, namespace: str, key: str, *, strings: Mapping[str, str] | None = None) -> Any:
+        """The stored object; `strings` gives, by name, the strings that put_object left out."""
         value = self.get_bytes(namespace, key)
         if value is None:
             return None
         try:
-            return pickle.loads(value)
-        except Exception:  # noqa: BLE001 - a damaged entry is a miss
+            return _Unpickler(io.BytesIO(value), strings or {}).load()
+        except Exception:  # noqa: BLE001 - a damaged entry (or one naming a string not given) is a miss
             return None
 
-    def put_object(self, namespace: str, key: str, value: Any) -> None:
-        self.put_bytes(namespace, key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+    def put_object(self, namespace: str, key: str, value: Any, *, strings: Mapping[str, str] | None = None) -> None:
+        """Store `value`. `strings` (name -> string) are left out of the entry, stored as their
+        names: where `value` holds one of them, get_object puts the string it is given under that
+        name. A spec file's location is stored this way, so that one entry serves whatever the
+        working directory or the specs folder's name (which decide how messages show the file)."""
+        if not strings:
+            self.put_bytes(namespace, key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+            return
+        buffer = io.BytesIO()
+        _Pickler(buffer, {string: name for name, string in strings.items()}).dump(value)
+        self.put_bytes(namespace, key, buffer.getvalue())
+
+
+class _Pickler(pickle.Pickler):
+    def __init__(self, file: io.BytesIO, names: dict[str, str]) -> None:
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self._names = names
+
+    def persistent_id(self, obj: Any) -> str | None:
+        return self._names.get(obj) if type(obj) is str else None
+
+
+class _Unpickler(pickle.Unpickler):
+    def __init__(self, file: io.BytesIO, strings: Mapping[str, str]) -> None:
+        super().__init__(file)
+        self._strings = strings
+
+    def persistent_load(self, pid: Any) -> str:
+        return self._strings[pid]  # KeyError: an entry this caller cannot complete is a miss
 
 
 NO_CACHE = BuildCache(None)

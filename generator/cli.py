@@ -20,7 +20,7 @@ from generator.errors import Location, SpecError
 from generator.format import FormatError
 from generator.lint import RULES, lint
 from generator.loader import load_specs
-from generator.output import ForeignFilesError
+from generator.output import ForeignFilesError, foreign_files_advice
 from generator.pipeline import generate
 from generator.render import SDK_VERSION
 from generator.schema import SCHEMA_FILES, schema_text
@@ -59,22 +59,25 @@ def generate_command(spec_dir: Path, out_dir: Path, check: bool, no_cache: bool)
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_ERRORS)
     comparison = result.comparison
-    for path in comparison.foreign:
-        click.echo(f"warning: {out_dir}/{path} was not written by sdkgen (left in place)", err=True)
+    kept = f", {len(comparison.kept)} kept" if comparison.kept else ""
     if check:
         if comparison.clean:
-            click.echo(f"{out_dir} is up to date ({result.files} files)")
+            click.echo(f"{out_dir} is up to date ({result.files} files{kept})")
             return
         click.echo(comparison.diff, nl=False)
-        click.echo(
-            f"{out_dir} is stale: {len(comparison.changed)} changed, {len(comparison.added)} missing, "
-            f"{len(comparison.removed)} no longer generated, {len(comparison.foreign)} not written by sdkgen; "
-            "run 'sdkgen generate'",
-            err=True,
-        )
+        if comparison.foreign:
+            click.echo(foreign_files_advice(out_dir, comparison.foreign), err=True)
+        if not comparison.up_to_date:
+            click.echo(
+                f"{out_dir} is stale: {len(comparison.changed)} changed, {len(comparison.added)} missing, "
+                f"{len(comparison.removed)} no longer generated; "
+                + ("then " if comparison.foreign else "")
+                + "run 'sdkgen generate'",
+                err=True,
+            )
         sys.exit(EXIT_WARNINGS)
     if comparison.up_to_date:
-        click.echo(f"{out_dir} already up to date ({result.files} files)")
+        click.echo(f"{out_dir} already up to date ({result.files} files{kept})")
     else:
         click.echo(
             f"wrote {out_dir}: {result.files} files ({len(comparison.changed)} changed, "

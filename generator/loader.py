@@ -90,14 +90,19 @@ def _load_operation(
     issues: list[SpecIssue],
     cache: BuildCache,
 ) -> Operation | None:
-    """One endpoint spec, built; from the cache when neither it nor its exchange.yaml changed."""
+    """One endpoint spec, built; from the cache when neither it nor its exchange.yaml changed.
+
+    The entry is keyed by the file's path below the specs folder; the path messages show (which
+    depends on the working directory) is stored apart from it and put back on the way out."""
     source = sources.of(path)
+    spec_path = path.relative_to(spec_dir).as_posix()
     try:
         raw = path.read_bytes()
     except OSError:
         raw = b""
-    key = digest(fingerprint(), source, raw, exchange_bytes)
-    cached = cache.get_object("operations", key)
+    key = digest(fingerprint(), spec_path, raw, exchange_bytes)
+    shown = {"source": source}
+    cached = cache.get_object("operations", key, strings=shown)
     if cached is not None:
         cached_operation, cached_issues = cached
         issues.extend(cached_issues)
@@ -107,9 +112,9 @@ def _load_operation(
     operation = None
     if endpoint is not None:
         built = build_operation(endpoint.data, endpoint.positions, found, exchange, source)
-        operation = replace(built, spec_path=path.relative_to(spec_dir).as_posix(), spec_digest=digest(raw))
+        operation = replace(built, spec_path=spec_path, spec_digest=digest(raw))
     if raw:
-        cache.put_object("operations", key, (operation, found))
+        cache.put_object("operations", key, (operation, found), strings=shown)
     issues.extend(found)
     return operation
 

@@ -2,14 +2,17 @@
 
 `write_tree` builds the new tree beside the target, then swaps it in with two renames, so an
 error or an interruption leaves the previous tree intact. Files in the target that the generator
-did not write stop the write (nothing is deleted silently); caches and build leftovers are not
-counted as such.
+did not write stop the write (nothing is deleted silently) unless the target's keep-file
+(`.sdkgen-keep`: one path or shell-style pattern per line, relative to the target, `#` comments)
+lists them; kept files are carried into the new tree untouched. Caches and build leftovers
+(`__pycache__`, `build/`, `*.egg-info`, ...) are not counted.
 """
 
 from __future__ import annotations
 
 import ctypes
 import difflib
+import fnmatch
 import os
 import shutil
 import tempfile
@@ -17,10 +20,25 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 IGNORED_PARTS = {"__pycache__", ".pytest_cache", ".mypy_cache", ".ruff_cache", "build", "dist", ".hypothesis"}
+KEEP_FILE = ".sdkgen-keep"
 
 
 def _ignored(relative: Path) -> bool:
     return any(part in IGNORED_PARTS or part.endswith(".egg-info") for part in relative.parts)
+
+
+def keep_patterns(root: Path) -> list[str]:
+    """The patterns of the keep-file in `root` (the keep-file itself is always kept)."""
+    try:
+        text = (root / KEEP_FILE).read_text(encoding="utf-8")
+    except OSError:
+        return []
+    lines = (line.split("#", 1)[0].strip() for line in text.splitlines())
+    return [KEEP_FILE, *(line.removeprefix("./") for line in lines if line)]
+
+
+def is_kept(relative: str, patterns: list[str]) -> bool:
+    return any(fnmatch.fnmatchcase(relative, pattern) for pattern in patterns)
 
 
 def existing_files(root: Path) -> dict[str, bytes]:
@@ -40,7 +58,8 @@ class Comparison:
     added: list[str] = field(default_factory=list)  # generated, not on disk
     removed: list[str] = field(default_factory=list)  # generated earlier, not any more
     changed: list[str] = field(default_factory=list)
-    foreign: list[str] = field(default_factory=list)  # on disk, never written by sdkgen
+    foreign: list[str] = field(default_factory=list)  # on disk, never written by sdkgen, not kept
+    kept: list[str] = field(default_factory=list)  # on disk, listed in the keep-file
     unchanged: set[str] = field(default_factory=set)  # identical on disk
     diff: str = ""
 
@@ -58,6 +77,7 @@ class Comparison:
 def compare_tree(files: dict[str, str], root: Path, on_disk: dict[str, bytes] | None = None) -> Comparison:
     """How `root` (whose files `on_disk` holds, when already read) differs from `files`."""
     on_disk = existing_files(root) if on_disk is None else on_disk
+    keep = keep_patterns(root)
     result = Comparison()
     chunks: list[str] = []
     for relative in sorted(set(files) | set(on_disk)):
@@ -65,6 +85,9 @@ def compare_tree(files: dict[str, str], root: Path, on_disk: dict[str, bytes] | 
         old = on_disk.get(relative)
         if new is not None and old is not None and new.encode("utf-8") == old:
             result.unchanged.add(relative)
+            continue
+        if new is None and old is not None and is_kept(relative, keep):
+            result.kept.append(relative)
             continue
         if new is None and old is not None and not is_generated(relative, old):
             result.foreign.append(relative)
@@ -90,13 +113,23 @@ def compare_tree(files: dict[str, str], root: Path, on_disk: dict[str, bytes] | 
     return result
 
 
+def foreign_files_advice(root: Path, paths: list[str]) -> str:
+    """What to do about files in the output folder that sdkgen did not write."""
+    listing = "\n".join(f"  {root / p}" for p in paths)
+    return (
+        f"{root} holds {len(paths)} file{'s' if len(paths) != 1 else ''} that sdkgen did not write:\n{listing}\n"
+        f"remove {'them' if len(paths) != 1 else 'it'} (sdkgen never deletes what it did not write), or list "
+        f"{'them' if len(paths) != 1 else 'it'} in {root / KEEP_FILE} (one path or pattern per line) to keep "
+        f"{'them' if len(paths) != 1 else 'it'} there"
+    )
+
+
 class ForeignFilesError(RuntimeError):
     """The output folder holds files the generator did not write; nothing was changed."""
 
     def __init__(self, root: Path, paths: list[str]) -> None:
         self.paths = paths
-        listing = "\n".join(f"  {root.name}/{p}" for p in paths)
-        super().__init__(f"{root} holds files sdkgen did not generate; move them out (nothing was written):\n{listing}")
+        super().__init__(f"{foreign_files_advice(root, paths)}\nnothing was written")
 
 
 def _swap_atomically(first: Path, second: Path) -> bool:
@@ -130,21 +163,20 @@ def is_generated(relative: str, content: bytes) -> bool:
     return b"DO NOT EDIT" in content[:300] or (relative.endswith("py.typed") and not content.strip())
 
 
-def write_tree(
-    files: dict[str, str], root: Path, unchanged: set[str] | None = None, on_disk: dict[str, bytes] | None = None
-) -> None:
-    """Replace `root` by exactly `files`, all or nothing.
+def write_tree(files: dict[str, str], root: Path, comparison: Comparison | None = None) -> None:
+    """Replace `root` by exactly `files` and the files its keep-file lists, all or nothing.
 
-    Files listed in `unchanged` are identical on disk: they are hard-linked into the new tree
-    instead of written again (copied where links are not possible).
+    `comparison` is `compare_tree(files, root)` when already made: the files it found unchanged
+    are hard-linked into the new tree instead of written again (copied where links are not
+    possible); kept files are copied as they are.
 
     Raises ForeignFilesError, before touching anything, when `root` holds a file that sdkgen did
-    not write and would not write again.
+    not write, would not write again and is not kept.
     """
-    on_disk = existing_files(root) if on_disk is None else on_disk
-    foreign = [p for p, content in on_disk.items() if p not in files and not is_generated(p, content)]
-    if foreign:
-        raise ForeignFilesError(root, foreign)
+    comparison = compare_tree(files, root) if comparison is None else comparison
+    if comparison.foreign:
+        raise ForeignFilesError(root, comparison.foreign)
+    unchanged = comparison.unchanged
     root = root.resolve()
     root.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{root.name}.new-", dir=root.parent))
@@ -163,6 +195,10 @@ def write_tree(
                 except OSError:
                     pass
             target.write_bytes(text.encode("utf-8"))
+        for relative in comparison.kept:
+            target = staging / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(root / relative, target)
         if not root.exists():
             os.replace(staging, root)
         elif not _swap_atomically(staging, root):  # elsewhere: two renames, undone if the second fails

@@ -1,7 +1,8 @@
 """`sdkgen generate`: specs -> spec model -> rendered files -> formatted files -> generated/.
 
 Every stage is a plain function of the previous stage's output; the result depends only on the
-specs and the generator's fingerprint (no timestamps, no absolute paths, stable ordering). A
+specs and the generator's fingerprint (no timestamps, stable ordering, and no path but those
+relative to the specs folder: where it lives and where sdkgen runs change nothing). A
 content-addressed cache (generator/cache.py) skips the slow steps whose inputs did not change,
 and a stamp of the last run's inputs and output makes a run with nothing to do almost free.
 """
@@ -19,7 +20,16 @@ from pathlib import Path
 from generator.cache import NO_CACHE, BuildCache, digest, fingerprint
 from generator.format import format_files
 from generator.loader import SPEC_SUFFIXES, load_specs
-from generator.output import Comparison, compare_tree, existing_files, recover_interrupted, write_tree
+from generator.output import (
+    Comparison,
+    ForeignFilesError,
+    compare_tree,
+    existing_files,
+    is_kept,
+    keep_patterns,
+    recover_interrupted,
+    write_tree,
+)
 from generator.render import render_sdk
 from generator.render.context import PACKAGE
 from generator.render.models import warm_up
@@ -49,7 +59,7 @@ def _gc_paused() -> Iterator[None]:
 def build(spec_dir: Path, cache: BuildCache = NO_CACHE, pool: Executor | None = None) -> dict[str, str]:
     """The complete, formatted generated tree for `spec_dir` (relative path -> text)."""
     specs = load_specs(spec_dir, cache)
-    files = render_sdk(specs, spec_label=spec_dir.resolve().name, cache=cache, pool=pool)
+    files = render_sdk(specs, cache=cache, pool=pool)
     return format_files(files, cache, first_party=(PACKAGE,))
 
 
@@ -75,8 +85,9 @@ def spec_files(spec_dir: Path) -> list[Path]:
 
 
 def inputs_digest(spec_dir: Path, files: list[Path]) -> str:
-    """Everything the output is made from: the spec files and the generator's fingerprint."""
-    parts: list[bytes | str] = [fingerprint(), spec_dir.resolve().name]
+    """Everything the output is made from: the spec files (by their paths below `spec_dir`, so a
+    moved or copied specs folder has the same digest) and the generator's fingerprint."""
+    parts: list[bytes | str] = [fingerprint()]
     for path in files:
         parts += [path.relative_to(spec_dir).as_posix(), path.read_bytes()]
     return digest(*parts)
@@ -103,14 +114,18 @@ def _generate(spec_dir: Path, out_dir: Path, check: bool, cache: BuildCache | No
     stamp_key = inputs_digest(spec_dir, inputs) if cache.root is not None and inputs else None
     on_disk = existing_files(out_dir)
     if stamp_key is not None:
+        keep = keep_patterns(out_dir)
+        generated = {path: content for path, content in on_disk.items() if not is_kept(path, keep)}
         stamp = cache.get_text("stamps", stamp_key)
-        if stamp is not None and stamp == f"{tree_digest(on_disk)} {len(on_disk)}":
-            return Result(len(on_disk), Comparison(), cached=True)
+        if stamp is not None and stamp == f"{tree_digest(generated)} {len(generated)}":
+            return Result(len(generated), Comparison(kept=sorted(set(on_disk) - set(generated))), cached=True)
     with ExitStack() as stack:
         files = build(spec_dir, cache, _model_workers(stack, len(inputs)))
     comparison = compare_tree(files, out_dir, on_disk)
+    if not check and comparison.foreign:  # even when all else is up to date: --check would fail
+        raise ForeignFilesError(out_dir, comparison.foreign)
     if not check and not comparison.up_to_date:
-        write_tree(files, out_dir, unchanged=comparison.unchanged, on_disk=on_disk)
+        write_tree(files, out_dir, comparison)
     if stamp_key is not None and (not check or comparison.clean):
         encoded = {path: text.encode("utf-8") for path, text in files.items()}
         if not comparison.foreign:

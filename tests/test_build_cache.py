@@ -8,11 +8,17 @@ operation, exchange.yaml changes, and spec files renamed or removed.
 
 from __future__ import annotations
 
+import shutil
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from generator.cache import NO_CACHE, BuildCache
-from generator.pipeline import build
+from generator.errors import SpecError
+from generator.output import existing_files
+from generator.pipeline import build, generate
 
 ACCOUNT_LIST = "bitget/contract/get_account_list.yaml"
 SUBACCOUNT_ASSETS = "bitget/contract/get_subaccount_assets.yaml"
@@ -137,3 +143,70 @@ def test_an_edit_of_one_spec_renames_what_another_spec_generates(spec_copy: Path
     assert "SubaccountAssetsAssetMode" in build(spec_copy)[models]
     drop_the_first_asset_mode(spec_copy)
     assert "SubaccountAssetsAssetMode" not in build(spec_copy)[models]
+
+
+class CountingCache(BuildCache):
+    """A BuildCache that counts lookups per namespace."""
+
+    def __init__(self, root: Path) -> None:
+        super().__init__(root)
+        self.lookups: Counter[tuple[str, bool]] = Counter()
+
+    def get_bytes(self, namespace: str, key: str) -> bytes | None:
+        value = super().get_bytes(namespace, key)
+        self.lookups[(namespace, value is not None)] += 1
+        return value
+
+
+def _move(specs: Path, target: Path) -> Path:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.move(specs, target)
+    return target
+
+
+def test_a_moved_specs_folder_and_another_working_directory_reuse_the_cache(
+    spec_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Cache keys hold paths relative to the specs folder, never its name or the working directory."""
+    out, cache = tmp_path / "out", CountingCache(tmp_path / "cache")
+    monkeypatch.chdir(spec_copy.parent)
+    generate(spec_copy, out, cache=cache)
+    first = existing_files(out)
+    moved = _move(spec_copy, tmp_path / "elsewhere" / "renamed-specs")
+    monkeypatch.chdir(tmp_path / "elsewhere")
+    assert generate(moved, out, cache=cache).cached  # nothing changed: the last run's stamp still holds
+    _replace(moved / ACCOUNT_LIST, "under a certain product type", "under one product type")
+    cache.lookups.clear()
+    generate(moved, out, cache=cache)
+    assert cache.lookups[("operations", False)] == 1  # the edited spec only
+    assert cache.lookups[("operations", True)] == 4
+    assert cache.lookups[("models", False)] == 1
+    changed = sorted(path for path, content in existing_files(out).items() if first[path] != content)
+    assert changed and all(
+        path.startswith(
+            (
+                "exchange_sdk/bitget/",
+                "fixtures/bitget/contract/get_account_list",
+                "tests/bitget/test_contract_get_account_list",
+            )
+        )
+        for path in changed
+    )
+
+
+def test_errors_from_the_cache_name_the_file_where_it_is_now(
+    spec_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = CountingCache(tmp_path / "cache")
+    _replace(spec_copy / ACCOUNT_LIST, "method: GET", "method: GOT")
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SpecError) as first:
+        generate(spec_copy, tmp_path / "out", cache=cache)
+    assert f"specs/{ACCOUNT_LIST}:" in first.value.report()
+    moved = _move(spec_copy, tmp_path / "a" / "b" / "my-specs")
+    monkeypatch.chdir(tmp_path / "a")
+    cache.lookups.clear()
+    with pytest.raises(SpecError) as again:
+        generate(moved, tmp_path / "out", cache=cache)
+    assert cache.lookups[("operations", False)] == 0  # every spec, the broken one too, from the cache
+    assert again.value.report() == first.value.report().replace("specs/", "b/my-specs/")

@@ -1,8 +1,10 @@
 """The generated distribution: passes mypy --strict, installs into a clean virtual environment
-with only httpx and pydantic, imports one exchange without the others, and the five calls work."""
+with only httpx and pydantic (writing nothing into its own folder), imports one exchange without
+the others, and the five calls work."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -64,23 +66,35 @@ SCRIPT = textwrap.dedent(
 )
 
 
+def _listing(folder: Path) -> list[str]:
+    """Every file and folder below `folder`, build leftovers included."""
+    return sorted(path.relative_to(folder).as_posix() for path in folder.rglob("*"))
+
+
 @pytest.mark.slow
-def test_installs_in_a_clean_venv_with_only_httpx_and_pydantic(tmp_path):
+def test_installs_in_a_clean_venv_with_only_httpx_and_pydantic_and_writes_nothing_into_its_folder(tmp_path):
+    """Installed as users install it (non-editable, then editable), from its locked dependencies
+    (requirements/sdk.txt: httpx, pydantic and the build backend): the folder it is installed from
+    gains no file (no build/, no *.egg-info), one exchange imports alone, and the five calls work."""
     source = tmp_path / "generated"
-    shutil.copytree(GENERATED, source, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info", "build"))
+    shutil.copytree(GENERATED, source, ignore=shutil.ignore_patterns("__pycache__"))
+    before = _listing(source)
     env_dir = tmp_path / "venv"
     venv.EnvBuilder(with_pip=True, clear=True).create(env_dir)
     python = env_dir / "bin" / "python"
-    install = subprocess.run(
-        [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", str(source)],
-        capture_output=True,
-        text=True,
-    )
-    assert install.returncode == 0, install.stdout + install.stderr
-    result = subprocess.run([str(python), "-c", SCRIPT], capture_output=True, text=True, cwd=tmp_path)
-    assert result.returncode == 0, result.stderr
-    import json
+    pip = [str(python), "-m", "pip", "--quiet", "--disable-pip-version-check"]
 
-    report = json.loads(result.stdout)
-    assert report["results"] == ["1", [], [], "2", "3"]
-    assert report["requires"] == ["httpx", "pydantic"]
+    def run(*arguments: str) -> None:
+        result = subprocess.run([*pip, *arguments], capture_output=True, text=True)
+        assert result.returncode == 0, result.stdout + result.stderr
+
+    run("install", "--require-hashes", "-r", str(ROOT / "requirements" / "sdk.txt"))
+    for editable in ([], ["--editable"]):
+        run("install", "--no-deps", "--no-build-isolation", *editable, str(source))
+        assert _listing(source) == before, f"pip install {' '.join(editable)} wrote into the package's folder"
+        result = subprocess.run([str(python), "-c", SCRIPT], capture_output=True, text=True, cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
+        report = json.loads(result.stdout)
+        assert report["results"] == ["1", [], [], "2", "3"]
+        assert report["requires"] == ["httpx", "pydantic"]
+        run("uninstall", "--yes", "exchange-sdk")

@@ -26,7 +26,7 @@ from generator.render.context import PACKAGE
 
 
 def generate_files(specs: Path) -> dict[str, str]:
-    return format_files(render_sdk(load_specs(specs), spec_label="specs"), first_party=(PACKAGE,))
+    return format_files(render_sdk(load_specs(specs)), first_party=(PACKAGE,))
 
 
 def assert_spec_text_only_in_strings(files: dict[str, str]) -> None:

@@ -1,4 +1,4 @@
-"""The runtime signers reproduce the three vectors of reference/signing.md, through the clients."""
+"""The runtime signers reproduce the three vectors of docs/signing.md, through the clients."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 # DO NOT EDIT: copied by sdkgen from templates/runtime/_signing.py
-"""Request signing, one signer per auth scheme (see the generator's reference/signing.md).
+"""Request signing, one signer per auth scheme (the schemes: docs/signing.md in the sdkgen repository).
 
 Every signer builds the query string that goes on the wire and signs exactly those bytes: the
 order and percent-encoding of the signed query are the order and encoding sent.
