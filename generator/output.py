@@ -116,11 +116,11 @@ def compare_tree(files: dict[str, str], root: Path, on_disk: dict[str, bytes] | 
 def foreign_files_advice(root: Path, paths: list[str]) -> str:
     """What to do about files in the output folder that sdkgen did not write."""
     listing = "\n".join(f"  {root / p}" for p in paths)
+    files, them = ("files", "them") if len(paths) != 1 else ("file", "it")
     return (
-        f"{root} holds {len(paths)} file{'s' if len(paths) != 1 else ''} that sdkgen did not write:\n{listing}\n"
-        f"remove {'them' if len(paths) != 1 else 'it'} (sdkgen never deletes what it did not write), or list "
-        f"{'them' if len(paths) != 1 else 'it'} in {root / KEEP_FILE} (one path or pattern per line) to keep "
-        f"{'them' if len(paths) != 1 else 'it'} there"
+        f"{root} holds {len(paths)} {files} that sdkgen did not write:\n{listing}\n"
+        f"remove {them} (sdkgen never deletes what it did not write), or list {them} in "
+        f"{root / KEEP_FILE} (one path or pattern per line) to keep {them} there"
     )
 
 

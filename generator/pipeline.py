@@ -126,8 +126,7 @@ def _generate(spec_dir: Path, out_dir: Path, check: bool, cache: BuildCache | No
         raise ForeignFilesError(out_dir, comparison.foreign)
     if not check and not comparison.up_to_date:
         write_tree(files, out_dir, comparison)
-    if stamp_key is not None and (not check or comparison.clean):
+    if stamp_key is not None and (not check or comparison.clean):  # no foreign files either way
         encoded = {path: text.encode("utf-8") for path, text in files.items()}
-        if not comparison.foreign:
-            cache.put_text("stamps", stamp_key, f"{tree_digest(encoded)} {len(encoded)}")
+        cache.put_text("stamps", stamp_key, f"{tree_digest(encoded)} {len(encoded)}")
     return Result(len(files), comparison)

@@ -3,8 +3,10 @@ deterministic, --check reports staleness with a diff, and a failure writes nothi
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -47,23 +49,23 @@ def test_every_generated_file_names_its_source(tree):
         assert not found["template"] or (ROOT / found["template"]).is_file(), path
 
 
-def test_output_does_not_depend_on_hash_seed_or_location(tmp_path):
+def test_output_does_not_depend_on_hash_seed_location_folder_name_or_working_directory(tmp_path, tree):
     script = (
         "import sys, json; from pathlib import Path; from generator.pipeline import build; "
         "print(json.dumps(build(Path(sys.argv[1]))))"
     )
-    copy = tmp_path / "elsewhere" / "specs"
-    copy.parent.mkdir()
-    subprocess.run(["cp", "-r", str(ROOT / "specs"), str(copy)], check=True)
+    copy = tmp_path / "elsewhere" / "exchange-specs"
+    shutil.copytree(ROOT / "specs", copy)
+    (tmp_path / "cwd").mkdir()
     outputs = []
-    for seed, source in (("1", ROOT / "specs"), ("4242", copy)):
+    for seed, source, cwd in (("1", ROOT / "specs", ROOT), ("4242", copy, tmp_path / "cwd")):
         env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(ROOT)}
         result = subprocess.run(
-            [sys.executable, "-c", script, str(source)], capture_output=True, text=True, env=env, cwd=tmp_path
+            [sys.executable, "-c", script, os.path.relpath(source, cwd)], capture_output=True, text=True, env=env, cwd=cwd
         )
         assert result.returncode == 0, result.stderr
-        outputs.append(result.stdout)
-    assert outputs[0] == outputs[1]
+        outputs.append(json.loads(result.stdout))
+    assert outputs[0] == outputs[1] == tree
 
 
 def test_check_passes_on_the_committed_tree():

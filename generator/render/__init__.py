@@ -28,8 +28,8 @@ from generator.render.context import (
     response_annotation,
     response_models,
 )
-from generator.resources import RUNTIME_FILES, TEMPLATES, TEST_SUPPORT
 from generator.render.models import ModelJob, assemble_models_module, model_job, run_model_jobs
+from generator.resources import RUNTIME_FILES, TEMPLATES, TEST_SUPPORT
 
 SDK_VERSION = "0.1.0"
 
