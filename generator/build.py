@@ -131,7 +131,7 @@ def build_exchange(data: dict[str, Any], positions: Positions, issues: list[Spec
     return Exchange(
         id=data["id"],
         name=data["name"],
-        class_prefix=data.get("class_prefix") or naming.pascal_case(data["id"]),
+        class_prefix=data.get("class_prefix") or naming.class_prefix(data["id"]),
         doc_base_url=data["doc_base_url"],
         error_doc_url=data.get("error_doc_url"),
         production_host=data["hosts"]["production"],
@@ -178,7 +178,7 @@ def build_operation(
     method, path = data["method"], data["path"]
     parameters = tuple(_build_parameter(ctx, p, ("parameters", i)) for i, p in enumerate(data.get("parameters", [])))
     _check_parameters(ctx, parameters, method, path)
-    response = _build_shape(ctx, data["response"], ("response",), default_model=_root_model_name(name))
+    response = _build_shape(ctx, data["response"], ("response",), default_model=naming.response_model_name(name))
     rate = data["rate_limit"]
     examples = data.get("examples", {})
     operation = Operation(
@@ -224,13 +224,6 @@ def build_operation(
                 f"rate_limit.buckets names '{bucket}', which {exchange.source} does not define (defined: {known})",
             )
     return operation
-
-
-def _root_model_name(operation: str) -> str:
-    words = naming.words(operation)
-    if len(words) > 1 and words[0] in ("get", "list", "query", "fetch"):
-        words = words[1:]
-    return naming.pascal_case("_".join(words))
 
 
 def _build_enum(ctx: _Context, raw: list[dict[str, Any]], path: Path_) -> tuple[EnumValue, ...]:
@@ -325,7 +318,7 @@ def _build_field(ctx: _Context, raw: dict[str, Any], path: Path_, parent_model: 
     return Field(
         name=raw["name"],
         python_name=python_name,
-        shape=_build_shape(ctx, raw, path, default_model=parent_model + naming.pascal_case(python_name)),
+        shape=_build_shape(ctx, raw, path, default_model=naming.nested_model_name(parent_model, python_name)),
         aliases=tuple(raw.get("aliases", [])),
         required=raw.get("required", False),
         table=_table(raw.get("table")),
@@ -360,7 +353,7 @@ def _check_fields(ctx: _Context, fields: tuple[Field, ...], path: Path_) -> None
 def _build_parameter(ctx: _Context, raw: dict[str, Any], path: Path_) -> Parameter:
     python_name = _python_name(ctx, raw, path, parameter=True)
     listing = raw.get("list")
-    shape = _build_shape(ctx, raw, path, default_model=naming.pascal_case(python_name))
+    shape = _build_shape(ctx, raw, path, default_model=naming.nested_model_name("", python_name))
     location_in = ParameterLocation(raw["in"])
     if listing and location_in is ParameterLocation.PATH:
         ctx.error((*path, "list"), "a path parameter cannot be a list")

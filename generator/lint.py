@@ -13,12 +13,13 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from generator.errors import Location
 from generator.examples import ExampleError, parse_json
 from generator.model import Exchange, Field, FieldType, Operation, ResponseExample, Shape, SpecSet
+from generator.spec_types import spec_type
 
 RULES: dict[str, str] = {
     "example-invalid-json": "a response example is not valid JSON as the page prints it",
@@ -86,9 +87,7 @@ def _documented_kind(type_text: str) -> str | None:
 
 
 def _table_type(field: Field) -> str:
-    if field.table.type:
-        return field.table.type
-    return {FieldType.OBJECT: "Object", FieldType.ARRAY: "Array"}.get(field.shape.type, "String")
+    return field.table.type or spec_type(field.shape).table_type
 
 
 def _json_kind(value: Any) -> str:
@@ -105,37 +104,7 @@ def _json_kind(value: Any) -> str:
 
 def fits_type(shape: Shape, value: Any) -> bool:
     """Can the SDK read `value` as `shape`? (`""` and null mean 'not applicable'.)"""
-    if value is None:
-        return True
-    kind = shape.type
-    if kind is FieldType.DECIMAL:
-        if isinstance(value, bool):
-            return False
-        if isinstance(value, (int, Decimal, float)):
-            return True
-        if not isinstance(value, str):
-            return False
-        if value == "":
-            return True
-        try:
-            return Decimal(value).is_finite()
-        except InvalidOperation:
-            return False
-    if kind in (FieldType.INTEGER, FieldType.TIMESTAMP_MS):
-        if isinstance(value, bool):
-            return False
-        if isinstance(value, int):
-            return True
-        if isinstance(value, Decimal):
-            return value == value.to_integral_value()
-        return isinstance(value, str) and (value == "" or value.lstrip("-").isdigit())
-    if kind is FieldType.STRING:
-        return isinstance(value, (str, int, Decimal)) and not isinstance(value, bool)
-    if kind is FieldType.BOOLEAN:
-        return isinstance(value, bool)
-    if kind is FieldType.ARRAY:
-        return isinstance(value, list)
-    return isinstance(value, dict)
+    return value is None or spec_type(shape).fits(value)
 
 
 def _short(value: Any) -> str:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import builtins
 import keyword
 import re
+from collections.abc import Callable
+from typing import NamedTuple
 
 # Names a generated attribute or parameter must not take: keywords, builtins, and the
 # attributes of pydantic's BaseModel that a field would shadow.
@@ -59,7 +61,7 @@ def python_identifier(text: str, prefix: str = "field") -> str | None:
     """A safe snake_case Python name for `text`, or None when it has no usable letters.
 
     Keywords, builtins and pydantic attribute names get a trailing underscore (`type` ->
-    `type_`); a name starting with a digit gets `prefix` in front (`1h` -> `field_1h`).
+    `type_`); a name starting with a digit gets `prefix` in front (`1h` -> `field_1_h`).
     """
     name = snake_case(text)
     if not name:
@@ -94,3 +96,63 @@ def enum_member_name(value: str | int) -> str:
 def operation_name(title: str) -> str | None:
     """The method name of an endpoint, from its documentation page title."""
     return python_identifier(title, prefix="op")
+
+
+# --- class names ------------------------------------------------------------------------------
+
+_LISTING_VERBS = ("get", "list", "query", "fetch")
+
+
+def class_prefix(exchange_id: str) -> str:
+    """The prefix of an exchange's client classes when exchange.yaml sets none: `okx` -> `Okx`."""
+    return pascal_case(exchange_id)
+
+
+def client_classes(prefix: str) -> tuple[str, str]:
+    """The sync and async client classes: `OkxClient`, `AsyncOkxClient`."""
+    return f"{prefix}Client", f"Async{prefix}Client"
+
+
+class SectionClasses(NamedTuple):
+    sync: str
+    asynchronous: str
+    raw: str
+    async_raw: str
+
+
+def section_classes(section: str) -> SectionClasses:
+    """The classes of one documentation section: `AccountSection`, `AsyncAccountSection` and
+    their raw-response twins."""
+    base = f"{pascal_case(section)}Section"
+    return SectionClasses(base, f"Async{base}", f"{base}WithRawResponse", f"Async{base}WithRawResponse")
+
+
+def response_model_name(operation: str) -> str:
+    """The model of an operation's response, from its method name without a leading listing
+    verb: `get_account_list` -> `AccountList`, `get_balance` -> `Balance`."""
+    parts = words(operation)
+    if len(parts) > 1 and parts[0] in _LISTING_VERBS:
+        parts = parts[1:]
+    return pascal_case("_".join(parts))
+
+
+def nested_model_name(parent: str, python_name: str) -> str:
+    """The model of an object field: its parent model's name and its own (`AccountBalance` +
+    `details` -> `AccountBalanceDetails`); a parameter's own model has no parent (`parent=""`)."""
+    return parent + pascal_case(python_name)
+
+
+def enum_class_name(python_name: str, owner: str, taken: Callable[[str], bool]) -> str:
+    """The enum class of a field or parameter: its Python name in PascalCase; when another class
+    has that name, prefixed with its owner (the model or operation), then suffixed with `Enum`,
+    then numbered."""
+    name = pascal_case(python_name)
+    if taken(name):
+        name = f"{owner}{name}"
+    if taken(name):
+        name = f"{name}Enum"
+    base, suffix = name, 2
+    while taken(name):
+        name = f"{base}{suffix}"
+        suffix += 1
+    return name

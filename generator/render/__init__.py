@@ -30,6 +30,7 @@ from generator.render.context import (
 )
 from generator.render.models import ModelJob, assemble_models_module, model_job, run_model_jobs
 from generator.resources import RUNTIME_FILES, TEMPLATES, TEST_SUPPORT
+from generator.spec_types import spec_type
 
 SDK_VERSION = "0.1.0"
 
@@ -130,7 +131,7 @@ def _operation_view(exchange: Exchange, operation: Operation, context: ExchangeC
                 "name": parameter.name,
                 "python_name": parameter.python_name,
                 "location": parameter.location_in.value,
-                "kind": parameter.shape.type.value,
+                "kind": spec_type(parameter.shape).encoder,
                 "required": parameter.required,
                 "list_style": parameter.list_style.value if parameter.list_style else None,
                 "max_items": parameter.max_items,
@@ -209,12 +210,13 @@ def render_exchange(
     """The exchange's files, and per models module its header and the jobs whose outputs make it."""
     context = build_exchange_context(exchange)
     base = f"{PACKAGE}/{exchange.id}"
+    sync_class, async_class = naming.client_classes(exchange.class_prefix)
     common = {
         "exchange": exchange,
         "runtime": RUNTIME,
         "module": context.module,
-        "sync_class": f"{exchange.class_prefix}Client",
-        "async_class": f"Async{exchange.class_prefix}Client",
+        "sync_class": sync_class,
+        "async_class": async_class,
     }
     all_sources = context.sources_of(list(exchange.operations))
     files: dict[str, str] = {}
@@ -223,12 +225,13 @@ def render_exchange(
     for section in exchange.sections:
         operations = context.operations_in(section)
         section_header = header(context.sources_of(operations))
+        classes = naming.section_classes(section)
         view = _SectionView(
             name=section,
-            sync_class=f"{naming.pascal_case(section)}Section",
-            async_class=f"Async{naming.pascal_case(section)}Section",
-            raw_class=f"{naming.pascal_case(section)}SectionWithRawResponse",
-            async_raw_class=f"Async{naming.pascal_case(section)}SectionWithRawResponse",
+            sync_class=classes.sync,
+            async_class=classes.asynchronous,
+            raw_class=classes.raw,
+            async_raw_class=classes.async_raw,
             operations=_LazyViews(exchange, operations, context),
             models=sorted({m for op in operations for m in response_models(op.response)}),
             enums=_section_enums(context, operations),

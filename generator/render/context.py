@@ -1,7 +1,8 @@
-"""What templates need to know about specs: Python names, types, enums and docstrings.
+"""What templates need to know about specs: Python names, enums, annotations and docstrings.
 
-Every decision about how a spec type appears in Python lives here, once, so templates only lay
-text out. Nothing here touches files.
+What each spec type means comes from generator/spec_types; how names are made, from
+generator/naming; this module combines them for the templates, which only lay text out.
+Nothing here touches files.
 """
 
 from __future__ import annotations
@@ -19,34 +20,10 @@ from generator.model import (
     ParameterLocation,
     Shape,
 )
+from generator.spec_types import spec_type
 
 PACKAGE = "exchange_sdk"
 RUNTIME = f"{PACKAGE}._runtime"
-
-# spec type -> (Python annotation of a parameter, runtime type of a response field)
-PARAMETER_TYPES = {
-    FieldType.STRING: "str",
-    FieldType.DECIMAL: "Decimal | str | int",
-    FieldType.INTEGER: "int",
-    FieldType.TIMESTAMP_MS: "int | datetime",
-    FieldType.BOOLEAN: "bool",
-    FieldType.OBJECT: "Mapping[str, Any]",
-    FieldType.ARRAY: "Sequence[Any]",
-}
-RESPONSE_TYPES = {
-    FieldType.STRING: f"{RUNTIME}._types.StringValue",
-    FieldType.DECIMAL: f"{RUNTIME}._types.DecimalValue",
-    FieldType.INTEGER: f"{RUNTIME}._types.IntegerValue",
-    FieldType.TIMESTAMP_MS: f"{RUNTIME}._types.TimestampMs",
-    FieldType.BOOLEAN: f"{RUNTIME}._types.BooleanValue",
-}
-PYTHON_VALUE_TYPES = {
-    FieldType.STRING: "str",
-    FieldType.DECIMAL: "Decimal",
-    FieldType.INTEGER: "int",
-    FieldType.TIMESTAMP_MS: "int",
-    FieldType.BOOLEAN: "bool",
-}
 
 
 EVERY_SPEC = "every spec"
@@ -128,16 +105,9 @@ def build_exchange_context(exchange: Exchange) -> ExchangeContext:
                 context.enum_of[id(shape)] = identities[identity]
                 chosen.append(identities[identity])
                 continue
-            name = naming.pascal_case(python_name)
-            if name in context.enums or name in model_names:
-                name = f"{owner}{name}"
-            if name in context.enums or name in model_names:
-                name = f"{name}Enum"
-            suffix = 2
-            base = name
-            while name in context.enums or name in model_names:
-                name = f"{base}{suffix}"
-                suffix += 1
+            name = naming.enum_class_name(
+                python_name, owner, taken=lambda candidate: candidate in context.enums or candidate in model_names
+            )
             identities[identity] = name
             context.enums[name] = EnumClass(name, shape.enum, shape.description)
             context.enum_of[id(shape)] = name
@@ -191,7 +161,7 @@ def parameter_annotation(context: ExchangeContext, parameter: Parameter) -> str:
         literals = ", ".join(repr(str(v.value)) for v in shape.enum)
         base = f"{context.enum_of[id(shape)]} | Literal[{literals}]"
     else:
-        base = PARAMETER_TYPES[shape.type]
+        base = spec_type(shape).parameter_annotation
     if parameter.list_style is not None:
         return f"{base} | Sequence[{base}]"
     return base
@@ -223,7 +193,7 @@ def response_annotation(shape: Shape) -> str:
     if shape.type is FieldType.OBJECT:
         assert shape.model is not None
         return shape.model
-    return PYTHON_VALUE_TYPES[shape.type] + " | None"
+    return f"{spec_type(shape).python_type} | None"
 
 
 def response_models(shape: Shape) -> list[str]:

@@ -14,7 +14,8 @@ from datamodel_code_generator import DataModelType, InputFileType, PythonVersion
 
 from generator.cache import BuildCache, digest, fingerprint
 from generator.model import Field, FieldType, Operation, Shape
-from generator.render.context import RESPONSE_TYPES, RUNTIME, ExchangeContext, field_description
+from generator.render.context import RUNTIME, ExchangeContext, field_description
+from generator.spec_types import spec_type
 
 BASE_CLASS = f"{RUNTIME}._models.ResponseModel"
 
@@ -62,7 +63,7 @@ def _shape_schema(context: ExchangeContext, shape: Shape) -> dict[str, Any]:
     if shape.type is FieldType.ARRAY:
         assert shape.items is not None
         return {"type": "array", "items": _shape_schema(context, shape.items)}
-    return {"customTypePath": RESPONSE_TYPES[shape.type]}
+    return {"customTypePath": f"{RUNTIME}._types.{spec_type(shape).response_type}"}
 
 
 def operation_schema(

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 from generator.lint import fits_type
 from generator.model import Exchange, FieldType, ListStyle, Operation, ParameterLocation, Shape
 from generator.render.context import ExchangeContext
+from generator.spec_types import spec_type
 
 MAX_ASSERTIONS = 400  # per example; a larger example is checked on its first elements only
 
@@ -45,20 +45,15 @@ def fixture_name(operation: Operation, example: str) -> str:
 
 def _literal(shape: Shape, value: Any, context: ExchangeContext) -> str | None:
     """The Python expression the SDK must produce for `value`; None means `is None`."""
-    if value is None or (value == "" and shape.type is not FieldType.STRING and not shape.enum):
-        return None
     if shape.enum:
+        if value is None:
+            return None
         aliases = {str(a): str(v.value) for v in shape.enum for a in v.aliases}
         wire = str(value)
         return repr(aliases.get(wire, wire))
-    kind = shape.type
-    if kind is FieldType.DECIMAL:
-        return f'Decimal("{Decimal(str(value))}")'
-    if kind in (FieldType.INTEGER, FieldType.TIMESTAMP_MS):
-        return repr(int(value))
-    if kind is FieldType.BOOLEAN:
-        return repr(bool(value))
-    return repr(str(value))
+    literal = spec_type(shape).literal
+    assert literal is not None, f"{shape.type} is not a scalar type"
+    return literal(value)
 
 
 def _assertions(shape: Shape, value: Any, expression: str, context: ExchangeContext, out: list[str]) -> None:
@@ -132,12 +127,8 @@ def _arguments_for(operation: Operation, query: list[tuple[str, str]]) -> dict[s
         parameter = by_name[name]
         if parameter.list_style is ListStyle.COMMA:
             arguments[parameter.python_name] = value.split(",")
-        elif parameter.shape.type in (FieldType.INTEGER, FieldType.TIMESTAMP_MS):
-            arguments[parameter.python_name] = int(value)
-        elif parameter.shape.type is FieldType.BOOLEAN:
-            arguments[parameter.python_name] = value == "true"
         else:
-            arguments[parameter.python_name] = value
+            arguments[parameter.python_name] = spec_type(parameter.shape).argument_from_text(value)
     return arguments
 
 
@@ -150,10 +141,8 @@ def default_arguments(operation: Operation) -> dict[str, Any]:
         if parameter.required and parameter.python_name not in arguments:
             if parameter.shape.enum:
                 arguments[parameter.python_name] = str(parameter.shape.enum[0].value)
-            elif parameter.shape.type in (FieldType.INTEGER, FieldType.TIMESTAMP_MS):
-                arguments[parameter.python_name] = 1
             else:
-                arguments[parameter.python_name] = "1"
+                arguments[parameter.python_name] = spec_type(parameter.shape).placeholder
     return arguments
 
 

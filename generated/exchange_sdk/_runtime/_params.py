@@ -8,7 +8,7 @@ value or too many list items raises RequestValidationError naming the parameter.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -26,7 +26,7 @@ class ParamInfo:
     name: str
     python_name: str
     location: str  # query, path or body
-    kind: str  # string, decimal, integer, timestamp_ms, boolean, object, array
+    kind: str  # the spec type, naming its encoder in ENCODERS
     required: bool
     list_style: str | None = None  # comma, repeat or json
     max_items: int | None = None
@@ -48,9 +48,72 @@ def _fail(operation: str, param: ParamInfo, problem: str) -> RequestValidationEr
     return RequestValidationError(f"{operation}: {param.python_name} {problem}")
 
 
+def _string(operation: str, param: ParamInfo, value: Any) -> Any:
+    if not isinstance(value, str):
+        raise _fail(operation, param, f"must be a str, not {_describe(value)}")
+    return value
+
+
+def _decimal(operation: str, param: ParamInfo, value: Any) -> Any:
+    if isinstance(value, bool) or not isinstance(value, (Decimal, int, str)):
+        hint = " (floats are not exact: pass a Decimal or a str)" if isinstance(value, float) else ""
+        raise _fail(operation, param, f"must be a Decimal, int or str, not {_describe(value)}{hint}")
+    if isinstance(value, str):
+        try:
+            Decimal(value)
+        except ArithmeticError:
+            raise _fail(operation, param, f"must be a decimal number; got {value!r}") from None
+        return value
+    return str(value) if isinstance(value, Decimal) else value
+
+
+def _integer(operation: str, param: ParamInfo, value: Any) -> Any:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise _fail(operation, param, f"must be an int, not {_describe(value)}")
+    return value
+
+
+def _timestamp_ms(operation: str, param: ParamInfo, value: Any) -> Any:
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            raise _fail(operation, param, "must be an aware datetime (with a time zone) or epoch milliseconds")
+        return int(value.timestamp() * 1000)
+    return _integer(operation, param, value)
+
+
+def _boolean(operation: str, param: ParamInfo, value: Any) -> Any:
+    if not isinstance(value, bool):
+        raise _fail(operation, param, f"must be a bool, not {_describe(value)}")
+    return value
+
+
+def _object(operation: str, param: ParamInfo, value: Any) -> Any:
+    if not isinstance(value, Mapping):
+        raise _fail(operation, param, f"must be a mapping, not {_describe(value)}")
+    return dict(value)
+
+
+def _array(operation: str, param: ParamInfo, value: Any) -> Any:
+    if not isinstance(value, Sequence) or isinstance(value, (str, bytes)):
+        raise _fail(operation, param, f"must be a list, not {_describe(value)}")
+    return list(value)
+
+
+# One encoder per spec type (the generator's generator/spec_types names each by its key): checks
+# one argument and returns its JSON-ready value.
+ENCODERS: dict[str, Callable[[str, ParamInfo, Any], Any]] = {
+    "string": _string,
+    "decimal": _decimal,
+    "integer": _integer,
+    "timestamp_ms": _timestamp_ms,
+    "boolean": _boolean,
+    "object": _object,
+    "array": _array,
+}
+
+
 def _scalar(operation: str, param: ParamInfo, value: Any) -> Any:
-    """The JSON-ready value of one scalar argument."""
-    kind = param.kind
+    """The JSON-ready value of one argument: a documented enum value, or by its type's encoder."""
     if isinstance(value, Enum):
         value = value.value
     if param.enum:
@@ -58,40 +121,7 @@ def _scalar(operation: str, param: ParamInfo, value: Any) -> Any:
             allowed = ", ".join(sorted(param.enum))
             raise _fail(operation, param, f"must be one of {allowed}; got {value!r}")
         return value
-    if kind == "string":
-        if not isinstance(value, str):
-            raise _fail(operation, param, f"must be a str, not {_describe(value)}")
-        return value
-    if kind == "decimal":
-        if isinstance(value, bool) or not isinstance(value, (Decimal, int, str)):
-            hint = " (floats are not exact: pass a Decimal or a str)" if isinstance(value, float) else ""
-            raise _fail(operation, param, f"must be a Decimal, int or str, not {_describe(value)}{hint}")
-        if isinstance(value, str):
-            try:
-                Decimal(value)
-            except ArithmeticError:
-                raise _fail(operation, param, f"must be a decimal number; got {value!r}") from None
-            return value
-        return str(value) if isinstance(value, Decimal) else value
-    if kind in ("integer", "timestamp_ms"):
-        if kind == "timestamp_ms" and isinstance(value, datetime):
-            if value.tzinfo is None:
-                raise _fail(operation, param, "must be an aware datetime (with a time zone) or epoch milliseconds")
-            return int(value.timestamp() * 1000)
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise _fail(operation, param, f"must be an int, not {_describe(value)}")
-        return value
-    if kind == "boolean":
-        if not isinstance(value, bool):
-            raise _fail(operation, param, f"must be a bool, not {_describe(value)}")
-        return value
-    if kind == "object":
-        if not isinstance(value, Mapping):
-            raise _fail(operation, param, f"must be a mapping, not {_describe(value)}")
-        return dict(value)
-    if not isinstance(value, Sequence) or isinstance(value, (str, bytes)):
-        raise _fail(operation, param, f"must be a list, not {_describe(value)}")
-    return list(value)
+    return ENCODERS[param.kind](operation, param, value)
 
 
 def _wire_text(value: Any) -> str:
