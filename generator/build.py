@@ -278,6 +278,7 @@ def _build_shape(ctx: _Context, raw: dict[str, Any], path: Path_, default_model:
         model=model,
         fields=fields,
         items=items,
+        max_items=raw.get("max_items"),
         enum=_build_enum(ctx, raw.get("enum", []), (*path, "enum")),
         nullable=raw.get("nullable", False),
         additional_fields=raw.get("additional_fields", True),
@@ -363,6 +364,8 @@ def _build_parameter(ctx: _Context, raw: dict[str, Any], path: Path_) -> Paramet
         ctx.error((*path, "list", "style"), f"list style {listing['style']} is only for query parameters; use json")
     if location_in is ParameterLocation.PATH and not raw["required"]:
         ctx.error((*path, "required"), "a path parameter must be required")
+    if raw.get("whole_body") and (location_in is not ParameterLocation.BODY or shape.type is not FieldType.ARRAY):
+        ctx.error((*path, "whole_body"), "whole_body is for a body parameter of type array (the body is a bare array)")
     if location_in is not ParameterLocation.BODY and not shape.type.is_scalar:
         ctx.error(
             (*path, "type"),
@@ -377,6 +380,7 @@ def _build_parameter(ctx: _Context, raw: dict[str, Any], path: Path_) -> Paramet
         description=raw["description"].strip(),
         list_style=ListStyle(listing["style"]) if listing else None,
         max_items=listing.get("max_items") if listing else None,
+        whole_body=raw.get("whole_body", False),
         default=raw.get("default"),
         table=_table(raw.get("table")),
         acknowledged=_pairs(raw.get("acknowledged")),
@@ -408,6 +412,15 @@ def _check_parameters(ctx: _Context, parameters: tuple[Parameter, ...], method: 
             ctx.error(
                 ("parameters", index, "in"), f"a GET request has no body; '{parameter.name}' cannot be a body parameter"
             )
+    body = [index for index, p in enumerate(parameters) if p.location_in is ParameterLocation.BODY]
+    whole = [index for index in body if parameters[index].whole_body]
+    if whole and len(body) > 1:
+        other = next(index for index in body if index != whole[0])
+        ctx.error(
+            ("parameters", other, "in"),
+            f"the body is the bare array '{parameters[whole[0]].name}' (whole_body), so '{parameters[other].name}' "
+            "cannot be a body member too",
+        )
     placeholders = path_placeholders(path)
     declared = {p.name for p in parameters if p.location_in is ParameterLocation.PATH}
     for name in placeholders:
@@ -445,14 +458,24 @@ def _build_request_example(
         for item in values:
             if allowed and item not in allowed:
                 ctx.error((*path, "text"), f"request example sends {name}={item}, which is not one of its enum values")
+    body = raw.get("body", parsed.body)
+    body_value = None
+    if body is not None:
+        try:
+            body_value = parse_json(body)
+        except ExampleError as exc:
+            where = (*path, "body") if "body" in raw else (*path, "text")
+            hint = "" if "body" in raw else "; give the body as JSON in `body`"
+            ctx.error(where, f"request example: the body is {exc}{hint}")
     return RequestExample(
         text=raw["text"],
-        title=raw.get("title", ""),
+        title=raw.get("title") or parsed.caption,
         method=parsed.method,
         path=parsed.path,
         query=parsed.query,
         host=parsed.host,
-        body=raw.get("body", parsed.body),
+        body=body,
+        body_value=body_value,
         location=ctx.at(path),
     )
 

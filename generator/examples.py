@@ -20,6 +20,7 @@ class ParsedRequest:
     query: tuple[tuple[str, str], ...]
     host: str | None
     body: str | None
+    caption: str = ""  # lines before the request line (OKX: "place order for SPOT")
 
 
 class ExampleError(ValueError):
@@ -27,23 +28,31 @@ class ExampleError(ValueError):
 
 
 def parse_request(text: str) -> ParsedRequest:
-    """Read a request example: `GET /path?query` or a curl command.
+    """Read a request example: `GET /path?query` or a curl command, and the body after it.
 
-    Lines starting with `#` are comments. Raises ExampleError when no request can be found.
+    Lines starting with `#` are comments; lines before the request line are its caption; a line
+    `body` between the request line and the body (OKX's style) is skipped. Raises ExampleError
+    when no request can be found.
     """
     lines = [line.strip() for line in text.splitlines()]
     lines = [line for line in lines if line and not line.startswith("#")]
     if not lines:
         raise ExampleError("the request example is empty")
-    first = lines[0]
-    if first.startswith("curl"):
-        return _parse_curl(" ".join(line.rstrip("\\").strip() for line in lines))
-    match = _REQUEST_LINE.match(first)
-    if not match:
-        raise ExampleError(f"'{first[:60]}' is neither an HTTP request line (GET /path?query) nor a curl command")
+    start = next((i for i, line in enumerate(lines) if line.startswith("curl") or _REQUEST_LINE.match(line)), None)
+    if start is None:
+        raise ExampleError(f"'{lines[0][:60]}' is neither an HTTP request line (GET /path?query) nor a curl command")
+    caption, lines = " ".join(lines[:start]), lines[start:]
+    if lines[0].startswith("curl"):
+        curl = _parse_curl(" ".join(line.rstrip("\\").strip() for line in lines))
+        return ParsedRequest(curl.method, curl.path, curl.query, curl.host, curl.body, caption)
+    match = _REQUEST_LINE.match(lines[0])
+    assert match is not None
     method, target = match.groups()
-    body = "\n".join(lines[1:]) or None
-    return _split_target(method, target, body)
+    rest = lines[1:]
+    if rest and rest[0].lower() == "body":
+        rest = rest[1:]
+    parsed = _split_target(method, target, "\n".join(rest) or None)
+    return ParsedRequest(parsed.method, parsed.path, parsed.query, parsed.host, parsed.body, caption)
 
 
 def _parse_curl(command: str) -> ParsedRequest:

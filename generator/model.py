@@ -64,6 +64,7 @@ class Shape:
     model: str | None = None  # class name, set for every object shape after loading
     fields: tuple[Field, ...] = ()
     items: Shape | None = None
+    max_items: int | None = None  # arrays: at most this many items (checked in requests)
     enum: tuple[EnumValue, ...] = ()
     nullable: bool = False
     additional_fields: bool = True
@@ -117,6 +118,7 @@ class Parameter:
     description: str
     list_style: ListStyle | None = None
     max_items: int | None = None
+    whole_body: bool = False  # the body is this parameter's value itself (a bare JSON array)
     default: Any = None
     table: TableRow = TableRow()
     acknowledged: tuple[tuple[str, str], ...] = ()
@@ -157,7 +159,8 @@ class RequestExample:
     path: str = ""
     query: tuple[tuple[str, str], ...] = ()  # as written, decoded, in order
     host: str | None = None
-    body: str | None = None
+    body: str | None = None  # verbatim
+    body_value: Any = None  # the body parsed (decimals as Decimal), when it is JSON
     location: Location = _location()
 
 

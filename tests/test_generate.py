@@ -151,7 +151,7 @@ def test_files_listed_in_the_keep_file_stay_and_are_not_reported(tmp_path, spec_
     (out / "stray.txt").unlink()
     result = _sdkgen("generate", "--specs", str(spec_copy), "--out", str(out), "--check")
     assert result.exit_code == 0, result.output
-    assert "up to date (66 files, 3 kept)" in result.output
+    assert f"up to date ({len(existing_files(GENERATED))} files, 3 kept)" in result.output
     spec = spec_copy / "okx" / "account" / "get_balance.yaml"
     spec.write_text(spec.read_text().replace("title: Get balance", "title: Get Balances"))
     result = _sdkgen("generate", "--specs", str(spec_copy), "--out", str(out))

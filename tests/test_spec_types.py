@@ -22,14 +22,16 @@ def test_every_type_of_the_spec_format_has_one_module_and_nothing_else_does():
     assert sorted(declared) == sorted(kind.value for kind in FieldType) == sorted(t.kind.value for t in SPEC_TYPES.values())
 
 
-def test_every_type_names_a_runtime_encoder_and_a_runtime_response_type():
+def test_every_scalar_type_has_its_runtime_function_and_types():
     params = load_runtime_module("_params")
     types = load_runtime_module("_types")
-    assert sorted(params.ENCODERS) == sorted(t.encoder for t in SPEC_TYPES.values())
-    for spec in SPEC_TYPES.values():
-        if spec.is_scalar:
-            assert hasattr(types, spec.response_type), spec.kind
-            assert spec.python_type and spec.literal is not None, spec.kind
+    arguments = load_runtime_module("_arguments")
+    scalars = [spec for spec in SPEC_TYPES.values() if spec.is_scalar]
+    assert sorted(params.ENCODERS) == sorted(spec.kind.value for spec in scalars)
+    for spec in scalars:
+        assert hasattr(types, spec.response_type), spec.kind
+        assert spec.argument_type is not None and hasattr(arguments, spec.argument_type), spec.kind
+        assert spec.python_type and spec.literal is not None, spec.kind
 
 
 @pytest.mark.parametrize(

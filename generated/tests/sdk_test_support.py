@@ -58,6 +58,13 @@ class Recorder:
         return self.requests[0]
 
 
+def assert_same_json(content: bytes, expected: Any) -> None:
+    """The body sent is `expected`: the same values, and object members in the same order."""
+    sent = json.loads(content)
+    assert sent == expected, f"sent {sent!r}, expected {expected!r}"
+    assert json.dumps(sent) == json.dumps(expected), f"members in another order: sent {sent!r}, expected {expected!r}"
+
+
 def _hmac(secret: str, text: str) -> str:
     return base64.b64encode(hmac.new(secret.encode(), text.encode(), hashlib.sha256).digest()).decode()
 

@@ -11,7 +11,7 @@ import jinja2
 
 from generator import naming
 from generator.cache import NO_CACHE, BuildCache, digest, fingerprint
-from generator.model import Exchange, Operation, SpecSet
+from generator.model import Exchange, FieldType, Operation, Parameter, SpecSet
 from generator.render import testcases
 from generator.render.context import (
     EVERY_SPEC,
@@ -25,12 +25,12 @@ from generator.render.context import (
     parameter_doc,
     parameter_type,
     rate_limit_text,
+    request_model,
     response_annotation,
     response_models,
 )
 from generator.render.models import ModelJob, assemble_models_module, model_job, run_model_jobs
 from generator.resources import RUNTIME_FILES, TEMPLATES, TEST_SUPPORT
-from generator.spec_types import spec_type
 
 SDK_VERSION = "0.1.0"
 
@@ -122,24 +122,29 @@ def _method_docstring(exchange: Exchange, operation: Operation, context: Exchang
     return "\n".join(lines)
 
 
+def _parameter_view(context: ExchangeContext, parameter: Parameter) -> dict[str, Any]:
+    shape = parameter.shape
+    items = shape.items if shape.type is FieldType.ARRAY else None
+    enum_source = items if items is not None and items.enum else shape
+    return {
+        "name": parameter.name,
+        "python_name": parameter.python_name,
+        "location": parameter.location_in.value,
+        "kind": shape.type.value,
+        "required": parameter.required,
+        "list_style": parameter.list_style.value if parameter.list_style else None,
+        "max_items": parameter.max_items if parameter.list_style else shape.max_items,
+        "enum": sorted({str(w) for v in enum_source.enum for w in (v.value, *v.aliases)}),
+        "model": request_model(shape),
+        "items_kind": items.type.value if items is not None else None,
+        "whole_body": parameter.whole_body,
+        "annotation": parameter_type(context, parameter),
+        "default": parameter_default(parameter),
+    }
+
+
 def _operation_view(exchange: Exchange, operation: Operation, context: ExchangeContext) -> dict[str, Any]:
-    params = []
-    for parameter in ordered_parameters(operation):
-        enum_values = sorted({str(w) for v in parameter.shape.enum for w in (v.value, *v.aliases)})
-        params.append(
-            {
-                "name": parameter.name,
-                "python_name": parameter.python_name,
-                "location": parameter.location_in.value,
-                "kind": spec_type(parameter.shape).encoder,
-                "required": parameter.required,
-                "list_style": parameter.list_style.value if parameter.list_style else None,
-                "max_items": parameter.max_items,
-                "enum": enum_values,
-                "annotation": parameter_type(context, parameter),
-                "default": parameter_default(parameter),
-            }
-        )
+    views = {parameter.python_name: _parameter_view(context, parameter) for parameter in operation.parameters}
     return {
         "name": operation.name,
         "constant": operation.name.upper(),
@@ -148,7 +153,8 @@ def _operation_view(exchange: Exchange, operation: Operation, context: ExchangeC
         "private": operation.is_private,
         "doc_url": operation.doc_url,
         "returns": response_annotation(operation.response),
-        "params": params,
+        "params": [views[parameter.python_name] for parameter in ordered_parameters(operation)],  # the signature
+        "wire_params": list(views.values()),  # the documentation's order: the order sent
         "docstring": _method_docstring(exchange, operation, context),
         "idempotent": operation.method == "GET" or operation.idempotent,
         "limits": _limits(exchange, operation),
@@ -233,7 +239,10 @@ def render_exchange(
             raw_class=classes.raw,
             async_raw_class=classes.async_raw,
             operations=_LazyViews(exchange, operations, context),
-            models=sorted({m for op in operations for m in response_models(op.response)}),
+            models=sorted(
+                {m for op in operations for m in response_models(op.response)}
+                | {m for op in operations for p in op.parameters if (m := request_model(p.shape))}
+            ),
             enums=_section_enums(context, operations),
         )
         sections.append((view, [op.name for op in operations]))

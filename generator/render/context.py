@@ -59,6 +59,7 @@ class ExchangeContext:
     enum_of: dict[int, str] = field(default_factory=dict)  # id(Shape) -> enum class name
     model_section: dict[str, str] = field(default_factory=dict)  # model name -> section
     models_of: dict[str, list[Shape]] = field(default_factory=dict)  # operation name -> object_shapes(response)
+    request_models_of: dict[str, list[Shape]] = field(default_factory=dict)  # operation name -> request_shapes(op)
     # operation name -> the enum class names chosen for its enums (parameters, then response, in
     # spec order): with the operation's spec, all that its code depends on from other operations
     enum_names_of: dict[str, list[str]] = field(default_factory=dict)
@@ -91,8 +92,9 @@ def build_exchange_context(exchange: Exchange) -> ExchangeContext:
     context = ExchangeContext(exchange)
     model_names = set()
     for operation in exchange.operations:
-        shapes = context.models_of[operation.name] = object_shapes(operation.response)
-        for shape in shapes:
+        context.models_of[operation.name] = object_shapes(operation.response)
+        context.request_models_of[operation.name] = request_shapes(operation)
+        for shape in [*context.models_of[operation.name], *context.request_models_of[operation.name]]:
             assert shape.model is not None
             model_names.add(shape.model)
             context.model_section.setdefault(shape.model, operation.section)
@@ -127,13 +129,26 @@ def object_shapes(shape: Shape) -> list[Shape]:
     return found
 
 
-def _enum_shapes(operation: Operation) -> list[tuple[str, str, Shape]]:
-    """(owner name, python name, shape) of every enum in parameters and response, arrays' items
-    included (an array of enum values is named after its field)."""
-    found = []
+def request_shapes(operation: Operation) -> list[Shape]:
+    """The object shapes of the body parameters that get a request model (those with declared
+    members; a free-form object is sent as the mapping given), children before parents."""
+    found: list[Shape] = []
     for parameter in operation.parameters:
-        if parameter.shape.enum:
-            found.append((naming.pascal_case(operation.name), parameter.python_name, parameter.shape))
+        if parameter.location_in is ParameterLocation.BODY:
+            found += [shape for shape in object_shapes(parameter.shape) if shape.fields]
+    return found
+
+
+def request_model(shape: Shape) -> str | None:
+    """The request model of an object shape, or of an array's object items."""
+    target = shape.items if shape.type is FieldType.ARRAY and shape.items is not None else shape
+    return target.model if target.type is FieldType.OBJECT and target.fields else None
+
+
+def _enum_shapes(operation: Operation) -> list[tuple[str, str, Shape]]:
+    """(owner name, python name, shape) of every enum in parameters (body members included) and
+    response, arrays' items included (an array of enum values is named after its field)."""
+    found: list[tuple[str, str, Shape]] = []
 
     def visit(owner: str, python_name: str, shape: Shape) -> None:
         if shape.enum:
@@ -143,6 +158,8 @@ def _enum_shapes(operation: Operation) -> list[tuple[str, str, Shape]]:
         if shape.items is not None:
             visit(owner, python_name, shape.items)
 
+    for parameter in operation.parameters:
+        visit(naming.pascal_case(operation.name), parameter.python_name, parameter.shape)
     level: Shape | None = operation.response  # the response itself, or the items of its arrays
     while level is not None:
         for member in level.fields:
@@ -157,14 +174,23 @@ def _enum_shapes(operation: Operation) -> list[tuple[str, str, Shape]]:
 def parameter_annotation(context: ExchangeContext, parameter: Parameter) -> str:
     """The Python type of a method's keyword parameter."""
     shape = parameter.shape
-    if shape.enum:
-        literals = ", ".join(repr(str(v.value)) for v in shape.enum)
-        base = f"{context.enum_of[id(shape)]} | Literal[{literals}]"
-    else:
-        base = spec_type(shape).parameter_annotation
+    model = request_model(shape)
+    if model is not None:
+        one = f"{model} | Mapping[str, Any]"
+        return f"Sequence[{one}]" if shape.type is FieldType.ARRAY else one
+    if shape.type is FieldType.ARRAY and shape.items is not None and shape.items.type.is_scalar:
+        return f"Sequence[{_scalar_annotation(context, shape.items)}]"
+    base = _scalar_annotation(context, shape)
     if parameter.list_style is not None:
         return f"{base} | Sequence[{base}]"
     return base
+
+
+def _scalar_annotation(context: ExchangeContext, shape: Shape) -> str:
+    if shape.enum:
+        literals = ", ".join(repr(str(v.value)) for v in shape.enum)
+        return f"{context.enum_of[id(shape)]} | Literal[{literals}]"
+    return spec_type(shape).parameter_annotation
 
 
 def parameter_default(parameter: Parameter) -> str:

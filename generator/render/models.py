@@ -1,5 +1,9 @@
-"""Response models: JSON Schema emitted from the spec model, turned into pydantic classes by
-datamodel-code-generator with every output-affecting option set here, explicitly."""
+"""Response and request models: JSON Schema emitted from the spec model, turned into pydantic
+classes by datamodel-code-generator with every output-affecting option set here, explicitly.
+
+Response models (base ResponseModel) keep whatever the exchange sends; request models (base
+RequestModel, one per object shape of a request body) are strict and typed by the runtime's
+argument types."""
 
 from __future__ import annotations
 
@@ -18,6 +22,7 @@ from generator.render.context import RUNTIME, ExchangeContext, field_description
 from generator.spec_types import spec_type
 
 BASE_CLASS = f"{RUNTIME}._models.ResponseModel"
+REQUEST_BASE_CLASS = f"{RUNTIME}._models.RequestModel"
 
 # Every option that affects the text datamodel-code-generator writes. Formatting is done
 # afterwards by the generator's own (pinned) formatter, so none is run here.
@@ -55,6 +60,39 @@ def _property(context: ExchangeContext, member: Field) -> dict[str, Any]:
     return schema
 
 
+def _request_schema(context: ExchangeContext, shape: Shape) -> dict[str, Any]:
+    """A member of a request model: typed by what a caller may pass (the runtime's argument types)."""
+    if shape.enum:
+        return {"customTypePath": f"{context.module}.models._enums.{context.enum_of[id(shape)]}"}
+    if shape.type is FieldType.OBJECT:
+        return {"$ref": f"#/$defs/{shape.model}"} if shape.fields else {"type": "object"}
+    if shape.type is FieldType.ARRAY:
+        assert shape.items is not None
+        schema: dict[str, Any] = {"type": "array", "items": _request_schema(context, shape.items)}
+        if shape.max_items is not None:
+            schema["maxItems"] = shape.max_items
+        return schema
+    return {"customTypePath": f"{RUNTIME}._arguments.{spec_type(shape).argument_type}"}
+
+
+def _request_property(context: ExchangeContext, member: Field) -> dict[str, Any]:
+    schema = _request_schema(context, member.shape)
+    description = field_description(member)
+    if description:
+        schema["description"] = description
+    return schema
+
+
+def _aliases(shape: Shape, aliases: dict[str, str | list[str]]) -> None:
+    assert shape.model is not None
+    for member in shape.fields:
+        key = f"{shape.model}.{member.name}"
+        if member.aliases:
+            aliases[key] = [member.python_name, *member.aliases]
+        elif member.python_name != member.name:
+            aliases[key] = member.python_name
+
+
 def _shape_schema(context: ExchangeContext, shape: Shape) -> dict[str, Any]:
     if shape.enum:
         return {"customTypePath": f"{context.module}.models._enums.{context.enum_of[id(shape)]}"}
@@ -88,12 +126,21 @@ def operation_schema(
             "description": description,
             "properties": {member.name: _property(context, member) for member in shape.fields},
         }
-        for member in shape.fields:
-            key = f"{shape.model}.{member.name}"
-            if member.aliases:
-                aliases[key] = [member.python_name, *member.aliases]
-            elif member.python_name != member.name:
-                aliases[key] = member.python_name
+        _aliases(shape, aliases)
+    for shape in context.request_models_of[operation.name]:
+        assert shape.model is not None
+        if shape.model in definitions:
+            continue
+        text = " ".join(shape.description.split()) or f"An object of the request of {operation.title}."
+        definitions[shape.model] = {
+            "type": "object",
+            "customBasePath": REQUEST_BASE_CLASS,
+            "description": f"{text}\n\nSent by `client.{operation.section}.{operation.name}()` "
+            f"({operation.method} {operation.path}).\nDocumentation: {operation.doc_url}",
+            "properties": {member.name: _request_property(context, member) for member in shape.fields},
+            "required": [member.name for member in shape.fields if member.required],
+        }
+        _aliases(shape, aliases)
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$defs": definitions}, aliases
 
 

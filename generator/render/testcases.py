@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from generator.lint import fits_type
-from generator.model import Exchange, FieldType, ListStyle, Operation, ParameterLocation, Shape
+from generator.model import Exchange, Field, FieldType, ListStyle, Operation, ParameterLocation, Shape
 from generator.render.context import ExchangeContext
 from generator.spec_types import spec_type
 
@@ -36,6 +37,9 @@ class RequestCase:
     fixture: str
     arguments: dict[str, Any]
     query: list[tuple[str, str]]
+    body: Any = None  # the JSON body the SDK must send (the example's, in the documented wire form)
+    has_body: bool = False
+    invalid: list[str] = field(default_factory=list)  # argument paths the SDK must refuse
 
 
 def fixture_name(operation: Operation, example: str) -> str:
@@ -120,6 +124,75 @@ def response_cases(exchange: Exchange, operation: Operation, context: ExchangeCo
     return cases
 
 
+def _documented_member(shape: Shape, key: str) -> Field | None:
+    return next((member for member in shape.fields if key in member.wire_names), None)
+
+
+def _argument(shape: Shape, value: Any, where: str, invalid: list[str]) -> Any:
+    """The Python argument that sends `value` (a body example's value) for `shape`: objects keyed
+    by Python names, decimals as their text. Members the spec does not know are left out (lint
+    reports them); values the type cannot hold are kept as they are and noted in `invalid`."""
+    if value is None:
+        return None
+    if shape.type is FieldType.OBJECT and shape.fields and isinstance(value, dict):
+        found = {}
+        for key, item in value.items():
+            member = _documented_member(shape, key)
+            if member is not None:
+                found[member.python_name] = _argument(member.shape, item, f"{where}.{member.python_name}", invalid)
+        return found
+    if shape.type is FieldType.ARRAY and shape.items is not None and isinstance(value, list):
+        return [_argument(shape.items, item, f"{where}[{index}]", invalid) for index, item in enumerate(value)]
+    allowed = {str(w) for v in shape.enum for w in (v.value, *v.aliases)}
+    if not fits_type(shape, value) or (allowed and str(value) not in allowed):
+        invalid.append(where)
+        return str(value) if isinstance(value, Decimal) else value
+    if shape.type is FieldType.DECIMAL:
+        return str(value)
+    if shape.type in (FieldType.INTEGER, FieldType.TIMESTAMP_MS) and not isinstance(value, int):
+        return int(value)
+    return value
+
+
+def _wire(shape: Shape, value: Any) -> Any:
+    """What the SDK sends for a body example's value: wire names, documentation order, decimals
+    as JSON strings, undocumented members left out."""
+    if shape.type is FieldType.OBJECT and shape.fields and isinstance(value, dict):
+        present = {key: item for key, item in value.items() if item is not None}
+        found = {}
+        for member in shape.fields:
+            key = next((name for name in member.wire_names if name in present), None)
+            if key is not None:
+                found[member.name] = _wire(member.shape, present[key])
+        return found
+    if shape.type is FieldType.ARRAY and shape.items is not None and isinstance(value, list):
+        return [_wire(shape.items, item) for item in value]
+    if shape.type is FieldType.DECIMAL:
+        return str(value)
+    if shape.type in (FieldType.INTEGER, FieldType.TIMESTAMP_MS):
+        return int(value)
+    return value
+
+
+def _body_shape(operation: Operation) -> Shape:
+    """The body as one shape: the whole-body array, or an object of the body parameters."""
+    body = [p for p in operation.parameters if p.location_in is ParameterLocation.BODY]
+    whole = next((p for p in body if p.whole_body), None)
+    if whole is not None:
+        return whole.shape
+    members = tuple(Field(p.name, p.python_name, p.shape) for p in body)
+    return Shape(FieldType.OBJECT, fields=members, model="Body")
+
+
+def _body_arguments(operation: Operation, body: Any, invalid: list[str]) -> dict[str, Any]:
+    whole = next((p for p in operation.parameters if p.whole_body), None)
+    if whole is not None:
+        return {whole.python_name: _argument(whole.shape, body, whole.python_name, invalid)}
+    found = _argument(_body_shape(operation), body, "", invalid) if isinstance(body, dict) else {}
+    invalid[:] = [where.lstrip(".") for where in invalid]
+    return dict(found)
+
+
 def _arguments_for(operation: Operation, query: list[tuple[str, str]]) -> dict[str, Any]:
     by_name = {p.name: p for p in operation.parameters if p.location_in is ParameterLocation.QUERY}
     arguments: dict[str, Any] = {}
@@ -132,31 +205,50 @@ def _arguments_for(operation: Operation, query: list[tuple[str, str]]) -> dict[s
     return arguments
 
 
+def _placeholder(shape: Shape) -> Any:
+    """A value the SDK accepts for `shape`: a documented enum value, the required members of an
+    object, one item of an array."""
+    if shape.enum:
+        return str(shape.enum[0].value)
+    if shape.type is FieldType.OBJECT:
+        return {member.python_name: _placeholder(member.shape) for member in shape.fields if member.required}
+    if shape.type is FieldType.ARRAY:
+        return [_placeholder(shape.items)] if shape.items is not None else []
+    return spec_type(shape).placeholder
+
+
 def default_arguments(operation: Operation) -> dict[str, Any]:
-    """Arguments for calls made only to exercise a response: the first request example's, plus a
-    documented value for any required parameter it lacks."""
-    query = list(operation.request_examples[0].query) if operation.request_examples else []
-    arguments = _arguments_for(operation, query)
+    """Arguments for calls made only to exercise a response: the first valid request example's,
+    plus a documented value for any required parameter it lacks."""
+    valid = [case for case in request_cases(operation) if not case.invalid]
+    arguments = dict(valid[0].arguments) if valid else {}
     for parameter in operation.parameters:
         if parameter.required and parameter.python_name not in arguments:
-            if parameter.shape.enum:
-                arguments[parameter.python_name] = str(parameter.shape.enum[0].value)
-            else:
-                arguments[parameter.python_name] = spec_type(parameter.shape).placeholder
+            arguments[parameter.python_name] = _placeholder(parameter.shape)
     return arguments
 
 
 def request_cases(operation: Operation) -> list[RequestCase]:
-    return [
-        RequestCase(
-            name=f"request_{index}",
-            title=f"Request example {index}: {' '.join(example.text.split())[:100]}",
-            fixture=fixture_name(operation, f"request_{index}"),
-            arguments=_arguments_for(operation, list(example.query)),
-            query=list(example.query),
+    cases = []
+    for index, example in enumerate(operation.request_examples):
+        invalid: list[str] = []
+        arguments = _arguments_for(operation, list(example.query))
+        has_body = example.body_value is not None
+        if has_body:
+            arguments.update(_body_arguments(operation, example.body_value, invalid))
+        cases.append(
+            RequestCase(
+                name=f"request_{index}",
+                title=f"Request example {index}: {' '.join(example.text.split())[:100]}",
+                fixture=fixture_name(operation, f"request_{index}"),
+                arguments=arguments,
+                query=list(example.query),
+                body=_wire(_body_shape(operation), example.body_value) if has_body else None,
+                has_body=has_body,
+                invalid=invalid,
+            )
         )
-        for index, example in enumerate(operation.request_examples)
-    ]
+    return cases
 
 
 def minimal_fixture(header: str, exchange: Exchange, operation: Operation) -> str:
@@ -183,4 +275,6 @@ def request_fixture(header: str, operation: Operation, case: RequestCase, index:
         "query": [list(pair) for pair in case.query],
         "arguments": case.arguments,
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    if case.has_body:
+        document["body"] = case.body
+    return json.dumps(document, indent=2, ensure_ascii=False, default=str) + "\n"  # refused values keep their text

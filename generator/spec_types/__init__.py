@@ -1,11 +1,12 @@
 """The spec's value types, one module each: everything a type means, in one place.
 
 Each module defines one `SpecType`: the Python annotation of a keyword parameter of that type,
-the runtime type its response fields are parsed with (the models' JSON Schema names it), the
-type column a documentation table prints for it by default, the lint check of an example value,
-the Python literal a generated test expects, and the runtime encoder that checks and encodes an
-argument (`_params.ENCODERS` in templates/runtime, which `tests/test_spec_types.py` holds to this
-registry). Adding a type is a module here, its encoder and response type in the runtime, and its
+the runtime types its response fields are parsed with and its request-model members are checked
+with (the models' JSON Schema names them), the type column a documentation table prints for it
+by default, the lint check of an example value, and the Python literal a generated test expects.
+The runtime checks and encodes arguments of a scalar type with one function per type
+(`_params.ENCODERS`, keyed by the type's name; `tests/test_spec_types.py` holds the runtime to
+this registry). Adding a type is a module here, its functions and types in the runtime, and its
 name in the spec format's JSON Schema.
 """
 

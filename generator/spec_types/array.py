@@ -16,6 +16,5 @@ TYPE = SpecType(
     kind=FieldType.ARRAY,
     table_type="Array",
     parameter_annotation="Sequence[Any]",
-    encoder="array",
     fits=_fits,
 )

@@ -16,9 +16,6 @@ class SpecType:
     table_type: str
     # The Python annotation of a method's keyword parameter of this type (one value).
     parameter_annotation: str
-    # The name of the runtime function that checks and encodes one argument of this type
-    # (templates/runtime/_params.py, ENCODERS).
-    encoder: str
     # Can the SDK read this JSON value (never None) as this type? Lint and the generated tests use it.
     fits: Callable[[Any], bool]
     # For scalars: the runtime type a response field is parsed with (its name in the runtime's
@@ -28,6 +25,10 @@ class SpecType:
     response_type: str | None = None
     python_type: str | None = None
     literal: Callable[[Any], str | None] | None = None
+    # For scalars: the type of a request-model member (its name in the runtime's _arguments
+    # module, whose function of the same type also checks query, path and body arguments, by
+    # their spec type in _params.ENCODERS).
+    argument_type: str | None = None
     # For scalars: the keyword argument a query-string value of an example is sent from, and an
     # argument that a required parameter no example shows is given in generated tests.
     argument_from_text: Callable[[str], Any] = str

@@ -16,10 +16,10 @@ TYPE = SpecType(
     kind=FieldType.BOOLEAN,
     table_type="String",
     parameter_annotation="bool",
-    encoder="boolean",
     fits=_fits,
     response_type="BooleanValue",
     python_type="bool",
+    argument_type="BooleanArg",
     literal=blank_is_none(lambda value: repr(bool(value))),
     argument_from_text=lambda text: text == "true",
 )

@@ -29,9 +29,9 @@ TYPE = SpecType(
     kind=FieldType.DECIMAL,
     table_type="String",
     parameter_annotation="Decimal | str | int",
-    encoder="decimal",
     fits=_fits,
     response_type="DecimalValue",
     python_type="Decimal",
+    argument_type="DecimalArg",
     literal=blank_is_none(lambda value: f'Decimal("{Decimal(str(value))}")'),
 )

@@ -17,6 +17,5 @@ TYPE = SpecType(
     kind=FieldType.OBJECT,
     table_type="Object",
     parameter_annotation="Mapping[str, Any]",
-    encoder="object",
     fits=_fits,
 )

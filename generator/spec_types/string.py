@@ -21,9 +21,9 @@ TYPE = SpecType(
     kind=FieldType.STRING,
     table_type="String",
     parameter_annotation="str",
-    encoder="string",
     fits=_fits,
     response_type="StringValue",
     python_type="str",
+    argument_type="StringArg",
     literal=_literal,
 )

@@ -1,11 +1,13 @@
-"""The base of every generated response model."""
+"""The bases of the generated models: responses (lenient, nothing dropped) and request bodies
+(strict: only documented members and values)."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, PlainValidator
+from pydantic import BaseModel, ConfigDict, PlainValidator, field_validator
 
+from ._enums import OpenEnum
 from ._types import keep_extra
 
 
@@ -19,3 +21,30 @@ class ResponseModel(BaseModel):
         protected_namespaces=(),
     )
     __pydantic_extra__: dict[str, Annotated[Any, PlainValidator(keep_extra)]]
+
+
+class RequestModel(BaseModel):
+    """An object of a request body. Built from keyword arguments or a mapping keyed by the Python
+    names (the wire names are accepted too); members the documentation does not list, values an
+    enum does not document, missing required members and floats for decimals are refused. Sent
+    with the wire names, in the documentation's order, without the members left out."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+        loc_by_alias=False,  # errors name members by their Python names
+        protected_namespaces=(),
+    )
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _documented_values_only(cls, value: Any) -> Any:
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, OpenEnum) and not item.documented:
+                allowed = ", ".join(member.value for member in type(item))
+                raise ValueError(f"{item.value!r} is not one of {allowed}")
+        return value
+
+    def wire(self) -> dict[str, Any]:
+        """The JSON object sent: wire names, documentation order, members not given left out."""
+        return self.model_dump(mode="json", by_alias=True, exclude_none=True)
