@@ -415,10 +415,10 @@ def _check_parameters(ctx: _Context, parameters: tuple[Parameter, ...], method: 
     body = [index for index, p in enumerate(parameters) if p.location_in is ParameterLocation.BODY]
     whole = [index for index in body if parameters[index].whole_body]
     if whole and len(body) > 1:
-        other = next(index for index in body if index != whole[0])
+        member = next(index for index in body if index != whole[0])
         ctx.error(
-            ("parameters", other, "in"),
-            f"the body is the bare array '{parameters[whole[0]].name}' (whole_body), so '{parameters[other].name}' "
+            ("parameters", member, "in"),
+            f"the body is the bare array '{parameters[whole[0]].name}' (whole_body), so '{parameters[member].name}' "
             "cannot be a body member too",
         )
     placeholders = path_placeholders(path)

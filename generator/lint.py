@@ -2,8 +2,9 @@
 
 The spec records the documentation's table (field names, the type column via `table.type`,
 nesting, and `table: {flattened: true}` where the table lists a member's fields at the wrong
-level). Lint rebuilds that table, walks each response example against it, and reports every
-disagreement. A disagreement the spec acknowledges (`acknowledged: {rule: note}` on the field or
+level). Lint rebuilds that table, walks each response example and each request body example
+against it (the body against the body parameters: a request may leave optional members out),
+and reports every disagreement. A disagreement the spec acknowledges (`acknowledged: {rule: note}` on the field or
 example) is reported as acknowledged; anything else is a warning. An acknowledgement that no
 longer matches anything is a warning too, so notes cannot go stale silently.
 """
@@ -18,7 +19,7 @@ from typing import Any
 
 from generator.errors import Location
 from generator.examples import ExampleError, parse_json
-from generator.model import Exchange, Field, FieldType, Operation, ResponseExample, Shape, SpecSet
+from generator.model import Exchange, Field, FieldType, Operation, RequestExample, ResponseExample, Shape, SpecSet
 from generator.spec_types import spec_type
 
 RULES: dict[str, str] = {
@@ -113,11 +114,12 @@ def _short(value: Any) -> str:
 
 
 class _Walker:
-    """Compares one response example with the table of one operation."""
+    """Compares one example (a response, or a request body) with the table of one operation."""
 
-    def __init__(self, operation: Operation, example: ResponseExample) -> None:
+    def __init__(self, operation: Operation, example: ResponseExample | RequestExample, request: bool = False) -> None:
         self.operation = operation
         self.example = example
+        self.request = request
         self.findings: list[Finding] = []
         self.matched: set[tuple[int, str]] = set()  # (id of field, rule) that found something
 
@@ -166,7 +168,7 @@ class _Walker:
                     f"the table calls this field '{field.name}'; the example sends '{present[0]}'",
                     field,
                 )
-            elif not present:
+            elif not present and (field.required or not self.request):
                 missing.append(field)
             checks += [(field, name) for name in present]
         undocumented = [k for k in keys if k not in known and k not in displaced]
@@ -194,11 +196,12 @@ class _Walker:
                 f"the table lists '{field.name}', but the example does not send it",
                 field,
             )
+        kept = "the SDK refuses it" if self.request else "the SDK keeps it as an extra field"
         for key in undocumented:
             self.report(
                 "example-undocumented-field",
                 f"{path}.{key}",
-                f"the example sends '{key}', which the table does not list (the SDK keeps it as an extra field)",
+                f"the example sends '{key}', which the table does not list ({kept})",
                 None,
             )
 
@@ -324,6 +327,15 @@ def _lint_example(
     return walker.findings, walker.matched
 
 
+def _lint_request_example(operation: Operation, example: RequestExample) -> tuple[list[Finding], set[tuple[int, str]]]:
+    """The body of a request example against the body parameters."""
+    walker = _Walker(operation, example, request=True)
+    shape = operation.body_shape
+    if shape is not None and example.body_value is not None:
+        walker.walk_value(shape, [example.body_value], "body")
+    return walker.findings, walker.matched
+
+
 def lint_operation(exchange: Exchange, operation: Operation) -> list[Finding]:
     findings: list[Finding] = []
     matched: set[tuple[int, str]] = set()
@@ -331,8 +343,13 @@ def lint_operation(exchange: Exchange, operation: Operation) -> list[Finding]:
         found, hits = _lint_example(exchange, operation, example)
         findings += found
         matched |= hits
+    for request in operation.request_examples:
+        found, hits = _lint_request_example(operation, request)
+        findings += found
+        matched |= hits
     name = f"{operation.exchange}.{operation.section}.{operation.name}"
-    for field in _fields(operation.response):
+    body = operation.body_shape
+    for field in [*_fields(operation.response), *(_fields(body) if body is not None else [])]:
         for rule, _note in field.acknowledged:
             if (id(field), rule) not in matched:
                 findings.append(
@@ -341,7 +358,7 @@ def lint_operation(exchange: Exchange, operation: Operation) -> list[Finding]:
                         field.location,
                         name,
                         field.name,
-                        f"'{field.name}' acknowledges {rule}, but no response example shows that disagreement",
+                        f"'{field.name}' acknowledges {rule}, but no example shows that disagreement",
                     )
                 )
     return _unique(findings)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from generator.errors import Location
@@ -209,6 +210,30 @@ class Operation:
     @property
     def path_parameters(self) -> tuple[Parameter, ...]:
         return tuple(p for p in self.parameters if p.location_in is ParameterLocation.PATH)
+
+    @cached_property
+    def body_shape(self) -> Shape | None:
+        """The request body as one shape: the whole-body array, or an object whose fields are the
+        body parameters (carrying their acknowledgements and locations); None without a body."""
+        body = [p for p in self.parameters if p.location_in is ParameterLocation.BODY]
+        if not body:
+            return None
+        whole = next((p for p in body if p.whole_body), None)
+        if whole is not None:
+            return whole.shape
+        members = tuple(
+            Field(
+                p.name,
+                p.python_name,
+                p.shape,
+                required=p.required,
+                table=p.table,
+                acknowledged=p.acknowledged,
+                location=p.location,
+            )
+            for p in body
+        )
+        return Shape(FieldType.OBJECT, fields=members, model="", location=self.location)
 
     @property
     def is_private(self) -> bool:

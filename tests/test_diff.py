@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 BASE = Path(__file__).parent / "fixtures" / "diff" / "base"
 THING = "acme/account/get_thing.yaml"
 ORDER = "acme/trade/place_order.yaml"
+ORDERS = "acme/trade/place_orders.yaml"
 EXCHANGE = "acme/exchange.yaml"
 
 
@@ -47,6 +48,16 @@ def field(shape: dict[str, Any], name: str) -> dict[str, Any]:
 
 def details(data: dict[str, Any]) -> dict[str, Any]:
     return field(data["response"], "details")["items"]
+
+
+def algo(data: dict[str, Any]) -> dict[str, Any]:
+    """The object shape of place_order's attachAlgoOrds items."""
+    return param(data, "attachAlgoOrds")["items"]
+
+
+def batch(data: dict[str, Any]) -> dict[str, Any]:
+    """The object shape of place_orders' items (its body is a bare array)."""
+    return param(data, "orders")["items"]
 
 
 def add_file(tree: Path, relative: str, source: str, change: Callable[[dict[str, Any]], None]) -> None:
@@ -105,6 +116,41 @@ MUTATIONS: dict[str, Callable[[Path], None]] = {
     ),
     "request-parameter-max-items-increased": lambda t: edit(
         t, THING, lambda d: param(d, "ccy")["list"].update(max_items=50)
+    ),
+    "request-body-shape-changed": lambda t: edit(t, ORDERS, lambda d: param(d, "orders").update(whole_body=False)),
+    "request-member-added-required": lambda t: edit(
+        t,
+        ORDER,
+        lambda d: algo(d)["fields"].append(
+            {"name": "slTriggerPx", "type": "decimal", "required": True, "description": "Stop-loss trigger"}
+        ),
+    ),
+    "request-member-added-optional": lambda t: edit(
+        t,
+        ORDER,
+        lambda d: algo(d)["fields"].append({"name": "slTriggerPx", "type": "decimal", "description": "Stop-loss"}),
+    ),
+    "request-member-removed": lambda t: edit(t, ORDER, lambda d: algo(d)["fields"].pop()),
+    "request-member-became-required": lambda t: edit(
+        t, ORDER, lambda d: field(algo(d), "tpTriggerPx").update(required=True)
+    ),
+    "request-member-became-optional": lambda t: edit(
+        t, ORDERS, lambda d: field(batch(d), "instId").update(required=False)
+    ),
+    "request-member-type-changed": lambda t: edit(
+        t, ORDER, lambda d: field(algo(d), "tpTriggerPx").update(type="string")
+    ),
+    "request-member-enum-value-added": lambda t: edit(
+        t, ORDER, lambda d: field(algo(d), "tpTriggerPxType")["enum"].append({"value": "index"})
+    ),
+    "request-member-enum-value-removed": lambda t: edit(
+        t, ORDER, lambda d: field(algo(d), "tpTriggerPxType")["enum"].pop()
+    ),
+    "request-member-max-items-decreased": lambda t: edit(
+        t, ORDERS, lambda d: field(batch(d), "tags").update(max_items=3)
+    ),
+    "request-member-max-items-increased": lambda t: edit(
+        t, ORDERS, lambda d: field(batch(d), "tags").update(max_items=8)
     ),
     "response-type-changed": lambda t: edit(t, ORDER, lambda d: d.update(response=d["response"]["items"])),
     "response-field-added": lambda t: edit(
@@ -192,6 +238,14 @@ def test_seed_specs_against_themselves():
     result = CliRunner().invoke(main, ["diff", str(ROOT / "specs"), str(ROOT / "specs"), "--fail-on", "non-breaking"])
     assert result.exit_code == 0
     assert "no changes" in result.output
+
+
+def test_an_array_arguments_own_limit_is_a_parameter_change(tmp_path):
+    new = _tree(tmp_path, "new")
+    edit(new, ORDERS, lambda d: param(d, "orders").update(max_items=10))
+    (change,) = diff_specs(load_specs(BASE), load_specs(new))
+    assert (change.rule, change.where) == ("request-parameter-max-items-decreased", "parameters.orders.max_items")
+    assert change.message == "argument orders takes at most 10 items, was 20"
 
 
 def test_changes_nested_at_any_depth_are_found(tmp_path):
@@ -326,7 +380,9 @@ def test_git_revisions_of_a_temporary_repository(tmp_path, monkeypatch):
     ("rules", "current", "expected"),
     [
         (["endpoint-removed", "response-field-added"], "0.1.0", "0.2.0"),
-        (["response-field-added"], "0.1.0", "0.1.1"),
+        (["endpoint-added"], "0.1.0", "0.2.0"),  # a new feature: minor, also before 1.0
+        (["request-parameter-added-optional"], "0.1.0", "0.2.0"),
+        (["documentation-changed"], "0.1.0", "0.1.1"),
         (["endpoint-removed"], "1.4.2", "2.0.0"),
         (["response-field-enum-value-added"], "1.4.2", "1.5.0"),
         (["documentation-changed"], "1.4.2", "1.4.3"),

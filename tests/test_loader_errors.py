@@ -153,3 +153,77 @@ def test_every_error_of_a_run_is_reported(spec_copy):
     assert any(f.endswith(HTX) for f in files)
     assert any(f.endswith("bitget/exchange.yaml") for f in files)
     assert str(SpecError([])).endswith("0 errors in specs")
+
+
+BATCH = "okx/trade/place_orders.yaml"
+BATCH_SPEC = """title: Place orders
+section: trade
+method: POST
+path: /api/v5/trade/batch-orders
+doc_url: "#place-orders"
+description: Place orders.
+permission: {level: trade, text: Trade}
+rate_limit: {count: 300, window_seconds: 2, scope: uid, text: 300 orders per 2 seconds}
+parameters:
+  - name: orders
+    in: body
+    whole_body: true
+    type: array
+    required: true
+    description: The orders
+    items: {type: object, model: BatchOrder, fields: [{name: instId, type: string, description: Instrument}]}
+response: {type: array, items: {type: object, model: BatchResult, fields: [{name: ordId, type: string, description: Id}]}}
+examples:
+  requests:
+    - text: |
+        POST /api/v5/trade/batch-orders
+        body
+        [{"instId": "BTC-USDT"}]
+"""
+
+
+def _batch(spec_copy: Path) -> Path:
+    (spec_copy / "okx" / "trade").mkdir()
+    (spec_copy / BATCH).write_text(BATCH_SPEC)
+    return spec_copy
+
+
+def test_the_batch_body_spec_loads(spec_copy):
+    operation = next(op for op in load_specs(_batch(spec_copy)).operations if op.name == "place_orders")
+    (example,) = operation.request_examples
+    assert example.body_value == [{"instId": "BTC-USDT"}]
+
+
+def test_a_whole_body_is_one_array_body_parameter(spec_copy):
+    _batch(spec_copy)
+    line = _edit(
+        spec_copy,
+        BATCH,
+        "response: {",
+        "  - {name: tag, in: body, type: string, required: false, description: Tag}\n"
+        "  - {name: limit, in: query, type: integer, required: false, whole_body: true, description: Limit}\n"
+        "response: {",
+    )
+    errors = _errors(spec_copy)
+    _one(errors, BATCH, line, "the body is the bare array 'orders' (whole_body), so 'tag' cannot be a body member too")
+    _one(errors, BATCH, line + 1, "whole_body is for a body parameter of type array")
+
+
+def test_max_items_is_for_arrays(spec_copy):
+    _batch(spec_copy)
+    line = _edit(
+        spec_copy, BATCH, "fields: [{name: instId, type: string,", "fields: [{name: instId, type: string, max_items: 2,"
+    )
+    _one(_errors(spec_copy), BATCH, line, "key 'max_items' is not allowed when type is string")
+
+
+def test_a_request_body_that_is_not_json(spec_copy):
+    _batch(spec_copy)
+    line = _edit(spec_copy, BATCH, '[{"instId": "BTC-USDT"}]', "[{instId: BTC-USDT}]")
+    _one(
+        _errors(spec_copy),
+        BATCH,
+        line - 3,
+        "request example: the body is not valid JSON",
+        "give the body as JSON in `body`",
+    )

@@ -13,7 +13,7 @@ from typing import Any
 
 from generator.diff.rules import RULES, level_rank
 from generator.errors import Location
-from generator.model import Exchange, Field, FieldType, Operation, Parameter, Shape, SpecSet
+from generator.model import Exchange, Field, FieldType, Operation, Parameter, ParameterLocation, Shape, SpecSet
 from generator.render.context import response_annotation
 
 PERMISSION_ORDER = {"none": 0, "read": 1, "trade": 2, "withdraw": 3}
@@ -585,15 +585,36 @@ def _compare_parameter(add: Any, old: Parameter, new: Parameter) -> None:
             f"argument {new.python_name}: list style {old_style or 'none'} -> {new_style or 'none'}",
         )
     elif old_style is not None and old.max_items != new.max_items:
-        bigger = new.max_items is None or (old.max_items is not None and new.max_items > old.max_items)
-        add(
-            "request-parameter-max-items-increased" if bigger else "request-parameter-max-items-decreased",
+        _compare_max_items(
+            add,
+            "request-parameter",
             f"{where}.list.max_items",
             new.location,
             old.max_items,
             new.max_items,
-            f"argument {new.python_name} takes at most {new.max_items or 'any number of'} items, was {old.max_items}",
+            f"argument {new.python_name}",
         )
+    if old.whole_body != new.whole_body:
+        add(
+            "request-body-shape-changed",
+            where,
+            new.location,
+            old.whole_body,
+            new.whole_body,
+            f"the body is {'the bare array ' + new.python_name if new.whole_body else 'a JSON object'} now",
+        )
+    elif old.shape.max_items != new.shape.max_items:
+        _compare_max_items(
+            add,
+            "request-parameter",
+            f"{where}.max_items",
+            new.location,
+            old.shape.max_items,
+            new.shape.max_items,
+            f"argument {new.python_name}",
+        )
+    if old.location_in is ParameterLocation.BODY and new.location_in is ParameterLocation.BODY:
+        _compare_request_shape(add, old.shape, new.shape, where, new.python_name)
     if (old.description, old.shape.unit) != (new.description, new.shape.unit):
         add(
             "documentation-changed",
@@ -603,6 +624,130 @@ def _compare_parameter(add: Any, old: Parameter, new: Parameter) -> None:
             new.description,
             f"description of argument {new.python_name} changed",
         )
+
+
+def _compare_max_items(
+    add: Any, prefix: str, where: str, location: Location, before: int | None, after: int | None, what: str
+) -> None:
+    bigger = after is None or (before is not None and after > before)
+    add(
+        f"{prefix}-max-items-increased" if bigger else f"{prefix}-max-items-decreased",
+        where,
+        location,
+        before,
+        after,
+        f"{what} takes at most {after or 'any number of'} items, was {before or 'any number'}",
+    )
+
+
+def _compare_request_shape(add: Any, old: Shape, new: Shape, where: str, shown: str) -> None:
+    """The members of a body argument's objects, at any depth: what a caller may and must pass."""
+    if old == new or old.type != new.type:
+        return  # a changed type (or max_items) is reported for the argument or member itself
+    if old.type is FieldType.ARRAY and old.items is not None and new.items is not None:
+        if old.items.type != new.items.type:
+            add(
+                "request-member-type-changed",
+                f"{where}[]",
+                new.location,
+                old.items.type.value,
+                new.items.type.value,
+                f"items of {shown}: {old.items.type.value} -> {new.items.type.value}",
+            )
+            return
+        _compare_request_shape(add, old.items, new.items, f"{where}[]", f"{shown}[]")
+        return
+    if old.type is not FieldType.OBJECT:
+        return
+    if old.model != new.model and old.fields and new.fields:
+        add("python-model-renamed", where, new.location, old.model, new.model, f"model {old.model} is now {new.model}")
+    before = {name: f for f in old.fields for name in f.wire_names}
+    after = {name: f for f in new.fields for name in f.wire_names}
+    for member in new.fields:
+        if _match_field(member, before) is None:
+            kind = "required" if member.required else "optional"
+            add(
+                f"request-member-added-{kind}",
+                f"{where}.{member.name}",
+                member.location,
+                None,
+                member.python_name,
+                f"{shown} takes a new {kind} member {member.python_name} ({member.name})",
+            )
+    for member in old.fields:
+        counterpart = _match_field(member, after)
+        if counterpart is None:
+            add(
+                "request-member-removed",
+                f"{where}.{member.name}",
+                new.location,
+                member.python_name,
+                None,
+                f"{shown} no longer takes {member.python_name} ({member.name})",
+            )
+            continue
+        place, name = f"{where}.{counterpart.name}", f"{shown}.{counterpart.python_name}"
+        if member.required != counterpart.required:
+            rule = "request-member-became-required" if counterpart.required else "request-member-became-optional"
+            state = "required" if counterpart.required else "optional"
+            add(rule, place, counterpart.location, member.required, counterpart.required, f"{name} is now {state}")
+        if member.shape.type != counterpart.shape.type:
+            add(
+                "request-member-type-changed",
+                place,
+                counterpart.location,
+                member.shape.type.value,
+                counterpart.shape.type.value,
+                f"{name}: {member.shape.type.value} -> {counterpart.shape.type.value}",
+            )
+            continue
+        if member.shape.max_items != counterpart.shape.max_items:
+            _compare_max_items(
+                add,
+                "request-member",
+                f"{place}.max_items",
+                counterpart.location,
+                member.shape.max_items,
+                counterpart.shape.max_items,
+                name,
+            )
+        if member.python_name != counterpart.python_name:
+            add(
+                "python-attribute-renamed",
+                place,
+                counterpart.location,
+                member.python_name,
+                counterpart.python_name,
+                f"{shown} member {member.python_name} is now {counterpart.python_name}",
+            )
+        for value in sorted(_enum_values(counterpart.shape) - _enum_values(member.shape)):
+            add(
+                "request-member-enum-value-added",
+                f"{place}.enum",
+                counterpart.location,
+                None,
+                value,
+                f"{name} accepts {value}",
+            )
+        for value in sorted(_enum_values(member.shape) - _enum_values(counterpart.shape)):
+            add(
+                "request-member-enum-value-removed",
+                f"{place}.enum",
+                counterpart.location,
+                value,
+                None,
+                f"{name} no longer accepts {value}",
+            )
+        if (member.shape.description, member.shape.unit) != (counterpart.shape.description, counterpart.shape.unit):
+            add(
+                "documentation-changed",
+                f"{place}.description",
+                counterpart.location,
+                member.shape.description,
+                counterpart.shape.description,
+                f"description or unit of {name} changed",
+            )
+        _compare_request_shape(add, member.shape, counterpart.shape, place, name)
 
 
 def _match_field(field_: Field, candidates: dict[str, Field]) -> Field | None:

@@ -84,7 +84,8 @@ def suggest_version(changes: list[Change], current: str) -> tuple[str, str]:
     """The next version of the generated package by semantic versioning, and why.
 
     From 1.0.0 on: breaking -> major, potentially breaking or additions -> minor, documentation
-    only -> patch. Before 1.0.0 everything moves one place right (breaking -> minor).
+    only -> patch. Before 1.0.0 (where semver lets anything change) breaking changes bump the
+    minor version too: a new endpoint or argument is still a minor bump, documentation a patch.
     """
     major, minor, patch = (int(part) for part in current.split("."))
     levels = {change.level for change in changes}
@@ -96,7 +97,7 @@ def suggest_version(changes: list[Change], current: str) -> tuple[str, str]:
     elif only_docs:
         bump, reason = "patch", "documentation only"
     else:
-        bump, reason = ("minor" if major else "patch"), "compatible changes"
+        bump, reason = "minor", "compatible changes"
     if bump == "major":
         return f"{major + 1}.0.0", reason
     if bump == "minor":

@@ -42,8 +42,12 @@ _RULES = [
     Rule("python-method-renamed", BREAKING, "The SDK method of an unchanged endpoint has a new name."),
     Rule("python-section-renamed", BREAKING, "The endpoint moved to another client section (client.<section>)."),
     Rule("python-parameter-renamed", BREAKING, "A keyword argument has a new Python name (same wire name)."),
-    Rule("python-attribute-renamed", BREAKING, "A response model attribute has a new Python name (same wire name)."),
-    Rule("python-model-renamed", BREAKING, "A response model class has a new name; imports of the old one fail."),
+    Rule(
+        "python-attribute-renamed",
+        BREAKING,
+        "A model attribute (or a request mapping's key) has a new Python name (same wire name).",
+    ),
+    Rule("python-model-renamed", BREAKING, "A model class has a new name; imports of the old one fail."),
     Rule("python-return-type-changed", BREAKING, "The method returns another type (an object instead of a list, ...)."),
     # request parameters
     Rule("request-parameter-added-required", BREAKING, "A new required argument: existing calls lack it."),
@@ -62,6 +66,18 @@ _RULES = [
     ),
     Rule("request-parameter-max-items-decreased", BREAKING, "A list argument accepts fewer items."),
     Rule("request-parameter-max-items-increased", NON_BREAKING, "A list argument accepts more items."),
+    Rule("request-body-shape-changed", BREAKING, "The body switched between a JSON object and a bare array."),
+    # members of request-body objects, at any depth (request models and the mappings given for them)
+    Rule("request-member-added-required", BREAKING, "A body object needs a new member: existing calls lack it."),
+    Rule("request-member-added-optional", NON_BREAKING, "A body object accepts a new member."),
+    Rule("request-member-removed", BREAKING, "A body object member is gone: calls passing it are refused."),
+    Rule("request-member-became-required", BREAKING, "An optional body member is now required."),
+    Rule("request-member-became-optional", NON_BREAKING, "A required body member is now optional."),
+    Rule("request-member-type-changed", BREAKING, "A body member takes another type."),
+    Rule("request-member-enum-value-added", NON_BREAKING, "A body member accepts a new value."),
+    Rule("request-member-enum-value-removed", BREAKING, "A body member no longer accepts a value."),
+    Rule("request-member-max-items-decreased", BREAKING, "A list in the body accepts fewer items."),
+    Rule("request-member-max-items-increased", NON_BREAKING, "A list in the body accepts more items."),
     # response fields, at any depth
     Rule("response-type-changed", BREAKING, "The response data changed shape (object, array, scalar)."),
     Rule("response-field-added", NON_BREAKING, "A new response field."),

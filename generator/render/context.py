@@ -285,6 +285,15 @@ def parameter_doc(parameter: Parameter) -> str:
         }
         text += f" Several values may be given ({sent[parameter.list_style.value]}"
         text += f", at most {parameter.max_items})." if parameter.max_items else ")."
-    if parameter.shape.unit:
-        text += f" Unit: {parameter.shape.unit}."
-    return f"Wire name `{parameter.name}` ({parameter.location_in.value}). {text}".strip()
+    shape = parameter.shape
+    model = request_model(shape)
+    if model is not None:
+        one = f"a `{model}` or a mapping keyed by its Python names"
+        text += f" A list, each item {one}" if shape.type is FieldType.ARRAY else f" {one[0].upper()}{one[1:]}"
+        text += f" (at most {shape.max_items} items)." if shape.max_items else "."
+    elif shape.type is FieldType.ARRAY and shape.max_items:
+        text += f" At most {shape.max_items} items."
+    if shape.unit:
+        text += f" Unit: {shape.unit}."
+    where = "the whole body, a JSON array" if parameter.whole_body else parameter.location_in.value
+    return f"Wire name `{parameter.name}` ({where}). {text}".strip()

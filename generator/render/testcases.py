@@ -174,21 +174,12 @@ def _wire(shape: Shape, value: Any) -> Any:
     return value
 
 
-def _body_shape(operation: Operation) -> Shape:
-    """The body as one shape: the whole-body array, or an object of the body parameters."""
-    body = [p for p in operation.parameters if p.location_in is ParameterLocation.BODY]
-    whole = next((p for p in body if p.whole_body), None)
-    if whole is not None:
-        return whole.shape
-    members = tuple(Field(p.name, p.python_name, p.shape) for p in body)
-    return Shape(FieldType.OBJECT, fields=members, model="Body")
-
-
 def _body_arguments(operation: Operation, body: Any, invalid: list[str]) -> dict[str, Any]:
     whole = next((p for p in operation.parameters if p.whole_body), None)
     if whole is not None:
         return {whole.python_name: _argument(whole.shape, body, whole.python_name, invalid)}
-    found = _argument(_body_shape(operation), body, "", invalid) if isinstance(body, dict) else {}
+    shape = operation.body_shape
+    found = _argument(shape, body, "", invalid) if shape is not None and isinstance(body, dict) else {}
     invalid[:] = [where.lstrip(".") for where in invalid]
     return dict(found)
 
@@ -234,6 +225,8 @@ def request_cases(operation: Operation) -> list[RequestCase]:
         invalid: list[str] = []
         arguments = _arguments_for(operation, list(example.query))
         has_body = example.body_value is not None
+        shape = operation.body_shape
+        has_body = has_body and shape is not None
         if has_body:
             arguments.update(_body_arguments(operation, example.body_value, invalid))
         cases.append(
@@ -243,7 +236,7 @@ def request_cases(operation: Operation) -> list[RequestCase]:
                 fixture=fixture_name(operation, f"request_{index}"),
                 arguments=arguments,
                 query=list(example.query),
-                body=_wire(_body_shape(operation), example.body_value) if has_body else None,
+                body=_wire(shape, example.body_value) if shape is not None and has_body else None,
                 has_body=has_body,
                 invalid=invalid,
             )
