@@ -52,31 +52,26 @@ DMCG_OPTIONS: dict[str, Any] = {
 }
 
 
-def _property(context: ExchangeContext, member: Field) -> dict[str, Any]:
-    schema = _shape_schema(context, member.shape)
-    description = field_description(member)
-    if description:
-        schema["description"] = description
-    return schema
-
-
-def _request_schema(context: ExchangeContext, shape: Shape) -> dict[str, Any]:
-    """A member of a request model: typed by what a caller may pass (the runtime's argument types)."""
+def _shape_schema(context: ExchangeContext, shape: Shape, *, request: bool = False) -> dict[str, Any]:
+    """The JSON Schema of a response field's shape, or (`request`) of a request-model member's,
+    typed by what a caller may pass (the runtime's argument types) and limited as documented."""
     if shape.enum:
         return {"customTypePath": f"{context.module}.models._enums.{context.enum_of[id(shape)]}"}
     if shape.type is FieldType.OBJECT:
-        return {"$ref": f"#/$defs/{shape.model}"} if shape.fields else {"type": "object"}
+        return {"$ref": f"#/$defs/{shape.model}"} if shape.fields or not request else {"type": "object"}
     if shape.type is FieldType.ARRAY:
         assert shape.items is not None
-        schema: dict[str, Any] = {"type": "array", "items": _request_schema(context, shape.items)}
-        if shape.max_items is not None:
+        schema: dict[str, Any] = {"type": "array", "items": _shape_schema(context, shape.items, request=request)}
+        if request and shape.max_items is not None:
             schema["maxItems"] = shape.max_items
         return schema
-    return {"customTypePath": f"{RUNTIME}._arguments.{spec_type(shape).argument_type}"}
+    if request:
+        return {"customTypePath": f"{RUNTIME}._arguments.{spec_type(shape).argument_type}"}
+    return {"customTypePath": f"{RUNTIME}._types.{spec_type(shape).response_type}"}
 
 
-def _request_property(context: ExchangeContext, member: Field) -> dict[str, Any]:
-    schema = _request_schema(context, member.shape)
+def _property(context: ExchangeContext, member: Field, *, request: bool = False) -> dict[str, Any]:
+    schema = _shape_schema(context, member.shape, request=request)
     description = field_description(member)
     if description:
         schema["description"] = description
@@ -91,17 +86,6 @@ def _aliases(shape: Shape, aliases: dict[str, str | list[str]]) -> None:
             aliases[key] = [member.python_name, *member.aliases]
         elif member.python_name != member.name:
             aliases[key] = member.python_name
-
-
-def _shape_schema(context: ExchangeContext, shape: Shape) -> dict[str, Any]:
-    if shape.enum:
-        return {"customTypePath": f"{context.module}.models._enums.{context.enum_of[id(shape)]}"}
-    if shape.type is FieldType.OBJECT:
-        return {"$ref": f"#/$defs/{shape.model}"}
-    if shape.type is FieldType.ARRAY:
-        assert shape.items is not None
-        return {"type": "array", "items": _shape_schema(context, shape.items)}
-    return {"customTypePath": f"{RUNTIME}._types.{spec_type(shape).response_type}"}
 
 
 def operation_schema(
@@ -137,7 +121,7 @@ def operation_schema(
             "customBasePath": REQUEST_BASE_CLASS,
             "description": f"{text}\n\nSent by `client.{operation.section}.{operation.name}()` "
             f"({operation.method} {operation.path}).\nDocumentation: {operation.doc_url}",
-            "properties": {member.name: _request_property(context, member) for member in shape.fields},
+            "properties": {member.name: _property(context, member, request=True) for member in shape.fields},
             "required": [member.name for member in shape.fields if member.required],
         }
         _aliases(shape, aliases)
