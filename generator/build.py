@@ -6,6 +6,8 @@ issue for every semantic problem it finds (all of them, not just the first).
 
 from __future__ import annotations
 
+import difflib
+from dataclasses import replace
 from typing import Any
 from urllib.parse import urljoin
 
@@ -50,9 +52,24 @@ REQUIRED_CREDENTIALS = {
 
 
 class _Context:
-    def __init__(self, positions: Positions, issues: list[SpecIssue]) -> None:
+    def __init__(self, positions: Positions, issues: list[SpecIssue], shapes: dict[str, Shape] | None = None) -> None:
         self.positions = positions
         self.issues = issues
+        self.shapes = shapes or {}  # the exchange's shared shapes, by name
+
+    def shared(self, path: Path_, name: str, use: str) -> Shape | None:
+        """The shared shape `name`, or None after reporting why it cannot be used here."""
+        shape = self.shapes.get(name)
+        if shape is None:
+            known = sorted(self.shapes)
+            hint = difflib.get_close_matches(name, known, n=1)
+            suggestion = f" (did you mean '{hint[0]}'?)" if hint else f" (defined: {', '.join(known) or 'none'})"
+            self.error(path, f"no shared shape '{name}' in this exchange's shapes/{suggestion}")
+            return None
+        if shape.shared != use:
+            self.error(path, f"shared shape '{name}' is a {shape.shared} shape; it cannot be used in a {use}")
+            return None
+        return shape
 
     def error(self, path: Path_, message: str, *, key: bool = False) -> None:
         where = self.positions.of_key(path) if key else self.positions.of_value(path)
@@ -170,15 +187,17 @@ def build_exchange(data: dict[str, Any], positions: Positions, issues: list[Spec
 def build_operation(
     data: dict[str, Any], positions: Positions, issues: list[SpecIssue], exchange: Exchange, source: str
 ) -> Operation:
-    ctx = _Context(positions, issues)
+    ctx = _Context(positions, issues, {shape.model or "": shape for shape in exchange.shapes})
     name = data.get("operation") or naming.operation_name(data["title"])
     if name is None:
         ctx.error(("title",), f"cannot derive a method name from the title {data['title']!r}; set `operation`")
         name = "operation"
     method, path = data["method"], data["path"]
-    parameters = tuple(_build_parameter(ctx, p, ("parameters", i)) for i, p in enumerate(data.get("parameters", [])))
+    parameters = _build_parameters(ctx, data.get("parameters", []))
     _check_parameters(ctx, parameters, method, path)
-    response = _build_shape(ctx, data["response"], ("response",), default_model=naming.response_model_name(name))
+    response = _build_shape(
+        ctx, data["response"], ("response",), default_model=naming.response_model_name(name), use="response"
+    )
     rate = data["rate_limit"]
     examples = data.get("examples", {})
     operation = Operation(
@@ -258,7 +277,14 @@ def _build_enum(ctx: _Context, raw: list[dict[str, Any]], path: Path_) -> tuple[
     return tuple(values)
 
 
-def _build_shape(ctx: _Context, raw: dict[str, Any], path: Path_, default_model: str) -> Shape:
+def _build_shape(ctx: _Context, raw: dict[str, Any], path: Path_, default_model: str, use: str) -> Shape:
+    """The shape of a type node; `use` (request or response) is the side it is on, which a
+    reference to a shared shape must match."""
+    if "shape" in raw:
+        shared = ctx.shared((*path, "shape"), raw["shape"], use)
+        if shared is None:
+            return Shape(FieldType.OBJECT, model=raw["shape"], location=ctx.at(path))
+        return replace(shared, description=raw.get("description", shared.description), unit=raw.get("unit"))
     kind = FieldType(raw["type"])
     fields: tuple[Field, ...] = ()
     items = None
@@ -266,11 +292,12 @@ def _build_shape(ctx: _Context, raw: dict[str, Any], path: Path_, default_model:
     if kind is FieldType.OBJECT:
         model = raw.get("model") or default_model
         fields = tuple(
-            _build_field(ctx, f, (*path, "fields", i), parent_model=model) for i, f in enumerate(raw.get("fields", []))
+            _build_field(ctx, f, (*path, "fields", i), parent_model=model, use=use)
+            for i, f in enumerate(raw.get("fields", []))
         )
         _check_fields(ctx, fields, path)
     if kind is FieldType.ARRAY:
-        items = _build_shape(ctx, raw["items"], (*path, "items"), default_model=default_model)
+        items = _build_shape(ctx, raw["items"], (*path, "items"), default_model=default_model, use=use)
     return Shape(
         type=kind,
         description=raw.get("description", ""),
@@ -314,12 +341,12 @@ def _python_name(ctx: _Context, raw: dict[str, Any], path: Path_, *, parameter: 
     return derived
 
 
-def _build_field(ctx: _Context, raw: dict[str, Any], path: Path_, parent_model: str) -> Field:
+def _build_field(ctx: _Context, raw: dict[str, Any], path: Path_, parent_model: str, use: str) -> Field:
     python_name = _python_name(ctx, raw, path)
     return Field(
         name=raw["name"],
         python_name=python_name,
-        shape=_build_shape(ctx, raw, path, default_model=naming.nested_model_name(parent_model, python_name)),
+        shape=_build_shape(ctx, raw, path, default_model=naming.nested_model_name(parent_model, python_name), use=use),
         aliases=tuple(raw.get("aliases", [])),
         required=raw.get("required", False),
         table=_table(raw.get("table")),
@@ -351,10 +378,80 @@ def _check_fields(ctx: _Context, fields: tuple[Field, ...], path: Path_) -> None
         python.setdefault(item.python_name, index)
 
 
+def _build_parameters(ctx: _Context, entries: list[dict[str, Any]]) -> tuple[Parameter, ...]:
+    """The parameters in spec order; a `members_of` entry gives one body parameter per member of
+    a shared request shape, in the shape's order."""
+    parameters: list[Parameter] = []
+    for index, raw in enumerate(entries):
+        if "members_of" not in raw:
+            parameters.append(_build_parameter(ctx, raw, ("parameters", index)))
+            continue
+        shape = ctx.shared(("parameters", index, "members_of"), raw["members_of"], "request")
+        for member in shape.fields if shape is not None else ():
+            derived = member.python_name == naming.python_identifier(member.name)  # not set in the shape
+            parameters.append(
+                Parameter(
+                    name=member.name,
+                    python_name=(naming.parameter_name(member.name) or member.python_name)
+                    if derived
+                    else member.python_name,
+                    location_in=ParameterLocation.BODY,
+                    shape=member.shape,
+                    required=member.required,
+                    description=member.shape.description,
+                    table=member.table,
+                    acknowledged=member.acknowledged,
+                    deprecated=member.deprecated,
+                    location=member.location,
+                )
+            )
+    return tuple(parameters)
+
+
+def build_shapes(files: list[tuple[dict[str, Any], Positions]], issues: list[SpecIssue]) -> tuple[Shape, ...]:
+    """The shared shapes of one exchange, each built once; a shape may use others (`shape:`),
+    which are built first. Unknown and circular references are reported with their place."""
+    built: dict[str, Shape] = {}
+    names = {data["name"] for data, _positions in files}
+    pending = list(files)
+    while pending:
+        ready = [(data, positions) for data, positions in pending if _references(data) <= built.keys()]
+        if not ready:  # what is left refers to shapes that do not exist (built, to report them), or to each other
+            ready = [(data, positions) for data, positions in pending if _references(data) - names]
+        if not ready:
+            for data, positions in pending:
+                others = ", ".join(sorted(_references(data)))
+                _Context(positions, issues).error(
+                    ("name",), f"shared shape '{data['name']}' and the shapes it uses ({others}) contain each other"
+                )
+            break
+        for data, positions in ready:
+            ctx = _Context(positions, issues, built)
+            if data["name"] in built:
+                ctx.error(("name",), f"shared shape '{data['name']}' is defined twice")
+                continue
+            shape = _build_shape(ctx, data, (), default_model=data["name"], use=data["use"])
+            built[data["name"]] = replace(shape, shared=data["use"])
+        pending = [entry for entry in pending if entry not in ready]
+    return tuple(built[name] for name in sorted(built))
+
+
+def _references(node: Any) -> set[str]:
+    """The shared shapes a type node refers to, at any depth."""
+    if isinstance(node, list):
+        return {name for item in node for name in _references(item)}
+    if not isinstance(node, dict):
+        return set()
+    found = {node["shape"]} if isinstance(node.get("shape"), str) else set()
+    for key in ("fields", "items"):
+        found |= _references(node.get(key))
+    return found
+
+
 def _build_parameter(ctx: _Context, raw: dict[str, Any], path: Path_) -> Parameter:
     python_name = _python_name(ctx, raw, path, parameter=True)
     listing = raw.get("list")
-    shape = _build_shape(ctx, raw, path, default_model=naming.nested_model_name("", python_name))
+    shape = _build_shape(ctx, raw, path, default_model=naming.nested_model_name("", python_name), use="request")
     location_in = ParameterLocation(raw["in"])
     if listing and location_in is ParameterLocation.PATH:
         ctx.error((*path, "list"), "a path parameter cannot be a list")

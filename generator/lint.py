@@ -121,12 +121,12 @@ class _Walker:
         self.example = example
         self.request = request
         self.findings: list[Finding] = []
-        self.matched: set[tuple[int, str]] = set()  # (id of field, rule) that found something
+        self.matched: set[tuple[Location, str]] = set()  # (field's place, rule) that found something
 
     def report(self, rule: str, path: str, message: str, field: Field | None) -> None:
         note = field.acknowledgement(rule) if field is not None else None
         if field is not None and note is not None:
-            self.matched.add((id(field), rule))
+            self.matched.add((field.location, rule))
         location = field.location if field is not None else self.example.location
         name = f"{self.operation.exchange}.{self.operation.section}.{self.operation.name}"
         self.findings.append(Finding(rule, location, name, path, message, note))
@@ -297,7 +297,7 @@ def _fields(shape: Shape) -> Iterable[Field]:
 
 def _lint_example(
     exchange: Exchange, operation: Operation, example: ResponseExample
-) -> tuple[list[Finding], set[tuple[int, str]]]:
+) -> tuple[list[Finding], set[tuple[Location, str]]]:
     walker = _Walker(operation, example)
     name = f"{operation.exchange}.{operation.section}.{operation.name}"
     try:
@@ -327,7 +327,7 @@ def _lint_example(
     return walker.findings, walker.matched
 
 
-def _lint_request_example(operation: Operation, example: RequestExample) -> tuple[list[Finding], set[tuple[int, str]]]:
+def _lint_request_example(operation: Operation, example: RequestExample) -> tuple[list[Finding], set[tuple[Location, str]]]:
     """The body of a request example against the body parameters."""
     walker = _Walker(operation, example, request=True)
     shape = operation.body_shape
@@ -336,9 +336,10 @@ def _lint_request_example(operation: Operation, example: RequestExample) -> tupl
     return walker.findings, walker.matched
 
 
-def lint_operation(exchange: Exchange, operation: Operation) -> list[Finding]:
+def lint_operation(exchange: Exchange, operation: Operation) -> tuple[list[Finding], set[tuple[Location, str]]]:
+    """The findings of one operation's examples, and the acknowledgements they matched."""
     findings: list[Finding] = []
-    matched: set[tuple[int, str]] = set()
+    matched: set[tuple[Location, str]] = set()
     for example in operation.response_examples:
         found, hits = _lint_example(exchange, operation, example)
         findings += found
@@ -347,12 +348,22 @@ def lint_operation(exchange: Exchange, operation: Operation) -> list[Finding]:
         found, hits = _lint_request_example(operation, request)
         findings += found
         matched |= hits
+    return findings, matched
+
+
+def _stale(operation: Operation, matched: set[tuple[Location, str]], checked: set[Location]) -> list[Finding]:
+    """Acknowledgements on the operation's fields that no example matched. A field of a shared
+    shape is checked once, against the examples of every operation that uses it."""
     name = f"{operation.exchange}.{operation.section}.{operation.name}"
     body = operation.body_shape
+    found = []
     for field in [*_fields(operation.response), *(_fields(body) if body is not None else [])]:
+        if field.location in checked:
+            continue
+        checked.add(field.location)
         for rule, _note in field.acknowledged:
-            if (id(field), rule) not in matched:
-                findings.append(
+            if (field.location, rule) not in matched:
+                found.append(
                     Finding(
                         "stale-acknowledgement",
                         field.location,
@@ -361,7 +372,7 @@ def lint_operation(exchange: Exchange, operation: Operation) -> list[Finding]:
                         f"'{field.name}' acknowledges {rule}, but no example shows that disagreement",
                     )
                 )
-    return _unique(findings)
+    return found
 
 
 def _unique(findings: list[Finding]) -> list[Finding]:
@@ -376,6 +387,12 @@ def lint(specs: SpecSet) -> list[Finding]:
     """Every finding over all exchanges and operations, in file and line order."""
     findings: list[Finding] = []
     for exchange in specs.exchanges:
+        matched: set[tuple[Location, str]] = set()
         for operation in exchange.operations:
-            findings += lint_operation(exchange, operation)
-    return sorted(findings, key=lambda f: (f.location, f.rule, f.path))
+            found, hits = lint_operation(exchange, operation)
+            findings += found
+            matched |= hits
+        checked: set[Location] = set()
+        for operation in exchange.operations:
+            findings += _stale(operation, matched, checked)
+    return sorted(_unique(findings), key=lambda f: (f.location, f.rule, f.path))

@@ -1,7 +1,8 @@
 """Load a specs directory into the spec model, or fail with every problem found.
 
-Layout: `<specs>/<exchange>/exchange.yaml` plus any number of endpoint specs (`*.yaml`) in
-folders below it. Folders whose names start with `_` or `.` (such as `_schema`) are not specs.
+Layout: `<specs>/<exchange>/exchange.yaml`, the exchange's shared shapes in
+`<specs>/<exchange>/shapes/*.yaml`, and any number of endpoint specs (`*.yaml`) in other folders
+below it. Folders whose names start with `_` or `.` (such as `_schema`) are not specs.
 """
 
 from __future__ import annotations
@@ -10,14 +11,15 @@ from dataclasses import replace
 from pathlib import Path
 from typing import cast
 
-from generator.build import build_exchange, build_operation
+from generator.build import build_exchange, build_operation, build_shapes
 from generator.cache import NO_CACHE, BuildCache, digest, fingerprint
 from generator.errors import Location, SpecError, SpecIssue, display_path
-from generator.model import Exchange, Operation, Shape, SpecSet
-from generator.schema import validate
+from generator.model import Exchange, FieldType, Operation, ParameterLocation, Shape, SpecSet
+from generator.schema import SpecKind, validate
 from generator.yamlread import YamlDocument, YamlReadError, read_yaml
 
 EXCHANGE_FILE = "exchange.yaml"
+SHAPES_FOLDER = "shapes"
 SPEC_SUFFIXES = (".yaml", ".yml")
 RESERVED_SECTIONS = {"close", "aclose", "sync_time", "with_raw_response"}
 
@@ -67,16 +69,20 @@ class _Sources:
         return str(self._shown / path.relative_to(self._spec_dir))
 
 
-def _read(path: Path, source: str, kind: str, issues: list[SpecIssue]) -> YamlDocument | None:
+def _is_shape(path: Path, folder: Path) -> bool:
+    return path.parent == folder / SHAPES_FOLDER
+
+
+def _read(path: Path, source: str, kind: SpecKind, issues: list[SpecIssue]) -> YamlDocument | None:
     try:
         document = read_yaml(path, source)
     except YamlReadError as exc:
         issues.append(exc.issue)
         return None
     if not isinstance(document.data, dict):
-        issues.append(SpecIssue(Location(document.positions.file, 1, 1), f"an {kind} spec must be a YAML mapping"))
+        issues.append(SpecIssue(Location(document.positions.file, 1, 1), f"a {kind} spec must be a YAML mapping"))
         return None
-    found = validate(document.data, "exchange" if kind == "exchange" else "endpoint", document.positions)
+    found = validate(document.data, kind, document.positions)
     issues.extend(found)
     return None if found else document
 
@@ -100,7 +106,7 @@ def _load_operation(
         raw = path.read_bytes()
     except OSError:
         raw = b""
-    key = digest(fingerprint(), spec_path, raw, exchange_bytes)
+    key = digest(fingerprint(), spec_path, raw, exchange_bytes, exchange.shapes_digest)
     shown = {"source": source}
     cached = cache.get_object("operations", key, strings=shown)
     if cached is not None:
@@ -129,13 +135,26 @@ def load_specs(spec_dir: Path, cache: BuildCache = NO_CACHE) -> SpecSet:
         document = _read(exchange_path, sources.of(exchange_path), "exchange", issues)
         if document is None:
             for path in endpoint_files:  # still report their own problems
-                _read(path, sources.of(path), "endpoint", issues)
+                _read(path, sources.of(path), "shape" if _is_shape(path, folder) else "endpoint", issues)
             continue
         exchange = build_exchange(document.data, document.positions, issues, folder.name)
         exchange_bytes = exchange_path.read_bytes()
-        exchange = replace(exchange, source=sources.of(exchange_path), spec_digest=digest(exchange_bytes))
+        shape_files = [path for path in endpoint_files if _is_shape(path, folder)]
+        shapes = []
+        for path in shape_files:
+            shape_document = _read(path, sources.of(path), "shape", issues)
+            if shape_document is not None:
+                shapes.append((shape_document.data, shape_document.positions))
+        exchange = replace(
+            exchange,
+            source=sources.of(exchange_path),
+            spec_digest=digest(exchange_bytes),
+            shapes=build_shapes(shapes, issues),
+            shapes_digest=digest(*(part for path in shape_files for part in (path.name, path.read_bytes()))),
+            shape_sources=tuple(path.relative_to(spec_dir).as_posix() for path in shape_files),
+        )
         operations: list[Operation] = []
-        for path in endpoint_files:
+        for path in (path for path in endpoint_files if not _is_shape(path, folder)):
             operation = _load_operation(path, spec_dir, sources, exchange, exchange_bytes, issues, cache)
             if operation is not None:
                 operations.append(operation)
@@ -147,8 +166,12 @@ def load_specs(spec_dir: Path, cache: BuildCache = NO_CACHE) -> SpecSet:
     return SpecSet(tuple(sorted(exchanges, key=lambda e: e.id)))
 
 
-def _models(shape: Shape) -> list[Shape]:
-    found = [shape] if shape.model else []
+def _models(shape: Shape, *, inside_shared: bool = False) -> list[Shape]:
+    """The object shapes that become model classes; those of a shared shape only with
+    `inside_shared` (they are defined once, for the exchange)."""
+    if shape.shared and not inside_shared:
+        return []
+    found = [shape] if shape.model and (shape.fields or shape.type is FieldType.OBJECT) else []
     for field in shape.fields:
         found += _models(field.shape)
     if shape.items is not None:
@@ -160,7 +183,11 @@ def _check_exchange(exchange: Exchange, operations: list[Operation], issues: lis
     """What only the whole exchange shows: duplicate operations, endpoints and model names."""
     by_name: dict[str, Operation] = {}
     by_route: dict[tuple[str, str], Operation] = {}
-    models: dict[str, tuple[Shape, Operation]] = {}
+    models: dict[str, tuple[Shape, str]] = {}
+    for shared in exchange.shapes:
+        for shape in _models(shared, inside_shared=True):
+            assert shape.model is not None
+            models.setdefault(shape.model, (shape, f"the shared shape {shared.model}"))
     for op in operations:
         first = by_name.setdefault(op.name, op)
         if first is not op:
@@ -178,14 +205,15 @@ def _check_exchange(exchange: Exchange, operations: list[Operation], issues: lis
             issues.append(
                 SpecIssue(op.location, f"section name '{op.section}' is reserved by the client's own methods")
             )
-        for shape in _models(op.response):
+        body = [p.shape for p in op.parameters if p.location_in is ParameterLocation.BODY]
+        for shape in [model for root in [op.response, *body] for model in _models(root)]:
             assert shape.model is not None
-            seen = models.setdefault(shape.model, (shape, op))
+            seen = models.setdefault(shape.model, (shape, op.source))
             if seen[0] is not shape and seen[0] != shape:
                 issues.append(
                     SpecIssue(
                         shape.location,
-                        f"model name '{shape.model}' is already used for a different shape in {seen[1].source}; "
+                        f"model name '{shape.model}' is already used for a different shape in {seen[1]}; "
                         "set `model` to a unique name",
                     )
                 )

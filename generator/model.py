@@ -69,6 +69,7 @@ class Shape:
     enum: tuple[EnumValue, ...] = ()
     nullable: bool = False
     additional_fields: bool = True
+    shared: str | None = None  # a shared shape of the exchange ("request" or "response" model): its use
     location: Location = _location()
 
     def field(self, name: str) -> Field | None:
@@ -349,6 +350,9 @@ class Exchange:
     rate_limit_headers: RateLimitHeaders | None = None
     errors: tuple[ErrorCode, ...] = ()
     buckets: tuple[Bucket, ...] = ()
+    shapes: tuple[Shape, ...] = ()  # shared shapes (specs/<exchange>/shapes/), in name order
+    shapes_digest: str = field(default="", compare=False)  # of every shape file: what operations read
+    shape_sources: tuple[str, ...] = field(default=(), compare=False)  # the shape files, relative to the specs
     operations: tuple[Operation, ...] = ()
     source: str = field(default="", compare=False)
     spec_digest: str = field(default="", compare=False)  # SHA-256 of exchange.yaml

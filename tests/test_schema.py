@@ -22,7 +22,7 @@ def test_schema_is_valid_2020_12(kind):
 def test_every_spec_names_its_schema_for_editors():
     for path in sorted((ROOT / "specs").rglob("*.yaml")):
         first = path.read_text().splitlines()[0]
-        kind = "exchange" if path.name == "exchange.yaml" else "endpoint"
+        kind = "exchange" if path.name == "exchange.yaml" else "shape" if path.parent.name == "shapes" else "endpoint"
         assert first.startswith("# yaml-language-server: $schema="), path
         target = (path.parent / first.split("=", 1)[1]).resolve()
         assert target == (ROOT / "specs" / "_schema" / f"{kind}.schema.json").resolve(), path

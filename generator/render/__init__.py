@@ -17,6 +17,7 @@ from generator.render.context import (
     EVERY_SPEC,
     PACKAGE,
     RUNTIME,
+    SHARED_MODELS,
     ExchangeContext,
     build_exchange_context,
     header,
@@ -29,7 +30,7 @@ from generator.render.context import (
     response_annotation,
     response_models,
 )
-from generator.render.models import ModelJob, assemble_models_module, model_job, run_model_jobs
+from generator.render.models import ModelJob, assemble_models_module, model_job, run_model_jobs, shapes_job
 from generator.resources import RUNTIME_FILES, TEMPLATES, TEST_SUPPORT
 
 SDK_VERSION = "0.1.0"
@@ -72,7 +73,8 @@ class _SectionView:
     raw_class: str
     async_raw_class: str
     operations: Iterable[dict[str, Any]]
-    models: list[str]
+    models: list[str]  # of this section's models module
+    shared_models: list[str]  # of the exchange's shared shapes module
     enums: list[str]
 
 
@@ -231,6 +233,10 @@ def render_exchange(
     for section in exchange.sections:
         operations = context.operations_in(section)
         section_header = header(context.sources_of(operations))
+        used = sorted(
+            {m for op in operations for m in response_models(op.response)}
+            | {m for op in operations for p in op.parameters if (m := request_model(p.shape))}
+        )
         classes = naming.section_classes(section)
         view = _SectionView(
             name=section,
@@ -239,10 +245,8 @@ def render_exchange(
             raw_class=classes.raw,
             async_raw_class=classes.async_raw,
             operations=_LazyViews(exchange, operations, context),
-            models=sorted(
-                {m for op in operations for m in response_models(op.response)}
-                | {m for op in operations for p in op.parameters if (m := request_model(p.shape))}
-            ),
+            models=[name for name in used if context.model_section.get(name) != SHARED_MODELS],
+            shared_models=[name for name in used if context.model_section.get(name) == SHARED_MODELS],
             enums=_section_enums(context, operations),
         )
         sections.append((view, [op.name for op in operations]))
@@ -253,6 +257,9 @@ def render_exchange(
             cache.put_text("rendered", key, text)
         files[f"{base}/{section}.py"] = text
         jobs[f"{base}/models/{section}.py"] = (section_header, [model_job(context, op) for op in operations])
+    if exchange.shapes:
+        shapes_header = header([context.exchange_source, *exchange.shape_sources])
+        jobs[f"{base}/models/{SHARED_MODELS}.py"] = (shapes_header, [shapes_job(context)])
     section_summaries = [{**vars(view), "operations": names} for view, names in sections]
     exchange_header = header([context.exchange_source])
     files[f"{base}/_profile.py"] = env.get_template("exchange/_profile.py.jinja").render(common, header=exchange_header)
@@ -271,7 +278,7 @@ def render_exchange(
         common, header=exchange_header, names=names, package=f"{context.module}.models"
     )
     for operation in exchange.operations:
-        key = digest(fingerprint(), "tests", exchange.spec_digest, operation.spec_path, operation.spec_digest)
+        key = digest(fingerprint(), "tests", exchange.spec_digest, *context.inputs_of(operation))
         produced = cache.get_object("rendered-tests", key)
         if produced is None:
             produced = _render_operation_tests(env, exchange, context, common, operation)

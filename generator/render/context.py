@@ -24,6 +24,7 @@ from generator.spec_types import spec_type
 
 PACKAGE = "exchange_sdk"
 RUNTIME = f"{PACKAGE}._runtime"
+SHARED_MODELS = "_shapes"  # the models module of an exchange's shared shapes (models/_shapes.py)
 
 
 EVERY_SPEC = "every spec"
@@ -78,10 +79,17 @@ class ExchangeContext:
     def sources_of(self, operations: list[Operation]) -> list[str]:
         return [self.exchange_source, *sorted(self.source(op) for op in operations)]
 
-    def inputs_of(self, operation: Operation) -> tuple[str, str, str]:
+    def inputs_of(self, operation: Operation) -> tuple[str, str, str, str]:
         """Besides the generator and this exchange's exchange.yaml, all that the code generated for
-        `operation` depends on: its spec file (path and digest) and the enum names chosen for it."""
-        return operation.spec_path, operation.spec_digest, " ".join(self.enum_names_of[operation.name])
+        `operation` depends on: its spec file (path and digest), the enum names chosen for it, and
+        the exchange's shared shapes (their members can be its parameters)."""
+        names = " ".join(self.enum_names_of[operation.name])
+        return operation.spec_path, operation.spec_digest, names, self.exchange.shapes_digest
+
+    @property
+    def shared_models(self) -> list[Shape]:
+        """The model classes of the shared shapes module: each shared shape and the objects in it."""
+        return [model for shape in self.exchange.shapes for model in object_shapes(shape, inside_shared=True)]
 
     def operations_in(self, section: str) -> list[Operation]:
         return [op for op in self.exchange.operations if op.section == section]
@@ -91,6 +99,10 @@ def build_exchange_context(exchange: Exchange) -> ExchangeContext:
     """Name every enum and map every model to its section."""
     context = ExchangeContext(exchange)
     model_names = set()
+    for shape in context.shared_models:
+        assert shape.model is not None
+        model_names.add(shape.model)
+        context.model_section.setdefault(shape.model, SHARED_MODELS)
     for operation in exchange.operations:
         context.models_of[operation.name] = object_shapes(operation.response)
         context.request_models_of[operation.name] = request_shapes(operation)
@@ -99,9 +111,10 @@ def build_exchange_context(exchange: Exchange) -> ExchangeContext:
             model_names.add(shape.model)
             context.model_section.setdefault(shape.model, operation.section)
     identities: dict[tuple[object, ...], str] = {}
-    for operation in exchange.operations:
-        chosen = context.enum_names_of[operation.name] = []
-        for owner, python_name, shape in _enum_shapes(operation):
+    owners = [(op.name, _enum_shapes(op)) for op in exchange.operations]
+    for owner_name, found in [*owners, (SHARED_MODELS, _shared_enum_shapes(exchange))]:  # shared shapes last
+        chosen = context.enum_names_of[owner_name] = []
+        for owner, python_name, shape in found:
             identity = tuple((str(v.value), v.name, tuple(str(a) for a in v.aliases)) for v in shape.enum)
             if identity in identities:
                 context.enum_of[id(shape)] = identities[identity]
@@ -117,8 +130,11 @@ def build_exchange_context(exchange: Exchange) -> ExchangeContext:
     return context
 
 
-def object_shapes(shape: Shape) -> list[Shape]:
-    """Every object shape (model) inside `shape`, children before parents, in spec order."""
+def object_shapes(shape: Shape, *, inside_shared: bool = False) -> list[Shape]:
+    """Every object shape (model) inside `shape`, children before parents, in spec order; a shared
+    shape's models only with `inside_shared` (they are generated once, in SHARED_MODELS)."""
+    if shape.shared and not inside_shared:
+        return []
     found: list[Shape] = []
     for member in shape.fields:
         found += object_shapes(member.shape)
@@ -145,25 +161,34 @@ def request_model(shape: Shape) -> str | None:
     return target.model if target.type is FieldType.OBJECT and target.fields else None
 
 
+def _visit_enums(found: list[tuple[str, str, Shape]], owner: str, python_name: str, shape: Shape) -> None:
+    if shape.enum:
+        found.append((owner, python_name, shape))
+    for member in shape.fields:
+        _visit_enums(found, shape.model or "", member.python_name, member.shape)
+    if shape.items is not None:
+        _visit_enums(found, owner, python_name, shape.items)
+
+
+def _shared_enum_shapes(exchange: Exchange) -> list[tuple[str, str, Shape]]:
+    """The enums inside the shared shapes, as the shared module's models see them."""
+    found: list[tuple[str, str, Shape]] = []
+    for shape in exchange.shapes:
+        for member in shape.fields:
+            _visit_enums(found, shape.model or "", member.python_name, member.shape)
+    return found
+
+
 def _enum_shapes(operation: Operation) -> list[tuple[str, str, Shape]]:
     """(owner name, python name, shape) of every enum in parameters (body members included) and
     response, arrays' items included (an array of enum values is named after its field)."""
     found: list[tuple[str, str, Shape]] = []
-
-    def visit(owner: str, python_name: str, shape: Shape) -> None:
-        if shape.enum:
-            found.append((owner, python_name, shape))
-        for member in shape.fields:
-            visit(shape.model or "", member.python_name, member.shape)
-        if shape.items is not None:
-            visit(owner, python_name, shape.items)
-
     for parameter in operation.parameters:
-        visit(naming.pascal_case(operation.name), parameter.python_name, parameter.shape)
+        _visit_enums(found, naming.pascal_case(operation.name), parameter.python_name, parameter.shape)
     level: Shape | None = operation.response  # the response itself, or the items of its arrays
     while level is not None:
         for member in level.fields:
-            visit(level.model or "", member.python_name, member.shape)
+            _visit_enums(found, level.model or "", member.python_name, member.shape)
         level = level.items
     return found
 

@@ -7,6 +7,7 @@ argument types."""
 
 from __future__ import annotations
 
+import ast
 import json
 from collections.abc import Callable
 from concurrent.futures import Executor
@@ -18,7 +19,7 @@ from datamodel_code_generator import DataModelType, InputFileType, PythonVersion
 
 from generator.cache import BuildCache, digest, fingerprint
 from generator.model import Field, FieldType, Operation, Shape
-from generator.render.context import RUNTIME, ExchangeContext, field_description
+from generator.render.context import RUNTIME, SHARED_MODELS, ExchangeContext, field_description, object_shapes
 from generator.spec_types import spec_type
 
 BASE_CLASS = f"{RUNTIME}._models.ResponseModel"
@@ -52,16 +53,22 @@ DMCG_OPTIONS: dict[str, Any] = {
 }
 
 
-def _shape_schema(context: ExchangeContext, shape: Shape, *, request: bool = False) -> dict[str, Any]:
+def _shape_schema(
+    context: ExchangeContext, shape: Shape, *, request: bool = False, inside_shared: bool = False
+) -> dict[str, Any]:
     """The JSON Schema of a response field's shape, or (`request`) of a request-model member's,
-    typed by what a caller may pass (the runtime's argument types) and limited as documented."""
+    typed by what a caller may pass (the runtime's argument types) and limited as documented. A
+    shared shape is the class of the shared module (or, `inside_shared`, one of its own)."""
     if shape.enum:
         return {"customTypePath": f"{context.module}.models._enums.{context.enum_of[id(shape)]}"}
+    if shape.shared and not inside_shared:
+        return {"customTypePath": f"{context.module}.models.{SHARED_MODELS}.{shape.model}"}
     if shape.type is FieldType.OBJECT:
         return {"$ref": f"#/$defs/{shape.model}"} if shape.fields or not request else {"type": "object"}
     if shape.type is FieldType.ARRAY:
         assert shape.items is not None
-        schema: dict[str, Any] = {"type": "array", "items": _shape_schema(context, shape.items, request=request)}
+        items = _shape_schema(context, shape.items, request=request, inside_shared=inside_shared)
+        schema: dict[str, Any] = {"type": "array", "items": items}
         if request and shape.max_items is not None:
             schema["maxItems"] = shape.max_items
         return schema
@@ -70,8 +77,10 @@ def _shape_schema(context: ExchangeContext, shape: Shape, *, request: bool = Fal
     return {"customTypePath": f"{RUNTIME}._types.{spec_type(shape).response_type}"}
 
 
-def _property(context: ExchangeContext, member: Field, *, request: bool = False) -> dict[str, Any]:
-    schema = _shape_schema(context, member.shape, request=request)
+def _property(
+    context: ExchangeContext, member: Field, *, request: bool = False, inside_shared: bool = False
+) -> dict[str, Any]:
+    schema = _shape_schema(context, member.shape, request=request, inside_shared=inside_shared)
     description = field_description(member)
     if description:
         schema["description"] = description
@@ -86,6 +95,26 @@ def _aliases(shape: Shape, aliases: dict[str, str | list[str]]) -> None:
             aliases[key] = [member.python_name, *member.aliases]
         elif member.python_name != member.name:
             aliases[key] = member.python_name
+
+
+def _definition(
+    context: ExchangeContext, shape: Shape, description: str, *, request: bool, inside_shared: bool = False
+) -> dict[str, Any]:
+    """One model class: a response model, or (`request`) a strict request model."""
+    definition: dict[str, Any] = {"type": "object"}
+    if request:
+        definition["customBasePath"] = REQUEST_BASE_CLASS
+    definition["description"] = description
+    definition["properties"] = {
+        member.name: _property(context, member, request=request, inside_shared=inside_shared) for member in shape.fields
+    }
+    if request:
+        definition["required"] = [member.name for member in shape.fields if member.required]
+    return definition
+
+
+def _schema(definitions: dict[str, Any]) -> dict[str, Any]:
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$defs": definitions}
 
 
 def operation_schema(
@@ -105,27 +134,37 @@ def operation_schema(
                 f"`client.{operation.section}.{operation.name}()` ({operation.method} {operation.path}).\n"
                 f"Documentation: {operation.doc_url}"
             )
-        definitions[shape.model] = {
-            "type": "object",
-            "description": description,
-            "properties": {member.name: _property(context, member) for member in shape.fields},
-        }
+        definitions[shape.model] = _definition(context, shape, description, request=False)
         _aliases(shape, aliases)
     for shape in context.request_models_of[operation.name]:
         assert shape.model is not None
         if shape.model in definitions:
             continue
         text = " ".join(shape.description.split()) or f"An object of the request of {operation.title}."
-        definitions[shape.model] = {
-            "type": "object",
-            "customBasePath": REQUEST_BASE_CLASS,
-            "description": f"{text}\n\nSent by `client.{operation.section}.{operation.name}()` "
-            f"({operation.method} {operation.path}).\nDocumentation: {operation.doc_url}",
-            "properties": {member.name: _property(context, member, request=True) for member in shape.fields},
-            "required": [member.name for member in shape.fields if member.required],
-        }
+        description = (
+            f"{text}\n\nSent by `client.{operation.section}.{operation.name}()` "
+            f"({operation.method} {operation.path}).\nDocumentation: {operation.doc_url}"
+        )
+        definitions[shape.model] = _definition(context, shape, description, request=True)
         _aliases(shape, aliases)
-    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$defs": definitions}, aliases
+    return _schema(definitions), aliases
+
+
+def shapes_schema(context: ExchangeContext) -> tuple[dict[str, Any], dict[str, str | list[str]]]:
+    """The JSON Schema of the exchange's shared shapes module: each shared shape (a request or a
+    response model, as its file says) and the objects inside it."""
+    definitions: dict[str, Any] = {}
+    aliases: dict[str, str | list[str]] = {}
+    for root in context.exchange.shapes:
+        request = root.shared == "request"
+        for shape in object_shapes(root, inside_shared=True):
+            assert shape.model is not None
+            if shape.model in definitions or (request and not shape.fields):
+                continue
+            description = " ".join(shape.description.split()) or f"Part of the shared shape {root.model}."
+            definitions[shape.model] = _definition(context, shape, description, request=request, inside_shared=True)
+            _aliases(shape, aliases)
+    return _schema(definitions), aliases
 
 
 @dataclass(frozen=True)
@@ -151,6 +190,19 @@ class ModelJob:
 def model_input(context: ExchangeContext, operation: Operation) -> ModelInput:
     schema, aliases = operation_schema(context, operation)
     return ModelInput(json.dumps(schema), json.dumps(aliases, sort_keys=True))
+
+
+def shapes_input(context: ExchangeContext) -> ModelInput:
+    schema, aliases = shapes_schema(context)
+    return ModelInput(json.dumps(schema), json.dumps(aliases, sort_keys=True))
+
+
+def shapes_job(context: ExchangeContext) -> ModelJob:
+    """The shared shapes module reads the shape files and the enum names chosen for them."""
+    exchange = context.exchange
+    names = " ".join(context.enum_names_of[SHARED_MODELS])
+    key = digest(fingerprint(), "shapes", context.module, exchange.spec_digest, exchange.shapes_digest, names)
+    return ModelJob(key, partial(shapes_input, context))
 
 
 def model_job(context: ExchangeContext, operation: Operation) -> ModelJob:
@@ -192,17 +244,32 @@ def run_model_jobs(jobs: list[ModelJob], cache: BuildCache, pool: Executor | Non
     return [text or "" for text in results]
 
 
+def _classes(body: str) -> list[tuple[str, str]]:
+    """The top-level classes of a DMCG output's body, as (name, source with decorators)."""
+    lines = body.splitlines()
+    tree = ast.parse(body)
+    found = []
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef):
+            first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
+            assert node.end_lineno is not None
+            found.append((node.name, "\n".join(lines[first - 1 : node.end_lineno])))
+    return found
+
+
 def assemble_models_module(file_header: str, outputs: list[str]) -> str:
     """One section's models module from its operations' DMCG outputs: every output's imports
-    first (the formatter merges and sorts them), then every class, in operation order."""
+    first (the formatter merges and sorts them), then every class, in operation order. A model
+    that two operations share (the same name and shape, which the loader checks) is written once."""
     preludes: list[str] = []
-    bodies: list[str] = []
+    classes: dict[str, str] = {}
     for output in outputs:
         lines = output.splitlines()
         start = next((i for i, line in enumerate(lines) if line.startswith(("class ", "@"))), len(lines))
         preludes += [line for line in lines[:start] if line.strip() and not line.startswith("#")]
-        bodies.append("\n".join(lines[start:]).strip())
+        for name, source in _classes("\n".join(lines[start:])):
+            classes.setdefault(name, source)
     future = "from __future__ import annotations"
     imports = [line for line in dict.fromkeys(preludes) if line != future]
-    parts = [f"# {file_header}", future, "\n".join(imports), "\n\n\n".join(body for body in bodies if body)]
+    parts = [f"# {file_header}", future, "\n".join(imports), "\n\n\n".join(classes.values())]
     return "\n\n".join(part for part in parts if part) + "\n"

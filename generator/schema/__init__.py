@@ -1,8 +1,10 @@
 """The spec format, defined once as JSON Schema (draft 2020-12), and validation against it.
 
-`exchange.schema.json` and `endpoint.schema.json` beside this file are the definition; editors
-can use them through a `# yaml-language-server: $schema=...` comment (`sdkgen schema` exports
-them). Validation errors are turned into plain sentences located at the offending key or value.
+`exchange.schema.json` and `endpoint.schema.json` beside this file are the definition; the
+schema of shared shape files (`shape.schema.json`) is made from the endpoint schema's
+definitions, so a type node is defined once. Editors use them through a `# yaml-language-server:
+$schema=...` comment (`sdkgen schema` exports all three). Validation errors are turned into plain
+sentences located at the offending key or value.
 """
 
 from __future__ import annotations
@@ -23,15 +25,27 @@ if TYPE_CHECKING:  # jsonschema is imported only to explain an invalid file (a t
     import jsonschema
     from jsonschema.exceptions import ValidationError
 
-SpecKind = Literal["exchange", "endpoint"]
+SpecKind = Literal["exchange", "endpoint", "shape"]
 SCHEMA_FILES: dict[SpecKind, str] = {
     "exchange": "exchange.schema.json",
     "endpoint": "endpoint.schema.json",
+    "shape": "shape.schema.json",
 }
 
 
 def schema_text(kind: SpecKind) -> str:
-    """The JSON text of the schema of one kind of spec file, as shipped."""
+    """The JSON text of the schema of one kind of spec file, as shipped (the shape schema is
+    derived from the endpoint schema)."""
+    if kind == "shape":
+        endpoint = json.loads(schema_text("endpoint"))
+        derived = {
+            "$schema": endpoint["$schema"],
+            "$id": endpoint.get("$id", "").replace("endpoint", "shape"),
+            "title": "sdkgen shared shape",
+            "$ref": "#/$defs/shape_file",
+            "$defs": endpoint["$defs"],
+        }
+        return json.dumps({k: v for k, v in derived.items() if v}, indent=2, ensure_ascii=False) + "\n"
     return resources.files(__package__).joinpath(SCHEMA_FILES[kind]).read_text(encoding="utf-8")
 
 
