@@ -17,6 +17,7 @@ import pytest
 
 from generator.cache import NO_CACHE, BuildCache
 from generator.errors import SpecError
+from generator.loader import load_specs
 from generator.output import existing_files
 from generator.pipeline import build, generate
 
@@ -179,7 +180,7 @@ def test_a_moved_specs_folder_and_another_working_directory_reuse_the_cache(
     cache.lookups.clear()
     generate(moved, out, cache=cache)
     assert cache.lookups[("operations", False)] == 1  # the edited spec only
-    assert cache.lookups[("operations", True)] == 4
+    assert cache.lookups[("operations", True)] == len(load_specs(moved).operations) - 1
     assert cache.lookups[("models", False)] == 1
     changed = sorted(path for path, content in existing_files(out).items() if first[path] != content)
     assert changed and all(

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from generator.loader import load_specs
 from generator.output import existing_files
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -72,7 +73,8 @@ def test_the_installed_wheel_lints_generates_and_diffs_anywhere(distributions, t
 
     lint = _run([sdkgen, "lint", "exchange-specs", "--strict"], work)
     assert lint.returncode == 0, lint.stdout + lint.stderr
-    assert lint.stdout.splitlines()[-1] == "5 endpoints in 3 exchanges: 0 warnings, 18 acknowledged"
+    endpoints = len(load_specs(ROOT / "specs").operations)
+    assert lint.stdout.splitlines()[-1] == f"{endpoints} endpoints in 3 exchanges: 0 warnings, 18 acknowledged"
 
     generate = _run([sdkgen, "generate", "--specs", "exchange-specs", "--out", "sdk"], work)
     assert generate.returncode == 0, generate.stdout + generate.stderr

@@ -183,7 +183,7 @@ examples:
 
 
 def _batch(spec_copy: Path) -> Path:
-    (spec_copy / "okx" / "trade").mkdir()
+    (spec_copy / "okx" / "trade").mkdir(exist_ok=True)
     (spec_copy / BATCH).write_text(BATCH_SPEC)
     return spec_copy
 

@@ -1,8 +1,9 @@
-"""Request bodies of any shape, end to end: a spec tree with an OKX-style order body (nested
-attachAlgoOrds) and a batch endpoint whose body is a bare JSON array is generated; its
-generated tests (which send the documentation's body examples) pass; and, in a fresh
-interpreter against the fake exchange, bodies go out exactly (documentation order, decimals as
-strings, the signature over those bytes) and every bad argument is refused before sending."""
+"""Request bodies of any shape, end to end: the specs (OKX Place order: an object body with the
+nested attachAlgoOrds) plus a batch endpoint whose body is a bare JSON array of inline models
+are generated; the generated tests (which send the documentation's body examples) pass; and, in
+a fresh interpreter against the fake exchange, bodies go out exactly (documentation order,
+decimals as strings, the signature over those bytes) and every bad argument is refused before
+sending."""
 
 from __future__ import annotations
 
@@ -21,12 +22,11 @@ from generator.cli import main
 from generator.pipeline import generate
 
 ALGO_FIELDS = """
-          - {name: attachAlgoClOrdId, type: string, description: Client-supplied algo ID}
           - {name: tpTriggerPx, type: decimal, description: Take-profit trigger price}
           - name: tpTriggerPxType
             type: string
             description: Take-profit trigger price type
-            enum: [{value: last, description: last price}, {value: index, description: index price}, {value: mark, description: mark price}]
+            enum: [{value: last}, {value: index}, {value: mark}]
 """
 ORDER_FIELDS = """
       - {name: instId, type: string, required: true, description: Instrument ID}
@@ -60,36 +60,6 @@ rate_limit: {count: 60, window_seconds: 2, scope: uid, text: "60 requests per 2 
 response: {type: array, items: {type: object, model: OrderResult, fields: [{name: ordId, type: string, description: Order ID}]}}
 """
 SPECS = {
-    "okx/trade/place_order.yaml": """
-title: Place order
-section: trade
-method: POST
-path: /api/v5/trade/order
-parameters:
-  - {name: instId, in: body, type: string, required: true, description: Instrument ID}
-  - {name: tdMode, in: body, type: string, required: true, description: Trade mode, enum: [{value: cash}, {value: cross}]}
-  - {name: side, in: body, type: string, required: true, description: Order side, enum: [{value: buy}, {value: sell}]}
-  - {name: sz, in: body, type: decimal, required: true, description: Quantity to buy or sell}
-  - {name: px, in: body, type: decimal, required: false, description: Order price}
-  - name: attachAlgoOrds
-    in: body
-    type: array
-    required: false
-    description: TP/SL information attached when placing order
-    items:
-      type: object
-      model: AttachAlgoOrder
-      fields:"""
-    + ALGO_FIELDS
-    + """
-examples:
-  requests:
-    - text: |
-        place order for SPOT
-        POST /api/v5/trade/order
-        body
-        {"instId":"BTC-USDT","tdMode":"cash","side":"buy","sz":"2","px":"2.15","attachAlgoOrds":[{"tpTriggerPx":"3","tpTriggerPxType":"last"}]}
-""",
     "okx/trade/place_multiple_orders.yaml": """
 title: Place multiple orders
 section: trade
@@ -128,12 +98,13 @@ SCRIPT = textwrap.dedent(
     from decimal import Decimal
     from exchange_sdk import RequestValidationError
     from exchange_sdk.okx import OkxClient
-    from exchange_sdk.okx.models import AttachAlgoOrder, BatchOrder
+    from exchange_sdk.okx.models import AttachAlgoOrder, BatchOrder  # the shared shape's, and an inline one
 
     url, key, secret, passphrase = sys.argv[1:5]
     refused = []
     with OkxClient(api_key=key, secret_key=secret, passphrase=passphrase, base_url=url, rate_limit=None) as okx:
-        okx.trade.place_order(inst_id="BTC-USDT", td_mode="cash", side="buy", sz=1, px=Decimal("30000.10"),
+        okx.trade.place_order(inst_id="BTC-USDT", td_mode="cash", side="buy", ord_type="limit", sz=1,
+                              px=Decimal("30000.10"),
                               attach_algo_ords=[{"tp_trigger_px_type": "mark", "tp_trigger_px": "31000"},
                                                 AttachAlgoOrder(attach_algo_cl_ord_id="a1", tp_trigger_px=Decimal("32000"))])
         okx.trade.place_multiple_orders(orders=[
@@ -147,7 +118,7 @@ SCRIPT = textwrap.dedent(
             dict(side="hold"),
         ]
         for bad in bad_calls:
-            arguments = {**dict(inst_id="BTC-USDT", td_mode="cash", side="buy", sz="1"), **bad}
+            arguments = {**dict(inst_id="BTC-USDT", td_mode="cash", side="buy", ord_type="limit", sz="1"), **bad}
             try:
                 okx.trade.place_order(**arguments)
             except RequestValidationError as error:
@@ -186,6 +157,8 @@ def sdk(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.mark.slow
 def test_the_generated_tests_send_the_documented_bodies(sdk: Path) -> None:
+    place = (sdk / "tests" / "okx" / "test_trade_place_order.py").read_text()
+    assert 'assert_same_json(request.content, example["body"])' in place  # the page's example, sent
     test_file = sdk / "tests" / "okx" / "test_trade_place_multiple_orders.py"
     text = test_file.read_text()
     assert 'assert_same_json(request.content, example["body"])' in text
@@ -220,8 +193,8 @@ def test_bodies_go_out_exactly_and_bad_arguments_never_leave(sdk: Path, tmp_path
         (batch,) = fake.requests_to("/api/v5/trade/batch-orders")
     assert order.verdict == "ok" and batch.verdict == "ok"  # signed over exactly these bytes
     assert order.body == (
-        b'{"instId":"BTC-USDT","tdMode":"cash","side":"buy","sz":"1","px":"30000.10","attachAlgoOrds":'
-        b'[{"tpTriggerPx":"31000","tpTriggerPxType":"mark"},{"attachAlgoClOrdId":"a1","tpTriggerPx":"32000"}]}'
+        b'{"instId":"BTC-USDT","tdMode":"cash","side":"buy","ordType":"limit","sz":"1","px":"30000.10",'
+        b'"attachAlgoOrds":[{"tpTriggerPx":"31000","tpTriggerPxType":"mark"},{"attachAlgoClOrdId":"a1","tpTriggerPx":"32000"}]}'
     )
     assert json.loads(batch.body) == [
         {"instId": "BTC-USDT", "tdMode": "cash", "side": "buy", "sz": "0.01", "px": "30000"},

@@ -42,7 +42,7 @@ def _normal(text: str) -> str:
 
 def test_every_seed_endpoint_is_specified(specs):
     names = {(op.exchange, op.section, op.name, op.method, op.path) for op in specs.operations}
-    assert names == {
+    assert names >= {
         ("okx", "account", "get_balance", "GET", "/api/v5/account/balance"),
         ("bitget", "contract", "get_account_list", "GET", "/api/v2/mix/account/accounts"),
         ("bitget", "contract", "get_subaccount_assets", "GET", "/api/v2/mix/account/sub-account-assets"),

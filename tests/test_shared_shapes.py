@@ -22,53 +22,15 @@ from generator.loader import load_specs
 from generator.pipeline import build, generate
 
 ROOT = Path(__file__).resolve().parents[1]
-SHAPE = """# yaml-language-server: $schema=../../_schema/shape.schema.json
-name: OrderRequest
-use: request
-type: object
-description: An order, as Place order and Place multiple orders take it.
-fields:
-  - {name: instId, type: string, required: true, description: Instrument ID}
-  - {name: side, type: string, required: true, description: Order side, enum: [{value: buy}, {value: sell}]}
-  - name: sz
-    type: decimal
-    required: true
-    description: Quantity to buy or sell
-    acknowledged: {example-type-mismatch: "The batch example sends sz as a number; the SDK sends a string."}
-  - name: attachAlgoOrds
-    type: array
-    description: TP/SL information attached when placing order
-    items:
-      type: object
-      model: AttachAlgoOrder
-      fields:
-        - {name: tpTriggerPx, type: decimal, description: Take-profit trigger price}
-        - {name: tpTriggerPxType, type: string, description: Trigger price type, enum: [{value: last}, {value: mark}]}
-"""
-COMMON = """
-doc_url: "#order-book-trading-trade"
-description: A test endpoint.
-permission: {level: trade, text: Trade}
-response: {type: array, items: {type: object, model: OrderResult, fields: [{name: ordId, type: string, description: Id}]}}
-"""
-PLACE = """title: Place order
-section: trade
-method: POST
-path: /api/v5/trade/order
-rate_limit: {count: 60, window_seconds: 2, scope: uid, text: "60 requests per 2 seconds"}
-parameters:
-  - {in: body, members_of: OrderRequest}
-examples:
-  requests:
-    - text: |
-        POST /api/v5/trade/order
-        body
-        {"instId":"BTC-USDT","side":"buy","sz":"2","attachAlgoOrds":[{"tpTriggerPx":"3"}]}
-"""
+# The real shape (specs/okx/shapes/order_request.yaml) and Place order use it with members_of;
+# this batch endpoint refers to it with `shape:`.
 BATCH = """title: Place multiple orders
 section: trade
 method: POST
 path: /api/v5/trade/batch-orders
+doc_url: "#order-book-trading-trade-post-place-multiple-orders"
+description: A test endpoint.
+permission: {level: trade, text: Trade}
 rate_limit: {count: 300, window_seconds: 2, scope: uid, text: "300 orders per 2 seconds"}
 parameters:
   - name: orders
@@ -79,23 +41,29 @@ parameters:
     max_items: 20
     description: The orders
     items: {shape: OrderRequest}
+response: {type: array, items: {type: object, model: BatchPlacedOrder, fields: [{name: ordId, type: string, description: Id}]}}
 examples:
   requests:
     - text: |
         POST /api/v5/trade/batch-orders
         body
-        [{"instId":"BTC-USDT","side":"buy","sz":2},{"instId":"ETH-USDT","side":"sell","sz":"1"}]
+        [{"instId":"BTC-USDT","tdMode":"cash","side":"buy","ordType":"market","sz":2},
+         {"instId":"ETH-USDT","tdMode":"cash","side":"sell","ordType":"limit","sz":"1","px":"2.15"}]
+"""
+SHAPE_FILE = "okx/shapes/order_request.yaml"
+ACKNOWLEDGED_SZ = """  - name: sz
+    type: decimal
+    required: true
+    acknowledged: {example-type-mismatch: "The batch example sends sz as a number; the SDK sends a string."}
 """
 
 
 def _tree(root: Path) -> Path:
     specs = root / "specs"
     shutil.copytree(ROOT / "specs", specs)
-    (specs / "okx" / "shapes").mkdir()
-    (specs / "okx" / "trade").mkdir()
-    (specs / "okx" / "shapes" / "order_request.yaml").write_text(SHAPE)
-    (specs / "okx" / "trade" / "place_order.yaml").write_text(PLACE + COMMON)
-    (specs / "okx" / "trade" / "place_multiple_orders.yaml").write_text(BATCH + COMMON)
+    (specs / "okx" / "trade" / "place_multiple_orders.yaml").write_text(BATCH)
+    shape = specs / SHAPE_FILE
+    shape.write_text(shape.read_text().replace("  - name: sz\n    type: decimal\n    required: true\n", ACKNOWLEDGED_SZ))
     return specs
 
 
@@ -106,12 +74,18 @@ def _operations(specs: Path) -> dict[str, object]:
 def test_members_of_and_shape_references_resolve_to_the_one_shape(tmp_path):
     operations = _operations(_tree(tmp_path))
     place, batch = operations["place_order"], operations["place_multiple_orders"]
-    assert [(p.name, p.python_name, p.required) for p in place.parameters] == [
+    assert [(p.name, p.python_name, p.required) for p in place.parameters][:9] == [
         ("instId", "inst_id", True),
+        ("tdMode", "td_mode", True),
+        ("ccy", "ccy", False),
+        ("clOrdId", "cl_ord_id", False),
+        ("tag", "tag", False),
         ("side", "side", True),
+        ("posSide", "pos_side", False),
+        ("ordType", "ord_type", True),
         ("sz", "sz", True),
-        ("attachAlgoOrds", "attach_algo_ords", False),
     ]
+    assert place.parameters[-1].name == "attachAlgoOrds" and len(place.parameters) == 20
     items = batch.parameters[0].shape.items
     assert items.shared == "request" and items.model == "OrderRequest"
     assert [f.name for f in items.fields] == [p.name for p in place.parameters]
@@ -161,7 +135,7 @@ def test_circular_and_duplicate_shapes_are_refused(tmp_path):
         "name: Beta\nuse: request\ntype: object\ndescription: B\nfields:\n"
         "  - {name: alpha, description: A, shape: Alpha}\n"
     )
-    (shapes / "c.yaml").write_text(SHAPE)
+    (shapes / "c.yaml").write_text((specs / SHAPE_FILE).read_text())
     with pytest.raises(SpecError) as caught:
         load_specs(specs)
     report = caught.value.report()
@@ -180,7 +154,7 @@ def test_one_class_per_shape_and_calls_with_keywords_or_instances(tmp_path):
     )
     assert shapes.count("class OrderRequest(RequestModel):") == 1 and "class AttachAlgoOrder(RequestModel):" in shapes
     trade_models = (out / "exchange_sdk" / "okx" / "models" / "trade.py").read_text()
-    assert "class OrderRequest" not in trade_models and trade_models.count("class OrderResult(") == 1
+    assert "class OrderRequest" not in trade_models and trade_models.count("class PlacedOrder(") == 1
     script = textwrap.dedent(
         """
         import httpx, json
@@ -191,9 +165,11 @@ def test_one_class_per_shape_and_calls_with_keywords_or_instances(tmp_path):
             sent.append(json.loads(request.content))
             return httpx.Response(200, content=b'{"code":"0","msg":"","data":[]}')
         okx = OkxClient(api_key="k", secret_key="s", passphrase="p", transport=httpx.MockTransport(answer))
-        okx.trade.place_order(inst_id="BTC-USDT", side="buy", sz=1, attach_algo_ords=[{"tp_trigger_px": "3"}])
-        okx.trade.place_multiple_orders(orders=[OrderRequest(inst_id="X", side="sell", sz="2",
-                                                             attach_algo_ords=[AttachAlgoOrder(tp_trigger_px_type="mark")])])
+        okx.trade.place_order(inst_id="BTC-USDT", td_mode="cash", side="buy", ord_type="market", sz=1,
+                              attach_algo_ords=[{"tp_trigger_px": "3"}])
+        okx.trade.place_multiple_orders(orders=[OrderRequest(
+            inst_id="X", td_mode="cross", side="sell", ord_type="limit", sz="2", px="3",
+            attach_algo_ords=[AttachAlgoOrder(tp_trigger_px_type="mark")])])
         print(json.dumps(sent))
         """
     )
@@ -201,8 +177,10 @@ def test_one_class_per_shape_and_calls_with_keywords_or_instances(tmp_path):
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == [
-        {"instId": "BTC-USDT", "side": "buy", "sz": "1", "attachAlgoOrds": [{"tpTriggerPx": "3"}]},
-        [{"instId": "X", "side": "sell", "sz": "2", "attachAlgoOrds": [{"tpTriggerPxType": "mark"}]}],
+        {"instId": "BTC-USDT", "tdMode": "cash", "side": "buy", "ordType": "market", "sz": "1",
+         "attachAlgoOrds": [{"tpTriggerPx": "3"}]},
+        [{"instId": "X", "tdMode": "cross", "side": "sell", "ordType": "limit", "sz": "2", "px": "3",
+          "attachAlgoOrds": [{"tpTriggerPxType": "mark"}]}],
     ]
     tests = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/okx"],
@@ -217,12 +195,12 @@ def test_one_class_per_shape_and_calls_with_keywords_or_instances(tmp_path):
 def test_a_change_to_a_shared_shape_is_reported_for_each_endpoint_using_it(tmp_path):
     old = _tree(tmp_path / "old")
     new = _tree(tmp_path / "new")
-    shape = new / "okx" / "shapes" / "order_request.yaml"
-    shape.write_text(shape.read_text().replace("enum: [{value: last}, {value: mark}]", "enum: [{value: last}]"))
+    shape = new / SHAPE_FILE
+    shape.write_text(shape.read_text().replace("      - {value: spot_isolated, description: Only for SPOT lead trading}\n", ""))
     changes = diff_specs(load_specs(old), load_specs(new))
     assert sorted((c.rule, c.operation) for c in changes) == [
         ("request-member-enum-value-removed", "okx.trade.place_multiple_orders"),
-        ("request-member-enum-value-removed", "okx.trade.place_order"),
+        ("request-parameter-enum-value-removed", "okx.trade.place_order"),  # a member is an argument there
     ]
 
 
@@ -230,8 +208,8 @@ def test_a_cached_build_follows_an_edit_of_a_shape_file(tmp_path):
     specs = _tree(tmp_path)
     cache = BuildCache(tmp_path / "cache")
     build(specs, cache)
-    shape = specs / "okx" / "shapes" / "order_request.yaml"
-    shape.write_text(shape.read_text().replace("Quantity to buy or sell", "Quantity, in base currency"))
+    shape = specs / SHAPE_FILE
+    shape.write_text(shape.read_text().replace("Quantity to buy or sell:", "Quantity, in base currency:"))
     cached, uncached = build(specs, cache), build(specs, NO_CACHE)
     assert cached == uncached
-    assert "Quantity, in base currency." in cached["exchange_sdk/okx/trade.py"]  # the keyword argument's docstring
+    assert "Quantity, in base currency:" in cached["exchange_sdk/okx/trade.py"]  # the keyword argument's docstring

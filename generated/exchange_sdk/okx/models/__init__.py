@@ -9,19 +9,55 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from exchange_sdk.okx.models._enums import AutoLendStatus as AutoLendStatus
+    from exchange_sdk.okx.models._enums import OrdType as OrdType
+    from exchange_sdk.okx.models._enums import PosSide as PosSide
+    from exchange_sdk.okx.models._enums import PxAmendType as PxAmendType
+    from exchange_sdk.okx.models._enums import Side as Side
+    from exchange_sdk.okx.models._enums import StpMode as StpMode
+    from exchange_sdk.okx.models._enums import TdMode as TdMode
+    from exchange_sdk.okx.models._enums import TgtCcy as TgtCcy
+    from exchange_sdk.okx.models._enums import TpOrdKind as TpOrdKind
+    from exchange_sdk.okx.models._enums import TpTriggerPxType as TpTriggerPxType
+    from exchange_sdk.okx.models._shapes import AttachAlgoOrder as AttachAlgoOrder
+    from exchange_sdk.okx.models._shapes import OrderRequest as OrderRequest
     from exchange_sdk.okx.models.account import AccountBalance as AccountBalance
     from exchange_sdk.okx.models.account import AccountBalanceDetail as AccountBalanceDetail
+    from exchange_sdk.okx.models.trade import PlacedOrder as PlacedOrder
 
 _MODULES = {
     "AccountBalance": "account",
     "AccountBalanceDetail": "account",
+    "AttachAlgoOrder": "_shapes",
     "AutoLendStatus": "_enums",
+    "OrdType": "_enums",
+    "OrderRequest": "_shapes",
+    "PlacedOrder": "trade",
+    "PosSide": "_enums",
+    "PxAmendType": "_enums",
+    "Side": "_enums",
+    "StpMode": "_enums",
+    "TdMode": "_enums",
+    "TgtCcy": "_enums",
+    "TpOrdKind": "_enums",
+    "TpTriggerPxType": "_enums",
 }
 
 __all__ = [
     "AccountBalance",
     "AccountBalanceDetail",
+    "AttachAlgoOrder",
     "AutoLendStatus",
+    "OrdType",
+    "OrderRequest",
+    "PlacedOrder",
+    "PosSide",
+    "PxAmendType",
+    "Side",
+    "StpMode",
+    "TdMode",
+    "TgtCcy",
+    "TpOrdKind",
+    "TpTriggerPxType",
 ]
 
 

@@ -18,3 +18,108 @@ class AutoLendStatus(OpenEnum):
     """Auto lend is pending"""
     ACTIVE = "active"
     """Auto lend is active"""
+
+
+class TdMode(OpenEnum):
+    """Trade mode. Margin modes cross and isolated; non-margin mode cash; spot_isolated only for SPOT lead trading. isolated is not available in multi-currency margin and portfolio margin modes."""
+
+    CROSS = "cross"
+    """Cross margin"""
+    ISOLATED = "isolated"
+    """Isolated margin"""
+    CASH = "cash"
+    """Non-margin"""
+    SPOT_ISOLATED = "spot_isolated"
+    """Only for SPOT lead trading"""
+
+
+class Side(OpenEnum):
+    """Order side"""
+
+    BUY = "buy"
+    """Buy"""
+    SELL = "sell"
+    """Sell"""
+
+
+class PosSide(OpenEnum):
+    """Position side (conditional). net by default in net mode; required in long/short mode, where it can only be long or short. Only for FUTURES and SWAP."""
+
+    NET = "net"
+    """Net mode"""
+    LONG = "long"
+    """Long, in long/short mode"""
+    SHORT = "short"
+    """Short, in long/short mode"""
+
+
+class OrdType(OpenEnum):
+    """Order type"""
+
+    MARKET = "market"
+    """Market order, only for SPOT/MARGIN/FUTURES/SWAP"""
+    LIMIT = "limit"
+    """Limit order"""
+    POST_ONLY = "post_only"
+    """Post-only order"""
+    FOK = "fok"
+    """Fill-or-kill order"""
+    IOC = "ioc"
+    """Immediate-or-cancel order"""
+    OPTIMAL_LIMIT_IOC = "optimal_limit_ioc"
+    """Market order with immediate-or-cancel (Expiry and Perpetual Futures only)"""
+    MMP = "mmp"
+    """Market Maker Protection (Options in Portfolio Margin mode only)"""
+    MMP_AND_POST_ONLY = "mmp_and_post_only"
+    """Market Maker Protection and post-only (Options in Portfolio Margin mode only)"""
+    ELP = "elp"
+    """Enhanced Liquidity Program order"""
+
+
+class TgtCcy(OpenEnum):
+    """Whether sz of a SPOT market order is in the base or the quote currency. Default quote_ccy for buy, base_ccy for sell."""
+
+    BASE_CCY = "base_ccy"
+    """Base currency"""
+    QUOTE_CCY = "quote_ccy"
+    """Quote currency"""
+
+
+class PxAmendType(OpenEnum):
+    """What happens when px exceeds the price limit. The default is 0."""
+
+    VALUE_0 = "0"
+    """The system does not amend the price"""
+    VALUE_1 = "1"
+    """The system amends the price to the best value within the price limit"""
+
+
+class StpMode(OpenEnum):
+    """Self trade prevention mode; by default the account-level acctStpMode (cancel_maker unless changed). cancel_both does not support FOK."""
+
+    CANCEL_MAKER = "cancel_maker"
+    """Cancel maker"""
+    CANCEL_TAKER = "cancel_taker"
+    """Cancel taker"""
+    CANCEL_BOTH = "cancel_both"
+    """Cancel both"""
+
+
+class TpOrdKind(OpenEnum):
+    """TP order kind; the default is condition."""
+
+    CONDITION = "condition"
+    """Condition order"""
+    LIMIT = "limit"
+    """Limit order"""
+
+
+class TpTriggerPxType(OpenEnum):
+    """Take-profit trigger price type; the default is last."""
+
+    LAST = "last"
+    """Last price"""
+    INDEX = "index"
+    """Index price"""
+    MARK = "mark"
+    """Mark price"""
