@@ -13,14 +13,16 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from pydantic import ValidationError
 
 from ._arguments import boolean_argument, decimal_argument, integer_argument, string_argument, timestamp_argument
 from ._errors import RequestValidationError
-from ._models import RequestModel
+
+if TYPE_CHECKING:  # the models are imported with the section that names them, not with every client
+    from ._models import RequestModel
 
 
 @dataclass(frozen=True, slots=True)
