@@ -36,6 +36,8 @@ from generator.model import (
     RateLimitHeaders,
     RequestExample,
     ResponseExample,
+    Rule,
+    RuleKind,
     Scope,
     ServerTime,
     Shape,
@@ -193,8 +195,10 @@ def build_operation(
         ctx.error(("title",), f"cannot derive a method name from the title {data['title']!r}; set `operation`")
         name = "operation"
     method, path = data["method"], data["path"]
-    parameters = _build_parameters(ctx, data.get("parameters", []))
+    parameters, shape_rules = _build_parameters(ctx, data.get("parameters", []))
     _check_parameters(ctx, parameters, method, path)
+    members = {p.name: p.shape for p in parameters}
+    rules = shape_rules + _build_rules(ctx, data.get("rules", []), ("rules",), members)
     response = _build_shape(
         ctx, data["response"], ("response",), default_model=naming.response_model_name(name), use="response"
     )
@@ -223,6 +227,7 @@ def build_operation(
         idempotent=data.get("idempotent", False),
         deprecated=data.get("deprecated", False),
         parameters=parameters,
+        rules=rules,
         response=response,
         request_examples=tuple(
             _build_request_example(ctx, raw, ("examples", "requests", i), method, path, parameters)
@@ -298,6 +303,7 @@ def _build_shape(ctx: _Context, raw: dict[str, Any], path: Path_, default_model:
         _check_fields(ctx, fields, path)
     if kind is FieldType.ARRAY:
         items = _build_shape(ctx, raw["items"], (*path, "items"), default_model=default_model, use=use)
+    rules = _build_rules(ctx, raw.get("rules", []), (*path, "rules"), {f.name: f.shape for f in fields})
     return Shape(
         type=kind,
         description=raw.get("description", ""),
@@ -306,6 +312,7 @@ def _build_shape(ctx: _Context, raw: dict[str, Any], path: Path_, default_model:
         fields=fields,
         items=items,
         max_items=raw.get("max_items"),
+        rules=rules,
         enum=_build_enum(ctx, raw.get("enum", []), (*path, "enum")),
         nullable=raw.get("nullable", False),
         additional_fields=raw.get("additional_fields", True),
@@ -378,15 +385,17 @@ def _check_fields(ctx: _Context, fields: tuple[Field, ...], path: Path_) -> None
         python.setdefault(item.python_name, index)
 
 
-def _build_parameters(ctx: _Context, entries: list[dict[str, Any]]) -> tuple[Parameter, ...]:
-    """The parameters in spec order; a `members_of` entry gives one body parameter per member of
-    a shared request shape, in the shape's order."""
+def _build_parameters(ctx: _Context, entries: list[dict[str, Any]]) -> tuple[tuple[Parameter, ...], tuple[Rule, ...]]:
+    """The parameters in spec order, and the rules they bring; a `members_of` entry gives one body
+    parameter per member of a shared request shape, in the shape's order, and its rules."""
     parameters: list[Parameter] = []
+    rules: list[Rule] = []
     for index, raw in enumerate(entries):
         if "members_of" not in raw:
             parameters.append(_build_parameter(ctx, raw, ("parameters", index)))
             continue
         shape = ctx.shared(("parameters", index, "members_of"), raw["members_of"], "request")
+        rules += shape.rules if shape is not None else ()
         for member in shape.fields if shape is not None else ():
             derived = member.python_name == naming.python_identifier(member.name)  # not set in the shape
             parameters.append(
@@ -405,7 +414,44 @@ def _build_parameters(ctx: _Context, entries: list[dict[str, Any]]) -> tuple[Par
                     location=member.location,
                 )
             )
-    return tuple(parameters)
+    return tuple(parameters), tuple(rules)
+
+
+def _rule_value(value: Any) -> str:
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def _build_rules(
+    ctx: _Context, entries: list[dict[str, Any]], path: Path_, members: dict[str, Shape]
+) -> tuple[Rule, ...]:
+    """The rules of an object (or an endpoint), each naming only members it has, and for a
+    condition only values the member documents."""
+    rules = []
+    for index, raw in enumerate(entries):
+        where = (*path, index)
+        when: str | None = None
+        values: tuple[str, ...] = ()
+        if "required" in raw:
+            kind, named = RuleKind.REQUIRED_IF, tuple(raw["required"])
+            ((when, given),) = raw["when"].items()
+            values = tuple(_rule_value(v) for v in given)
+        elif "at_most_one_of" in raw:
+            kind, named = RuleKind.AT_MOST_ONE_OF, tuple(raw["at_most_one_of"])
+        else:
+            kind, named = RuleKind.EXACTLY_ONE_OF, tuple(raw["exactly_one_of"])
+        for name in (*named, *([when] if when else [])):
+            if name not in members:
+                hint = difflib.get_close_matches(name, list(members), n=1)
+                suggestion = f" (did you mean '{hint[0]}'?)" if hint else ""
+                ctx.error(where, f"the rule names '{name}', which is not a member here{suggestion}")
+        condition = members.get(when) if when else None
+        documented = {_rule_value(w) for v in condition.enum for w in (v.value, *v.aliases)} if condition else set()
+        for value in values:
+            if documented and value not in documented:
+                ctx.error(where, f"the rule's condition {when} = {value!r} is not one of its documented values")
+        acknowledged = _pairs(raw.get("acknowledged"))
+        rules.append(Rule(kind, named, when, values, raw.get("text", ""), acknowledged, ctx.at(where)))
+    return tuple(rules)
 
 
 def build_shapes(files: list[tuple[dict[str, Any], Positions]], issues: list[SpecIssue]) -> tuple[Shape, ...]:

@@ -31,6 +31,7 @@ RULES: dict[str, str] = {
     "example-enum-value": "an example value is not one of the documented enum values",
     "example-field-renamed": "the table and the example name the same field differently",
     "flattened-table": "the table lists a nested object's fields beside its parent's fields",
+    "example-breaks-rule": "a request example breaks a documented rule between members (required-if, one-of)",
     "stale-acknowledgement": "an acknowledged disagreement that lint no longer finds",
 }
 
@@ -196,6 +197,15 @@ class _Walker:
                 f"the table lists '{field.name}', but the example does not send it",
                 field,
             )
+        for rule in shape.rules:
+            breaking = [obj for obj in objects if rule.broken(obj)]
+            if breaking:
+                note = dict(rule.acknowledged).get("example-breaks-rule")
+                if note is not None:
+                    self.matched.add((rule.location, "example-breaks-rule"))
+                name = f"{self.operation.exchange}.{self.operation.section}.{self.operation.name}"
+                message = f"the example breaks the rule: {rule.describe(str)}"
+                self.findings.append(Finding("example-breaks-rule", rule.location, name, path, message, note))
         kept = "the SDK refuses it" if self.request else "the SDK keeps it as an extra field"
         for key in undocumented:
             self.report(
@@ -295,6 +305,15 @@ def _fields(shape: Shape) -> Iterable[Field]:
         yield from _fields(shape.items)
 
 
+def _objects(shape: Shape) -> Iterable[Shape]:
+    """`shape` and every shape inside it."""
+    yield shape
+    for field in shape.fields:
+        yield from _objects(field.shape)
+    if shape.items is not None:
+        yield from _objects(shape.items)
+
+
 def _lint_example(
     exchange: Exchange, operation: Operation, example: ResponseExample
 ) -> tuple[list[Finding], set[tuple[Location, str]]]:
@@ -327,7 +346,9 @@ def _lint_example(
     return walker.findings, walker.matched
 
 
-def _lint_request_example(operation: Operation, example: RequestExample) -> tuple[list[Finding], set[tuple[Location, str]]]:
+def _lint_request_example(
+    operation: Operation, example: RequestExample
+) -> tuple[list[Finding], set[tuple[Location, str]]]:
     """The body of a request example against the body parameters."""
     walker = _Walker(operation, example, request=True)
     shape = operation.body_shape
@@ -357,6 +378,14 @@ def _stale(operation: Operation, matched: set[tuple[Location, str]], checked: se
     name = f"{operation.exchange}.{operation.section}.{operation.name}"
     body = operation.body_shape
     found = []
+    for between in [r for shape in _objects(body) for r in shape.rules] if body is not None else []:
+        if between.location in checked:
+            continue
+        checked.add(between.location)
+        for lint_rule, _note in between.acknowledged:
+            if (between.location, lint_rule) not in matched:
+                message = f"the rule '{between.describe(str)}' acknowledges {lint_rule}, but no example shows that"
+                found.append(Finding("stale-acknowledgement", between.location, name, "", message))
     for field in [*_fields(operation.response), *(_fields(body) if body is not None else [])]:
         if field.location in checked:
             continue

@@ -8,6 +8,7 @@ same thing in differently laid-out files compare equal.
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -55,6 +56,48 @@ class TableRow:
     flattened: bool = False
 
 
+class RuleKind(enum.StrEnum):
+    REQUIRED_IF = "required_if"
+    AT_MOST_ONE_OF = "at_most_one_of"
+    EXACTLY_ONE_OF = "exactly_one_of"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A documented rule between members of an object (or parameters of an endpoint), by wire name."""
+
+    kind: RuleKind
+    members: tuple[str, ...]
+    when: str | None = None  # required_if: the member whose value decides
+    values: tuple[str, ...] = ()  # required_if: the values (as text) for which `members` are required
+    text: str = ""  # the page's words
+    acknowledged: tuple[tuple[str, str], ...] = ()  # (lint rule, note): an example that breaks it
+    location: Location = _location()
+
+    def broken(self, given: Any) -> bool:
+        """Does `given` (an example's object, by wire name) break the rule?"""
+        if not isinstance(given, dict):
+            return False
+        present = [m for m in self.members if given.get(m) is not None]
+        if self.kind is RuleKind.REQUIRED_IF:
+            value = given.get(self.when) if self.when else None
+            text = str(value).lower() if isinstance(value, bool) else None if value is None else str(value)
+            return text in self.values and len(present) < len(self.members)
+        if self.kind is RuleKind.AT_MOST_ONE_OF:
+            return len(present) > 1
+        return len(present) != 1
+
+    def describe(self, python_name: Callable[[str], str]) -> str:
+        """The rule in words, naming members by `python_name` (their Python names)."""
+        names = ", ".join(python_name(m) for m in self.members)
+        if self.kind is RuleKind.REQUIRED_IF:
+            assert self.when is not None
+            return f"{names} required when {python_name(self.when)} is {' or '.join(self.values)}"
+        if self.kind is RuleKind.AT_MOST_ONE_OF:
+            return f"at most one of {names}"
+        return f"exactly one of {names}"
+
+
 @dataclass(frozen=True)
 class Shape:
     """A value's type: a scalar, an object with fields, or an array of a shape."""
@@ -70,6 +113,7 @@ class Shape:
     nullable: bool = False
     additional_fields: bool = True
     shared: str | None = None  # a shared shape of the exchange ("request" or "response" model): its use
+    rules: tuple[Rule, ...] = ()  # between the members of a request object
     location: Location = _location()
 
     def field(self, name: str) -> Field | None:
@@ -201,6 +245,7 @@ class Operation:
     idempotent: bool = False
     deprecated: bool = False
     parameters: tuple[Parameter, ...] = ()
+    rules: tuple[Rule, ...] = ()  # between parameters (a members_of shape's rules included)
     request_examples: tuple[RequestExample, ...] = ()
     response_examples: tuple[ResponseExample, ...] = ()
     source: str = field(default="", compare=False)  # the file, as shown to the user
@@ -234,7 +279,9 @@ class Operation:
             )
             for p in body
         )
-        return Shape(FieldType.OBJECT, fields=members, model="", location=self.location)
+        names = {p.name for p in body}
+        rules = tuple(rule for rule in self.rules if {*rule.members, *([rule.when] if rule.when else [])} <= names)
+        return Shape(FieldType.OBJECT, fields=members, model="", rules=rules, location=self.location)
 
     @property
     def is_private(self) -> bool:

@@ -152,6 +152,10 @@ MUTATIONS: dict[str, Callable[[Path], None]] = {
     "request-member-max-items-increased": lambda t: edit(
         t, ORDERS, lambda d: field(batch(d), "tags").update(max_items=8)
     ),
+    "request-rule-added": lambda t: edit(
+        t, ORDER, lambda d: d.update(rules=[{"required": ["attachAlgoOrds"], "when": {"instId": ["BTC-USDT"]}}])
+    ),
+    "request-rule-removed": lambda t: edit(t, ORDERS, lambda d: batch(d).pop("rules")),
     "response-type-changed": lambda t: edit(t, ORDER, lambda d: d.update(response=d["response"]["items"])),
     "response-field-added": lambda t: edit(
         t, THING, lambda d: d["response"]["fields"].append({"name": "fee", "type": "decimal", "description": "Fee"})

@@ -227,3 +227,25 @@ def test_a_request_body_that_is_not_json(spec_copy):
         "request example: the body is not valid JSON",
         "give the body as JSON in `body`",
     )
+
+
+def test_rules_name_members_and_documented_values(spec_copy):
+    _batch(spec_copy)
+    line = _edit(
+        spec_copy,
+        BATCH,
+        "    items: {type: object, model: BatchOrder, fields: [{name: instId, type: string, description: Instrument}]}\n",
+        "    items:\n"
+        "      type: object\n"
+        "      model: BatchOrder\n"
+        "      rules:\n"
+        "        - {required: [instID], when: {side: [hold]}}\n"
+        "        - {at_most_one_of: [instId, sz]}\n"
+        "      fields:\n"
+        "        - {name: instId, type: string, description: Instrument}\n"
+        "        - {name: side, type: string, description: Side, enum: [{value: buy}, {value: sell}]}\n",
+    )
+    errors = _errors(spec_copy)
+    _one(errors, BATCH, line + 4, "the rule names 'instID', which is not a member here (did you mean 'instId'?)")
+    _one(errors, BATCH, line + 4, "the rule's condition side = 'hold' is not one of its documented values")
+    _one(errors, BATCH, line + 5, "the rule names 'sz', which is not a member here")

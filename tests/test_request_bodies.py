@@ -43,7 +43,7 @@ ORDER_FIELDS = """
         description: Quantity to buy or sell
         acknowledged: {example-type-mismatch: "An example sends sz as a number; the SDK sends the documented string."}
       - {name: px, type: decimal, description: Order price}
-      - {name: reduceOnly, type: boolean, description: Reduce only}
+      - {name: reduceOnly, type: boolean, table: {type: Boolean}, description: Reduce only}
       - name: attachAlgoOrds
         type: array
         description: TP/SL information attached when placing order
@@ -76,6 +76,9 @@ parameters:
     items:
       type: object
       model: BatchOrder
+      rules:
+        - at_most_one_of: [px, reduceOnly]
+          acknowledged: {example-breaks-rule: "The third example sends both; the SDK refuses it."}
       fields:"""
     + ORDER_FIELDS.replace("\n      ", "\n        ")
     + """
@@ -89,6 +92,9 @@ examples:
     - text: |
         POST /api/v5/trade/batch-orders
         [{"instId":"BTC-USDT","tdMode":"cash","side":"hold","sz":"2"}]
+    - text: |
+        POST /api/v5/trade/batch-orders
+        [{"instId":"BTC-USDT","tdMode":"cash","side":"buy","sz":"2","px":"1","reduceOnly":true}]
 """,
 }
 
@@ -116,9 +122,12 @@ SCRIPT = textwrap.dedent(
             dict(sz=1.5),
             dict(px="1,5"),
             dict(side="hold"),
+            dict(ord_type="limit"),  # the documented rules between members
+            dict(ord_type="limit", px="1", px_usd="2"),
+            dict(attach_algo_ords=[{"sl_trigger_px": "1", "sl_trigger_ratio": "0.1"}]),
         ]
         for bad in bad_calls:
-            arguments = {**dict(inst_id="BTC-USDT", td_mode="cash", side="buy", ord_type="limit", sz="1"), **bad}
+            arguments = {**dict(inst_id="BTC-USDT", td_mode="cash", side="buy", ord_type="market", sz="1"), **bad}
             try:
                 okx.trade.place_order(**arguments)
             except RequestValidationError as error:
@@ -151,6 +160,9 @@ def sdk(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert lint.exit_code == 0, lint.output  # the body examples' contradictions are found and acknowledged
     assert "acknowledged [example-enum-value] body[].side: 'hold' is not one of the documented values" in lint.output
     assert "acknowledged [example-type-mismatch] body[].sz: the table types 'sz' as String" in lint.output
+    assert "acknowledged [example-breaks-rule] body[]: the example breaks the rule: at most one of px, reduceOnly" in (
+        lint.output
+    )
     generate(specs, root / "generated")
     return root / "generated"
 
@@ -163,6 +175,7 @@ def test_the_generated_tests_send_the_documented_bodies(sdk: Path) -> None:
     text = test_file.read_text()
     assert 'assert_same_json(request.content, example["body"])' in text
     assert 'assert "orders[0].side" in str(caught.value)' in text  # the second example breaks the enum
+    assert text.count("with pytest.raises(RequestValidationError)") == 2  # and the third a rule
     fixture = json.loads((sdk / "fixtures" / "okx" / "trade" / "place_multiple_orders.request_0.json").read_text())
     assert fixture["body"][1]["sz"] == "2"  # the example's number, in the documented wire form
     result = subprocess.run(
@@ -200,7 +213,7 @@ def test_bodies_go_out_exactly_and_bad_arguments_never_leave(sdk: Path, tmp_path
         {"instId": "BTC-USDT", "tdMode": "cash", "side": "buy", "sz": "0.01", "px": "30000"},
         {"instId": "ETH-USDT", "tdMode": "cross", "side": "sell", "sz": "0.5", "reduceOnly": True},
     ]
-    assert len(refused) == 7, refused
+    assert len(refused) == 10, refused
     expected = [
         [
             "attach_algo_ords[0].tp_trigger_px_type 'not-an-enum' is not one of last, index, mark",
@@ -209,6 +222,9 @@ def test_bodies_go_out_exactly_and_bad_arguments_never_leave(sdk: Path, tmp_path
         ["sz must be a Decimal, int or str, not float (floats are not exact"],
         ["px must be a decimal number; got '1,5'"],
         ["side must be one of buy, sell; got 'hold'"],
+        ["place_order (POST /api/v5/trade/order): px is required when ord_type is limit"],
+        ["takes at most one of px, px_usd, px_vol; got px, px_usd"],
+        ["attach_algo_ords[0] takes at most one of sl_trigger_px, sl_trigger_ratio; got sl_trigger_px, sl_trigger_ratio"],
         ["orders[0].sz is required"],
         ["orders takes at most 20 items; got 21"],
         ["orders[0].attach_algo_ords takes at most 10 items; got 11"],

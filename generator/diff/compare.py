@@ -13,7 +13,17 @@ from typing import Any
 
 from generator.diff.rules import RULES, level_rank
 from generator.errors import Location
-from generator.model import Exchange, Field, FieldType, Operation, Parameter, ParameterLocation, Shape, SpecSet
+from generator.model import (
+    Exchange,
+    Field,
+    FieldType,
+    Operation,
+    Parameter,
+    ParameterLocation,
+    Rule,
+    Shape,
+    SpecSet,
+)
 from generator.render.context import response_annotation
 
 PERMISSION_ORDER = {"none": 0, "read": 1, "trade": 2, "withdraw": 3}
@@ -409,6 +419,7 @@ def _compare_operation(out: _Collector, exchange: Exchange, old: Operation, new:
         )
     _compare_rate_limit(add, old, new)
     _compare_parameters(add, old, new)
+    _compare_rules(add, old.rules, new.rules, "rules", new.location)
     old_returns, new_returns = response_annotation(old.response), response_annotation(new.response)
     if old.response.type != new.response.type:
         add(
@@ -626,6 +637,26 @@ def _compare_parameter(add: Any, old: Parameter, new: Parameter) -> None:
         )
 
 
+def _compare_rules(add: Any, old: tuple[Rule, ...], new: tuple[Rule, ...], where: str, location: Location) -> None:
+    """Rules between members, compared by what they say (not where or in which words)."""
+
+    def key(rule: Rule) -> tuple[str, tuple[str, ...], str | None, tuple[str, ...]]:
+        return rule.kind.value, rule.members, rule.when, tuple(sorted(rule.values))
+
+    before, after = {key(r): r for r in old}, {key(r): r for r in new}
+    for added in (after[k] for k in after if k not in before):
+        add("request-rule-added", where, added.location, None, added.describe(str), f"new rule: {added.describe(str)}")
+    for removed in (before[k] for k in before if k not in after):
+        add(
+            "request-rule-removed",
+            where,
+            location,
+            removed.describe(str),
+            None,
+            f"rule removed: {removed.describe(str)}",
+        )
+
+
 def _compare_max_items(
     add: Any, prefix: str, where: str, location: Location, before: int | None, after: int | None, what: str
 ) -> None:
@@ -659,6 +690,7 @@ def _compare_request_shape(add: Any, old: Shape, new: Shape, where: str, shown: 
         return
     if old.type is not FieldType.OBJECT:
         return
+    _compare_rules(add, old.rules, new.rules, f"{where}.rules", new.location)
     if old.model != new.model and old.fields and new.fields:
         add("python-model-renamed", where, new.location, old.model, new.model, f"model {old.model} is now {new.model}")
     before = {name: f for f in old.fields for name in f.wire_names}

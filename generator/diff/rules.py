@@ -78,6 +78,8 @@ _RULES = [
     Rule("request-member-enum-value-removed", BREAKING, "A body member no longer accepts a value."),
     Rule("request-member-max-items-decreased", BREAKING, "A list in the body accepts fewer items."),
     Rule("request-member-max-items-increased", NON_BREAKING, "A list in the body accepts more items."),
+    Rule("request-rule-added", BREAKING, "A new rule between arguments or members: calls that break it are refused."),
+    Rule("request-rule-removed", NON_BREAKING, "A rule between arguments or members no longer applies."),
     # response fields, at any depth
     Rule("response-type-changed", BREAKING, "The response data changed shape (object, array, scalar)."),
     Rule("response-field-added", NON_BREAKING, "A new response field."),

@@ -29,6 +29,8 @@ from generator.render.context import (
     request_model,
     response_annotation,
     response_models,
+    rule_literal,
+    rules_doc,
 )
 from generator.render.models import ModelJob, assemble_models_module, model_job, run_model_jobs, shapes_job
 from generator.resources import RUNTIME_FILES, TEMPLATES, TEST_SUPPORT
@@ -92,6 +94,11 @@ def _method_docstring(exchange: Exchange, operation: Operation, context: Exchang
     if operation.notes:
         lines += ["", "Notes:"] + [f"    - {' '.join(note.split())}" for note in operation.notes]
     parameters = ordered_parameters(operation)
+    if operation.rules:
+        names = {p.name: p.python_name for p in operation.parameters}
+        lines += ["", "Rules (checked before sending):"] + [
+            f"    - {line}" for line in rules_doc(operation.rules, names)
+        ]
     lines += ["", "Args:"]
     for parameter in parameters:
         lines.append(f"    {parameter.python_name}: {parameter_doc(parameter)}")
@@ -160,6 +167,9 @@ def _operation_view(exchange: Exchange, operation: Operation, context: ExchangeC
         "docstring": _method_docstring(exchange, operation, context),
         "idempotent": operation.method == "GET" or operation.idempotent,
         "limits": _limits(exchange, operation),
+        "rules": [
+            rule_literal(rule, {p.name: p.python_name for p in operation.parameters}) for rule in operation.rules
+        ],
     }
 
 

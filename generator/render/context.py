@@ -7,6 +7,7 @@ Nothing here touches files.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from generator import naming
@@ -18,6 +19,8 @@ from generator.model import (
     Operation,
     Parameter,
     ParameterLocation,
+    Rule,
+    RuleKind,
     Shape,
 )
 from generator.spec_types import spec_type
@@ -191,6 +194,28 @@ def _enum_shapes(operation: Operation) -> list[tuple[str, str, Shape]]:
             _visit_enums(found, level.model or "", member.python_name, member.shape)
         level = level.items
     return found
+
+
+# --- rules --------------------------------------------------------------------------------------
+
+
+def rule_literal(rule: Rule, python_name: Mapping[str, str]) -> str:
+    """The runtime's `Rule(...)` for a rule, its members named by `python_name` (wire -> Python)."""
+    members = tuple(python_name[m] for m in rule.members if m in python_name)
+    if rule.kind is RuleKind.REQUIRED_IF:
+        assert rule.when is not None
+        values = "frozenset({" + ", ".join(repr(v) for v in sorted(rule.values)) + "})"
+        return f"Rule({rule.kind.value!r}, {members!r}, {python_name.get(rule.when, rule.when)!r}, {values})"
+    return f"Rule({rule.kind.value!r}, {members!r})"
+
+
+def rules_doc(rules: Sequence[Rule], python_name: Mapping[str, str]) -> list[str]:
+    """The rules in words, one line each, with the page's own words where the spec has them."""
+    lines = []
+    for rule in rules:
+        text = rule.describe(lambda wire: python_name.get(wire, wire))
+        lines.append(text + (f' (page: "{" ".join(rule.text.split())}")' if rule.text else ""))
+    return lines
 
 
 # --- parameters ---------------------------------------------------------------------------------

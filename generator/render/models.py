@@ -19,7 +19,15 @@ from datamodel_code_generator import DataModelType, InputFileType, PythonVersion
 
 from generator.cache import BuildCache, digest, fingerprint
 from generator.model import Field, FieldType, Operation, Shape
-from generator.render.context import RUNTIME, SHARED_MODELS, ExchangeContext, field_description, object_shapes
+from generator.render.context import (
+    RUNTIME,
+    SHARED_MODELS,
+    ExchangeContext,
+    field_description,
+    object_shapes,
+    rule_literal,
+    rules_doc,
+)
 from generator.spec_types import spec_type
 
 BASE_CLASS = f"{RUNTIME}._models.ResponseModel"
@@ -104,6 +112,9 @@ def _definition(
     definition: dict[str, Any] = {"type": "object"}
     if request:
         definition["customBasePath"] = REQUEST_BASE_CLASS
+    if request and shape.rules:
+        names = {member.name: member.python_name for member in shape.fields}
+        description += "\n\nRules:\n" + "\n".join(f"- {line}" for line in rules_doc(shape.rules, names))
     definition["description"] = description
     definition["properties"] = {
         member.name: _property(context, member, request=request, inside_shared=inside_shared) for member in shape.fields
@@ -173,6 +184,7 @@ class ModelInput:
 
     schema: str
     aliases: str  # JSON
+    rules: str = "{}"  # JSON: model name -> the `Rule(...)` literals of its documented rules
 
 
 @dataclass(frozen=True)
@@ -187,14 +199,31 @@ class ModelJob:
     make_input: Callable[[], ModelInput]
 
 
+def _model_rules(shapes: list[Shape]) -> str:
+    """The documented rules of the request models among `shapes`, as runtime literals."""
+    found = {}
+    for shape in shapes:
+        if shape.rules and shape.model:
+            names = {member.name: member.python_name for member in shape.fields}
+            found[shape.model] = [rule_literal(rule, names) for rule in shape.rules]
+    return json.dumps(found, sort_keys=True)
+
+
 def model_input(context: ExchangeContext, operation: Operation) -> ModelInput:
     schema, aliases = operation_schema(context, operation)
-    return ModelInput(json.dumps(schema), json.dumps(aliases, sort_keys=True))
+    rules = _model_rules(context.request_models_of[operation.name])
+    return ModelInput(json.dumps(schema), json.dumps(aliases, sort_keys=True), rules)
 
 
 def shapes_input(context: ExchangeContext) -> ModelInput:
     schema, aliases = shapes_schema(context)
-    return ModelInput(json.dumps(schema), json.dumps(aliases, sort_keys=True))
+    request = [
+        s
+        for root in context.exchange.shapes
+        if root.shared == "request"
+        for s in object_shapes(root, inside_shared=True)
+    ]
+    return ModelInput(json.dumps(schema), json.dumps(aliases, sort_keys=True), _model_rules(request))
 
 
 def shapes_job(context: ExchangeContext) -> ModelJob:
@@ -218,7 +247,11 @@ def run_model_job(job: ModelInput) -> str:
         return ""
     output = generate(job.schema, aliases=json.loads(job.aliases), custom_file_header="", **DMCG_OPTIONS)
     assert isinstance(output, str)
-    return output
+    rules: dict[str, list[str]] = json.loads(job.rules)
+    if not rules:
+        return output
+    checks = [f"{model}.__sdk_rules__ = ({', '.join(literals)},)" for model, literals in sorted(rules.items())]
+    return f"from {RUNTIME}._rules import Rule\n{output}\n\n" + "\n".join(checks) + "\n"
 
 
 WARM_UP = ModelInput(json.dumps({"$defs": {"Warm": {"type": "object", "properties": {"a": {"type": "string"}}}}}), "{}")
@@ -244,32 +277,38 @@ def run_model_jobs(jobs: list[ModelJob], cache: BuildCache, pool: Executor | Non
     return [text or "" for text in results]
 
 
-def _classes(body: str) -> list[tuple[str, str]]:
-    """The top-level classes of a DMCG output's body, as (name, source with decorators)."""
+def _statements(body: str) -> list[tuple[str | None, str]]:
+    """The top-level statements of a DMCG output's body: (class name, source with decorators)
+    for each class, (None, source) for what follows them (the models' rule assignments)."""
     lines = body.splitlines()
-    tree = ast.parse(body)
-    found = []
-    for node in tree.body:
-        if isinstance(node, ast.ClassDef):
-            first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
-            assert node.end_lineno is not None
-            found.append((node.name, "\n".join(lines[first - 1 : node.end_lineno])))
+    found: list[tuple[str | None, str]] = []
+    for node in ast.parse(body).body:
+        first = min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", []))])
+        assert node.end_lineno is not None
+        source = "\n".join(lines[first - 1 : node.end_lineno])
+        found.append((node.name if isinstance(node, ast.ClassDef) else None, source))
     return found
 
 
 def assemble_models_module(file_header: str, outputs: list[str]) -> str:
     """One section's models module from its operations' DMCG outputs: every output's imports
-    first (the formatter merges and sorts them), then every class, in operation order. A model
-    that two operations share (the same name and shape, which the loader checks) is written once."""
+    first (the formatter merges and sorts them), then every class, in operation order, then the
+    rules attached to them. A model that two operations share (the same name and shape, which
+    the loader checks) is written once."""
     preludes: list[str] = []
     classes: dict[str, str] = {}
+    after: dict[str, None] = {}
     for output in outputs:
         lines = output.splitlines()
         start = next((i for i, line in enumerate(lines) if line.startswith(("class ", "@"))), len(lines))
         preludes += [line for line in lines[:start] if line.strip() and not line.startswith("#")]
-        for name, source in _classes("\n".join(lines[start:])):
-            classes.setdefault(name, source)
+        for name, source in _statements("\n".join(lines[start:])):
+            if name is None:
+                after.setdefault(source)
+            else:
+                classes.setdefault(name, source)
     future = "from __future__ import annotations"
     imports = [line for line in dict.fromkeys(preludes) if line != future]
-    parts = [f"# {file_header}", future, "\n".join(imports), "\n\n\n".join(classes.values())]
+    body = "\n\n\n".join(classes.values())
+    parts = [f"# {file_header}", future, "\n".join(imports), body, "\n".join(after)]
     return "\n\n".join(part for part in parts if part) + "\n"

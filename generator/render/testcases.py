@@ -140,6 +140,10 @@ def _argument(shape: Shape, value: Any, where: str, invalid: list[str]) -> Any:
             member = _documented_member(shape, key)
             if member is not None:
                 found[member.python_name] = _argument(member.shape, item, f"{where}.{member.python_name}", invalid)
+        for rule in shape.rules:
+            if rule.broken(value):  # the SDK refuses it, naming the object (or, at the top, its members)
+                first = next((m for m in shape.fields if m.name == rule.members[0]), None)
+                invalid.append(where or f".{first.python_name if first else rule.members[0]}")
         return found
     if shape.type is FieldType.ARRAY and shape.items is not None and isinstance(value, list):
         return [_argument(shape.items, item, f"{where}[{index}]", invalid) for index, item in enumerate(value)]

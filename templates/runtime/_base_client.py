@@ -147,7 +147,9 @@ class BaseClient:
     # --- building a request --------------------------------------------------------------------
 
     def _prepare(self, operation: OperationInfo[Any], arguments: Mapping[str, Any]) -> PreparedArguments:
-        prepared = prepare_arguments(operation.display, operation.path, operation.parameters, arguments)
+        prepared = prepare_arguments(
+            operation.display, operation.path, operation.parameters, arguments, operation.rules
+        )
         if operation.private:
             self._credentials.require(self._profile.credentials, operation.display)
         return prepared

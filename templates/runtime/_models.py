@@ -3,11 +3,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, PlainValidator, field_validator
+from pydantic import BaseModel, ConfigDict, PlainValidator, field_validator, model_validator
 
 from ._enums import OpenEnum
+from ._rules import Rule
 from ._types import keep_extra
 
 
@@ -26,8 +27,11 @@ class ResponseModel(BaseModel):
 class RequestModel(BaseModel):
     """An object of a request body. Built from keyword arguments or a mapping keyed by the Python
     names (the wire names are accepted too); members the documentation does not list, values an
-    enum does not document, missing required members and floats for decimals are refused. Sent
-    with the wire names, in the documentation's order, without the members left out."""
+    enum does not document, missing required members, floats for decimals and breaches of the
+    documented rules between members (`__sdk_rules__`) are refused. Sent with the wire names, in
+    the documentation's order, without the members left out."""
+
+    __sdk_rules__: ClassVar[tuple[Rule, ...]] = ()
 
     model_config = ConfigDict(
         extra="forbid",
@@ -44,6 +48,14 @@ class RequestModel(BaseModel):
                 allowed = ", ".join(member.value for member in type(item))
                 raise ValueError(f"{item.value!r} is not one of {allowed}")
         return value
+
+    @model_validator(mode="after")
+    def _rules_hold(self) -> RequestModel:
+        for rule in type(self).__sdk_rules__:
+            problem = rule.broken(self.__dict__)
+            if problem is not None:
+                raise ValueError(problem)
+        return self
 
     def wire(self) -> dict[str, Any]:
         """The JSON object sent: wire names, documentation order, members not given left out."""

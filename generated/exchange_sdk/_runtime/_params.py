@@ -20,6 +20,7 @@ from pydantic import ValidationError
 
 from ._arguments import boolean_argument, decimal_argument, integer_argument, string_argument, timestamp_argument
 from ._errors import RequestValidationError
+from ._rules import Rule
 
 if TYPE_CHECKING:  # the models are imported with the section that names them, not with every client
     from ._models import RequestModel
@@ -161,10 +162,10 @@ def _values(operation: str, param: ParamInfo, value: Any) -> list[Any]:
 
 
 def prepare_arguments(
-    operation: str, path: str, params: Sequence[ParamInfo], arguments: Mapping[str, Any]
+    operation: str, path: str, params: Sequence[ParamInfo], arguments: Mapping[str, Any], rules: Sequence[Rule] = ()
 ) -> PreparedArguments:
-    """Check every argument and place it in the path, the query or the JSON body, each in the
-    documentation's order (the order of `params`)."""
+    """Check every argument, then the documented rules between them, and place each in the path,
+    the query or the JSON body, in the documentation's order (the order of `params`)."""
     query: list[tuple[str, str]] = []
     body: dict[str, Any] = {}
     whole: list[Any] | None = None
@@ -196,6 +197,10 @@ def prepare_arguments(
             path = path.replace("{" + param.name + "}", quote(_wire_text(checked), safe="-_.~"))
         else:
             query.append((param.name, _wire_text(checked)))
+    for rule in rules:
+        problem = rule.broken(arguments)
+        if problem is not None:
+            raise RequestValidationError(f"{operation}: {problem}")
     return PreparedArguments(path, query, whole if whole is not None else body if has_body else None)
 
 

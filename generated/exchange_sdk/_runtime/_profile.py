@@ -10,6 +10,7 @@ from typing import Any, Generic, TypeVar
 from ._credentials import CredentialInfo
 from ._params import ParamInfo
 from ._rate_limit import Limit
+from ._rules import Rule
 
 T = TypeVar("T")
 
@@ -70,6 +71,7 @@ class OperationInfo(Generic[T]):
     parameters: tuple[ParamInfo, ...] = field(default_factory=tuple)
     limits: tuple[Limit, ...] = field(default_factory=tuple)
     idempotent: bool = True  # safe to repeat: GET, or a POST the spec marks idempotent
+    rules: tuple[Rule, ...] = field(default_factory=tuple)  # between the keyword arguments
 
     @property
     def display(self) -> str:

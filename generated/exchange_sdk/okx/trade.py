@@ -15,6 +15,7 @@ from exchange_sdk._runtime._options import RawResponse, RequestOptions, TimeoutT
 from exchange_sdk._runtime._params import ParamInfo
 from exchange_sdk._runtime._profile import OperationInfo
 from exchange_sdk._runtime._rate_limit import Limit
+from exchange_sdk._runtime._rules import Rule
 from exchange_sdk.okx.models._enums import OrdType, PosSide, PxAmendType, Side, StpMode, TdMode, TgtCcy
 from exchange_sdk.okx.models._shapes import AttachAlgoOrder
 from exchange_sdk.okx.models.trade import PlacedOrder
@@ -32,6 +33,10 @@ PLACE_ORDER: OperationInfo[list[PlacedOrder]] = OperationInfo(
     doc_url="https://www.okx.com/docs-v5/en/#order-book-trading-trade-post-place-order",
     response=list[PlacedOrder],
     idempotent=False,
+    rules=(
+        Rule("required_if", ("px",), "ord_type", frozenset({"limit"})),
+        Rule("at_most_one_of", ("px", "px_usd", "px_vol")),
+    ),
     limits=(Limit("okx.trade.place_order", 60, 2.0),),
     parameters=(
         ParamInfo(
@@ -238,6 +243,10 @@ class TradeSection:
             - Orders tagged isElpTakerAccess true are limited to 50 orders per 2 seconds per User ID and instrument ID, shared with Place multiple orders (REST and WebSocket).
             - An attached TP/SL order is created only when this order fills completely; split TPs have their own rules (one-way only, the same trigger price type, sizes adding up to the order's).
 
+        Rules (checked before sending):
+            - px required when ord_type is limit (page: "limit: Limit order, which requires specified sz and px.")
+            - at most one of px, px_usd, px_vol (page: "When placing an option order, one of px/pxUsd/pxVol must be filled in, and only one can be filled in")
+
         Args:
             inst_id: Wire name `instId` (body). Instrument ID, e.g. BTC-USDT.
             td_mode: Wire name `tdMode` (body). Trade mode. Margin modes cross and isolated; non-margin mode cash; spot_isolated only for SPOT lead trading. isolated is not available in multi-currency margin and portfolio margin modes. One of: cross: Cross margin; isolated: Isolated margin; cash: Non-margin; spot_isolated: Only for SPOT lead trading.
@@ -353,6 +362,10 @@ class AsyncTradeSection:
             - The rate limit is also subject to the sub-account rate limit and the fill-ratio-based sub-account rate limit.
             - Orders tagged isElpTakerAccess true are limited to 50 orders per 2 seconds per User ID and instrument ID, shared with Place multiple orders (REST and WebSocket).
             - An attached TP/SL order is created only when this order fills completely; split TPs have their own rules (one-way only, the same trigger price type, sizes adding up to the order's).
+
+        Rules (checked before sending):
+            - px required when ord_type is limit (page: "limit: Limit order, which requires specified sz and px.")
+            - at most one of px, px_usd, px_vol (page: "When placing an option order, one of px/pxUsd/pxVol must be filled in, and only one can be filled in")
 
         Args:
             inst_id: Wire name `instId` (body). Instrument ID, e.g. BTC-USDT.

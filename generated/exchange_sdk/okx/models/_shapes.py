@@ -8,6 +8,7 @@ from pydantic import ConfigDict, Field
 
 from exchange_sdk._runtime._arguments import BooleanArg, DecimalArg, StringArg
 from exchange_sdk._runtime._models import RequestModel
+from exchange_sdk._runtime._rules import Rule
 from exchange_sdk.okx.models._enums import (
     OrdType,
     PosSide,
@@ -24,6 +25,10 @@ from exchange_sdk.okx.models._enums import (
 class AttachAlgoOrder(RequestModel):
     """
     A take-profit or stop-loss order attached to the order.
+
+    Rules:
+    - at most one of tp_trigger_px, tp_trigger_ratio (page: "Only one of `tpTriggerPx` and `tpTriggerRatio` can be passed")
+    - at most one of sl_trigger_px, sl_trigger_ratio (page: "Only one of `slTriggerPx` and `slTriggerRatio` can be passed")
     """
 
     model_config = ConfigDict(
@@ -82,6 +87,10 @@ class AttachAlgoOrder(RequestModel):
 class OrderRequest(RequestModel):
     """
     One order, as Place order takes it in its body and Place multiple orders takes it for each item of its array.
+
+    Rules:
+    - px required when ord_type is limit (page: "limit: Limit order, which requires specified sz and px.")
+    - at most one of px, px_usd, px_vol (page: "When placing an option order, one of px/pxUsd/pxVol must be filled in, and only one can be filled in")
     """
 
     model_config = ConfigDict(
@@ -167,3 +176,13 @@ class OrderRequest(RequestModel):
     """
     TP/SL orders attached when placing the order.
     """
+
+
+AttachAlgoOrder.__sdk_rules__ = (
+    Rule("at_most_one_of", ("tp_trigger_px", "tp_trigger_ratio")),
+    Rule("at_most_one_of", ("sl_trigger_px", "sl_trigger_ratio")),
+)
+OrderRequest.__sdk_rules__ = (
+    Rule("required_if", ("px",), "ord_type", frozenset({"limit"})),
+    Rule("at_most_one_of", ("px", "px_usd", "px_vol")),
+)

@@ -8,6 +8,7 @@ from pydantic import ConfigDict, Field
 
 from exchange_sdk._runtime._arguments import DecimalArg, StringArg
 from exchange_sdk._runtime._models import RequestModel, ResponseModel
+from exchange_sdk._runtime._rules import Rule
 from exchange_sdk._runtime._types import StringValue, TimestampMs
 from exchange_sdk.okx.models._enums import PxAmendType, TpOrdKind, TpTriggerPxType
 
@@ -18,6 +19,10 @@ class AttachAlgoOrder(RequestModel):
 
     Sent by `client.trade.place_order()` (POST /api/v5/trade/order).
     Documentation: https://www.okx.com/docs-v5/en/#order-book-trading-trade-post-place-order
+
+    Rules:
+    - at most one of tp_trigger_px, tp_trigger_ratio (page: "Only one of `tpTriggerPx` and `tpTriggerRatio` can be passed")
+    - at most one of sl_trigger_px, sl_trigger_ratio (page: "Only one of `slTriggerPx` and `slTriggerRatio` can be passed")
     """
 
     model_config = ConfigDict(
@@ -112,3 +117,9 @@ class PlacedOrder(ResponseModel):
     """
     The sub-code of sCode; "" when sCode is 0, and when a failed order has none.
     """
+
+
+AttachAlgoOrder.__sdk_rules__ = (
+    Rule("at_most_one_of", ("tp_trigger_px", "tp_trigger_ratio")),
+    Rule("at_most_one_of", ("sl_trigger_px", "sl_trigger_ratio")),
+)
