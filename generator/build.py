@@ -19,6 +19,7 @@ from generator.model import (
     Bucket,
     Credential,
     Demo,
+    EnumRepeat,
     EnumValue,
     Envelope,
     ErrorCode,
@@ -29,6 +30,8 @@ from generator.model import (
     Host,
     ListStyle,
     Operation,
+    Pagination,
+    PaginationStyle,
     Parameter,
     ParameterLocation,
     Permission,
@@ -202,6 +205,7 @@ def build_operation(
     response = _build_shape(
         ctx, data["response"], ("response",), default_model=naming.response_model_name(name), use="response"
     )
+    pagination = _build_pagination(ctx, data["pagination"], parameters, response) if "pagination" in data else None
     rate = data["rate_limit"]
     examples = data.get("examples", {})
     operation = Operation(
@@ -228,6 +232,7 @@ def build_operation(
         deprecated=data.get("deprecated", False),
         parameters=parameters,
         rules=rules,
+        pagination=pagination,
         response=response,
         request_examples=tuple(
             _build_request_example(ctx, raw, ("examples", "requests", i), method, path, parameters)
@@ -251,10 +256,18 @@ def build_operation(
 
 
 def _build_enum(ctx: _Context, raw: list[dict[str, Any]], path: Path_) -> tuple[EnumValue, ...]:
+    """The enum values in table order. A value the table lists again (a documentation defect, which
+    lint reports) is one member, with the repeat's meaning kept; an alias that another value or
+    alias already has is an error of the spec."""
     values: list[EnumValue] = []
-    seen_wire: dict[str, int] = {}
+    first_of: dict[str, int] = {}  # wire value -> index into `values`
+    seen_wire: dict[str, int] = {}  # any wire spelling -> index into `raw`
     seen_names: dict[str, int] = {}
     for index, item in enumerate(raw):
+        value = str(item["value"])
+        if value in first_of:
+            _add_repeat(ctx, values, first_of[value], item, (*path, index))
+            continue
         member = item.get("name") or naming.enum_member_name(item["value"])
         for wire in (item["value"], *item.get("aliases", [])):
             if str(wire) in seen_wire:
@@ -270,6 +283,12 @@ def _build_enum(ctx: _Context, raw: list[dict[str, Any]], path: Path_) -> tuple[
                 f"{member}; give one of them a `name`",
             )
         seen_names.setdefault(member, index)
+        if item.get("acknowledged"):
+            ctx.error(
+                (*path, index, "acknowledged"),
+                f"enum value {item['value']!r} is listed once; only a repeat acknowledges enum-value-listed-twice",
+            )
+        first_of[value] = len(values)
         values.append(
             EnumValue(
                 value=item["value"],
@@ -277,9 +296,27 @@ def _build_enum(ctx: _Context, raw: list[dict[str, Any]], path: Path_) -> tuple[
                 description=item.get("description", ""),
                 aliases=tuple(item.get("aliases", [])),
                 demo=item.get("demo", False),
+                location=ctx.at((*path, index)),
             )
         )
     return tuple(values)
+
+
+def _add_repeat(ctx: _Context, values: list[EnumValue], first: int, item: dict[str, Any], path: Path_) -> None:
+    """Record the table's repeat of a value on its first listing."""
+    extra = [key for key in ("name", "aliases", "demo") if key in item]
+    if extra:
+        ctx.error(
+            (*path, extra[0]),
+            f"enum value {item['value']!r} repeats an earlier one; a repeat records only the page's description "
+            f"(and an acknowledgement), not {extra[0]}",
+        )
+    repeat = EnumRepeat(
+        item.get("description", ""),
+        _pairs(item.get("acknowledged")),
+        ctx.at(path),
+    )
+    values[first] = replace(values[first], repeats=(*values[first].repeats, repeat))
 
 
 def _build_shape(ctx: _Context, raw: dict[str, Any], path: Path_, default_model: str, use: str) -> Shape:
@@ -304,6 +341,9 @@ def _build_shape(ctx: _Context, raw: dict[str, Any], path: Path_, default_model:
     if kind is FieldType.ARRAY:
         items = _build_shape(ctx, raw["items"], (*path, "items"), default_model=default_model, use=use)
     rules = _build_rules(ctx, raw.get("rules", []), (*path, "rules"), {f.name: f.shape for f in fields})
+    positional = bool(raw.get("positional", False))
+    if positional:
+        _check_positional(ctx, raw, fields, path, use)
     return Shape(
         type=kind,
         description=raw.get("description", ""),
@@ -316,6 +356,74 @@ def _build_shape(ctx: _Context, raw: dict[str, Any], path: Path_, default_model:
         enum=_build_enum(ctx, raw.get("enum", []), (*path, "enum")),
         nullable=raw.get("nullable", False),
         additional_fields=raw.get("additional_fields", True),
+        positional=positional,
+        location=ctx.at(path),
+    )
+
+
+def _check_positional(ctx: _Context, raw: dict[str, Any], fields: tuple[Field, ...], path: Path_, use: str) -> None:
+    """A positional object names its positions by its fields, in order: it needs them, a position
+    has one name, and only responses come as positional arrays."""
+    if use != "response":
+        ctx.error((*path, "positional"), "positional objects are response shapes; a request body member cannot be one")
+    if not fields:
+        ctx.error((*path, "positional"), "a positional object needs its fields, one per position, in order")
+    for index, member in enumerate(raw.get("fields", [])):
+        if member.get("aliases"):
+            ctx.error(
+                (*path, "fields", index, "aliases"),
+                f"'{member['name']}' is a position of a positional object: it has no other wire names",
+            )
+
+
+def _build_pagination(
+    ctx: _Context, raw: dict[str, Any], parameters: tuple[Parameter, ...], response: Shape
+) -> Pagination:
+    """The endpoint's paging, checked against its parameters and its response items."""
+    path: Path_ = ("pagination",)
+    by_name = {p.name: p for p in parameters}
+    moving = by_name.get(raw["parameter"])
+    if moving is None:
+        ctx.error((*path, "parameter"), f"pagination.parameter '{raw['parameter']}' is not a parameter of the endpoint")
+    elif moving.required:
+        ctx.error((*path, "parameter"), f"pagination.parameter '{raw['parameter']}' is required; paging sets it")
+    items = response.items if response.type is FieldType.ARRAY else None
+    if items is None or items.type is not FieldType.OBJECT:
+        ctx.error(path, "pagination needs a response that is an array of objects (the items of a page)")
+    field_name = raw.get("item_field")
+    if field_name is not None and items is not None and items.type is FieldType.OBJECT:
+        item_field = items.field(field_name)
+        if item_field is None:
+            known = ", ".join(f.name for f in items.fields)
+            ctx.error(
+                (*path, "item_field"), f"pagination.item_field '{field_name}' is not a field of the items ({known})"
+            )
+        elif raw["style"] == "time_window" and item_field.shape.type not in (FieldType.TIMESTAMP_MS, FieldType.INTEGER):
+            ctx.error(
+                (*path, "item_field"),
+                f"a time window moves to a timestamp; '{field_name}' is {item_field.shape.type.value}",
+            )
+    size = raw.get("size", {})
+    if size:
+        size_parameter = by_name.get(size["parameter"])
+        if size_parameter is None:
+            ctx.error(
+                (*path, "size", "parameter"), f"pagination.size.parameter '{size['parameter']}' is not a parameter"
+            )
+        elif size_parameter.shape.type is not FieldType.INTEGER:
+            ctx.error(
+                (*path, "size", "parameter"),
+                f"the page size '{size['parameter']}' must be an integer parameter, not {size_parameter.shape.type.value}",
+            )
+    return Pagination(
+        style=PaginationStyle(raw["style"]),
+        parameter=raw["parameter"],
+        text=raw["text"].strip(),
+        item_field=field_name,
+        size_parameter=size.get("parameter"),
+        default_size=size.get("default"),
+        first_page=raw.get("first_page", 1),
+        step=raw.get("step", 0),
         location=ctx.at(path),
     )
 

@@ -32,6 +32,7 @@ RULES: dict[str, str] = {
     "example-field-renamed": "the table and the example name the same field differently",
     "flattened-table": "the table lists a nested object's fields beside its parent's fields",
     "example-breaks-rule": "a request example breaks a documented rule between members (required-if, one-of)",
+    "enum-value-listed-twice": "a table lists an enum value twice (with the same or another meaning)",
     "stale-acknowledgement": "an acknowledged disagreement that lint no longer finds",
 }
 
@@ -138,7 +139,7 @@ class _Walker:
         `displaced` names fields already reported as listed one level up (a flattened table).
         """
         if shape.type is FieldType.OBJECT:
-            objects = [v for v in values if isinstance(v, dict)]
+            objects = [keyed for v in values if isinstance(keyed := shape.keyed(v), dict)]
             if objects:
                 self.walk_object(shape, objects, path, displaced)
         elif shape.type is FieldType.ARRAY and shape.items is not None:
@@ -357,10 +358,45 @@ def _lint_request_example(
     return walker.findings, walker.matched
 
 
+def _enum_shapes(operation: Operation) -> Iterable[tuple[str, Shape]]:
+    """(where, shape) of every enum of the operation: parameters (a shared shape's members too),
+    then the response."""
+    for parameter in operation.parameters:
+        for field in [None, *_fields(parameter.shape)]:
+            shape = parameter.shape if field is None else field.shape
+            where = parameter.name if field is None else field.name
+            for inner in [shape, *([shape.items] if shape.items is not None else [])]:
+                if inner.enum:
+                    yield where, inner
+    for field in _fields(operation.response):
+        for inner in [field.shape, *([field.shape.items] if field.shape.items is not None else [])]:
+            if inner.enum:
+                yield field.name, inner
+
+
+def _lint_enums(operation: Operation) -> tuple[list[Finding], set[tuple[Location, str]]]:
+    """Values a table lists twice: one finding per repeat, acknowledged on the repeat itself."""
+    name = f"{operation.exchange}.{operation.section}.{operation.name}"
+    findings = []
+    matched = set()
+    for where, shape in _enum_shapes(operation):
+        for value in shape.enum:
+            for repeat in value.repeats:
+                note = dict(repeat.acknowledged).get("enum-value-listed-twice")
+                if note is not None:
+                    matched.add((repeat.location, "enum-value-listed-twice"))
+                same = repeat.description == value.description
+                meaning = (
+                    "with the same meaning" if same else f"as {repeat.description!r}, first as {value.description!r}"
+                )
+                message = f"the table lists {where} value {str(value.value)!r} twice, {meaning}"
+                findings.append(Finding("enum-value-listed-twice", repeat.location, name, where, message, note))
+    return findings, matched
+
+
 def lint_operation(exchange: Exchange, operation: Operation) -> tuple[list[Finding], set[tuple[Location, str]]]:
-    """The findings of one operation's examples, and the acknowledgements they matched."""
-    findings: list[Finding] = []
-    matched: set[tuple[Location, str]] = set()
+    """The findings of one operation's examples and tables, and the acknowledgements they matched."""
+    findings, matched = _lint_enums(operation)
     for example in operation.response_examples:
         found, hits = _lint_example(exchange, operation, example)
         findings += found

@@ -39,12 +39,29 @@ class FieldType(enum.StrEnum):
 
 
 @dataclass(frozen=True)
+class EnumRepeat:
+    """The table lists an enum value again (a documentation defect), with this meaning."""
+
+    description: str
+    acknowledged: tuple[tuple[str, str], ...] = ()
+    location: Location = _location()
+
+
+@dataclass(frozen=True)
 class EnumValue:
     value: str | int
     name: str  # Python enum member name
     description: str = ""
     aliases: tuple[str | int, ...] = ()
     demo: bool = False
+    repeats: tuple[EnumRepeat, ...] = ()  # the table lists the value again (lint: enum-value-listed-twice)
+    location: Location = _location()
+
+    @property
+    def meaning(self) -> str:
+        """The description, with the other meanings of a value the table lists twice."""
+        others = [r.description for r in self.repeats if r.description and r.description != self.description]
+        return "; or, listed again: ".join([self.description, *others]) if others else self.description
 
 
 @dataclass(frozen=True)
@@ -114,10 +131,20 @@ class Shape:
     additional_fields: bool = True
     shared: str | None = None  # a shared shape of the exchange ("request" or "response" model): its use
     rules: tuple[Rule, ...] = ()  # between the members of a request object
+    positional: bool = False  # an object sent as a JSON array: the i-th value is the i-th field
     location: Location = _location()
 
     def field(self, name: str) -> Field | None:
         return next((f for f in self.fields if f.name == name), None)
+
+    def keyed(self, value: Any) -> Any:
+        """An example value as the object it stands for: a positional object's JSON array keyed by
+        its fields' wire names in order, positions past the documented ones by their index
+        (as the SDK keeps them); any other value as it is."""
+        if not self.positional or not isinstance(value, list):
+            return value
+        names = [f.name for f in self.fields]
+        return {names[i] if i < len(names) else str(i): item for i, item in enumerate(value)}
 
 
 @dataclass(frozen=True)
@@ -197,6 +224,28 @@ class RateLimit:
     note: str | None = None
 
 
+class PaginationStyle(enum.StrEnum):
+    CURSOR = "cursor"
+    PAGE = "page"
+    TIME_WINDOW = "time_window"
+
+
+@dataclass(frozen=True)
+class Pagination:
+    """How an endpoint pages (by wire names): `parameter` moves from page to page, to `item_field`
+    of the last item (cursor, time window, plus `step`) or to the next page number."""
+
+    style: PaginationStyle
+    parameter: str
+    text: str
+    item_field: str | None = None
+    size_parameter: str | None = None
+    default_size: int | None = None
+    first_page: int = 1
+    step: int = 0
+    location: Location = _location()
+
+
 @dataclass(frozen=True)
 class RequestExample:
     text: str
@@ -246,6 +295,7 @@ class Operation:
     deprecated: bool = False
     parameters: tuple[Parameter, ...] = ()
     rules: tuple[Rule, ...] = ()  # between parameters (a members_of shape's rules included)
+    pagination: Pagination | None = None
     request_examples: tuple[RequestExample, ...] = ()
     response_examples: tuple[ResponseExample, ...] = ()
     source: str = field(default="", compare=False)  # the file, as shown to the user

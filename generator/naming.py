@@ -103,6 +103,14 @@ def operation_name(title: str) -> str | None:
 _LISTING_VERBS = ("get", "list", "query", "fetch")
 
 
+def iterator_name(operation: str) -> str:
+    """The method that pages through an operation: get_bills -> iter_bills, list_orders -> iter_orders."""
+    for verb in _LISTING_VERBS:
+        if operation.startswith(f"{verb}_") and len(operation) > len(verb) + 1:
+            return f"iter_{operation[len(verb) + 1 :]}"
+    return f"iter_{operation}"
+
+
 def class_prefix(exchange_id: str) -> str:
     """The prefix of an exchange's client classes when exchange.yaml sets none: `okx` -> `Okx`."""
     return pascal_case(exchange_id)

@@ -28,6 +28,8 @@ THING = "acme/account/get_thing.yaml"
 ORDER = "acme/trade/place_order.yaml"
 ORDERS = "acme/trade/place_orders.yaml"
 EXCHANGE = "acme/exchange.yaml"
+CANDLES = "acme/market/get_candles.yaml"
+TRADES = "acme/market/get_trades.yaml"
 
 
 def edit(tree: Path, relative: str, change: Callable[[dict[str, Any]], None]) -> None:
@@ -156,6 +158,14 @@ MUTATIONS: dict[str, Callable[[Path], None]] = {
         t, ORDER, lambda d: d.update(rules=[{"required": ["attachAlgoOrds"], "when": {"instId": ["BTC-USDT"]}}])
     ),
     "request-rule-removed": lambda t: edit(t, ORDERS, lambda d: batch(d).pop("rules")),
+    "pagination-added": lambda t: edit(
+        t,
+        TRADES,
+        lambda d: d.update(pagination={"style": "cursor", "parameter": "after", "item_field": "tradeId", "text": "-"}),
+    ),
+    "pagination-removed": lambda t: edit(t, CANDLES, lambda d: d.pop("pagination")),
+    "pagination-changed": lambda t: edit(t, CANDLES, lambda d: d["pagination"]["size"].update(default=300)),
+    "response-positions-changed": lambda t: edit(t, CANDLES, lambda d: d["response"]["items"]["fields"].reverse()),
     "response-type-changed": lambda t: edit(t, ORDER, lambda d: d.update(response=d["response"]["items"])),
     "response-field-added": lambda t: edit(
         t, THING, lambda d: d["response"]["fields"].append({"name": "fee", "type": "decimal", "description": "Fee"})

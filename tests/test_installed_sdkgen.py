@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from generator.lint import lint as lint_specs
 from generator.loader import load_specs
 from generator.output import existing_files
 
@@ -74,7 +75,9 @@ def test_the_installed_wheel_lints_generates_and_diffs_anywhere(distributions, t
     lint = _run([sdkgen, "lint", "exchange-specs", "--strict"], work)
     assert lint.returncode == 0, lint.stdout + lint.stderr
     endpoints = len(load_specs(ROOT / "specs").operations)
-    assert lint.stdout.splitlines()[-1] == f"{endpoints} endpoints in 3 exchanges: 0 warnings, 18 acknowledged"
+    acknowledged = len(lint_specs(load_specs(ROOT / "specs")))
+    summary = f"{endpoints} endpoints in 3 exchanges: 0 warnings, {acknowledged} acknowledged"
+    assert lint.stdout.splitlines()[-1] == summary
 
     generate = _run([sdkgen, "generate", "--specs", "exchange-specs", "--out", "sdk"], work)
     assert generate.returncode == 0, generate.stdout + generate.stderr

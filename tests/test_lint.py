@@ -84,6 +84,8 @@ SEED_CONTRADICTIONS = {
     ("get_balance", "example-undocumented-field", "data[].details[].rewardBal"),
     ("get_balance", "example-undocumented-field", "data[].details[].clSpotInUseAmt"),
     ("get_balance", "example-undocumented-field", "data[].details[].maxSpotInUse"),
+    # the trading and market pages
+    ("get_bills", "enum-value-listed-twice", "subType"),  # 280 and 281 twice alike, 381 with two meanings
 }
 
 

@@ -249,3 +249,80 @@ def test_rules_name_members_and_documented_values(spec_copy):
     _one(errors, BATCH, line + 4, "the rule names 'instID', which is not a member here (did you mean 'instId'?)")
     _one(errors, BATCH, line + 4, "the rule's condition side = 'hold' is not one of its documented values")
     _one(errors, BATCH, line + 5, "the rule names 'sz', which is not a member here")
+
+
+CANDLES = "okx/market/get_candlesticks.yaml"
+
+
+def test_a_positional_object_names_each_position_once(spec_copy):
+    line = _edit(
+        spec_copy, CANDLES, "      - {name: o, type: decimal,", "      - {name: o, aliases: [open], type: decimal,"
+    )
+    _one(_errors(spec_copy), CANDLES, line, "'o' is a position of a positional object", "no other wire names")
+
+
+def test_a_positional_object_needs_fields_and_is_a_response_shape(spec_copy):
+    text = (spec_copy / CANDLES).read_text()
+    start = text.index("    fields:\n      - name: ts")
+    end = text.index("examples:")
+    (spec_copy / CANDLES).write_text(text[:start] + text[end:])
+    line = text[:start].count("\n")  # the `positional: true` line, just above the fields
+    _one(_errors(spec_copy), CANDLES, line - 1, "needs its fields, one per position")
+    order = "okx/shapes/order_request.yaml"
+    line = _edit(
+        spec_copy, order, "      model: AttachAlgoOrder\n", "      model: AttachAlgoOrder\n      positional: true\n"
+    )
+    _one(_errors(spec_copy), order, line + 1, "positional objects are response shapes")
+
+
+def test_positional_is_for_objects(spec_copy):
+    line = _edit(
+        spec_copy,
+        CANDLES,
+        "        type: timestamp_ms\n        unit: ms\n        required: true\n",
+        "        type: timestamp_ms\n        positional: true\n        unit: ms\n        required: true\n",
+    )
+    _one(_errors(spec_copy), CANDLES, line + 1, "key 'positional' is not allowed when type is timestamp_ms")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "words"),
+    [
+        ("  parameter: after\n", "  parameter: cursor\n", ["pagination.parameter 'cursor' is not a parameter"]),
+        (
+            "  item_field: ts\n",
+            "  item_field: tss\n",
+            ["pagination.item_field 'tss' is not a field of the items", "ts, o, h"],
+        ),
+        ("  size: {parameter: limit,", "  size: {parameter: bar,", ["page size 'bar' must be an integer parameter"]),
+        (
+            "  size: {parameter: limit,",
+            "  size: {parameter: count,",
+            ["pagination.size.parameter 'count' is not a parameter"],
+        ),
+    ],
+)
+def test_pagination_names_parameters_and_fields_of_the_endpoint(spec_copy, old, new, words):
+    line = _edit(spec_copy, CANDLES, old, new)
+    _one(_errors(spec_copy), CANDLES, line, *words)
+
+
+def test_pagination_needs_an_array_of_objects_and_an_optional_parameter(spec_copy):
+    line = _edit(
+        spec_copy,
+        CANDLES,
+        "pagination:\n  style: cursor\n  parameter: after\n",
+        "pagination:\n  style: cursor\n  parameter: instId\n",
+    )
+    _one(_errors(spec_copy), CANDLES, line + 2, "'instId' is required; paging sets it")
+    line = _edit(
+        spec_copy, HTX, "parameters: []\n", "parameters: []\npagination: {style: page, parameter: page, text: x}\n"
+    )
+    errors = _errors(spec_copy)
+    _one(errors, HTX, line + 1, "needs a response that is an array of objects")
+    _one(errors, HTX, line + 1, "pagination.parameter 'page' is not a parameter")
+
+
+def test_a_page_style_has_no_item_field(spec_copy):
+    line = _edit(spec_copy, CANDLES, "  style: cursor\n", "  style: page\n")
+    _one(_errors(spec_copy), CANDLES, line + 2, "in pagination: key 'item_field' is not allowed here")

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from generator import naming
 from generator.diff.rules import RULES, level_rank
 from generator.errors import Location
 from generator.model import (
@@ -18,6 +19,7 @@ from generator.model import (
     Field,
     FieldType,
     Operation,
+    Pagination,
     Parameter,
     ParameterLocation,
     Rule,
@@ -420,6 +422,7 @@ def _compare_operation(out: _Collector, exchange: Exchange, old: Operation, new:
     _compare_rate_limit(add, old, new)
     _compare_parameters(add, old, new)
     _compare_rules(add, old.rules, new.rules, "rules", new.location)
+    _compare_pagination(add, old, new)
     old_returns, new_returns = response_annotation(old.response), response_annotation(new.response)
     if old.response.type != new.response.type:
         add(
@@ -454,6 +457,53 @@ def _compare_operation(out: _Collector, exchange: Exchange, old: Operation, new:
             add("documentation-changed", where, new.location, before, after, f"{where} changed")
     if (old.request_examples, old.response_examples) != (new.request_examples, new.response_examples):
         add("documentation-changed", "examples", new.location, None, None, "the documentation's examples changed")
+
+
+def _paging(pagination: Pagination | None) -> dict[str, Any] | None:
+    """What of an endpoint's paging decides which pages come: all but the page's words."""
+    if pagination is None:
+        return None
+    return {
+        "style": pagination.style.value,
+        "parameter": pagination.parameter,
+        "item_field": pagination.item_field,
+        "size_parameter": pagination.size_parameter,
+        "default_size": pagination.default_size,
+        "first_page": pagination.first_page,
+        "step": pagination.step,
+    }
+
+
+def _compare_pagination(add: Any, old: Operation, new: Operation) -> None:
+    before, after = _paging(old.pagination), _paging(new.pagination)
+    iterator = f"client.{new.section}.{naming.iterator_name(new.name)}()"
+    if before == after:
+        if old.pagination and new.pagination and old.pagination.text != new.pagination.text:
+            add(
+                "documentation-changed",
+                "pagination.text",
+                new.location,
+                old.pagination.text,
+                new.pagination.text,
+                "pagination.text changed",
+            )
+        return
+    if before is None:
+        assert new.pagination is not None
+        add("pagination-added", "pagination", new.pagination.location, None, after, f"new {iterator} pages through it")
+    elif after is None:
+        add("pagination-removed", "pagination", new.location, before, None, f"{iterator} is gone")
+    else:
+        assert new.pagination is not None
+        changed = ", ".join(key for key in before if before[key] != after[key])
+        add(
+            "pagination-changed",
+            "pagination",
+            new.pagination.location,
+            before,
+            after,
+            f"{iterator} pages differently ({changed})",
+        )
 
 
 def _compare_rate_limit(add: Any, old: Operation, new: Operation) -> None:
@@ -810,6 +860,8 @@ def _compare_shape(add: Any, old: Shape, new: Shape, where: str, *, root: bool =
         return
     if old.model != new.model and not root:
         add("python-model-renamed", where, new.location, old.model, new.model, f"model {old.model} is now {new.model}")
+    if old.positional or new.positional:
+        _compare_positions(add, old, new, where)
     before = {name: f for f in old.fields for name in f.wire_names}
     after = {name: f for f in new.fields for name in f.wire_names}
     for field_ in new.fields:
@@ -835,6 +887,26 @@ def _compare_shape(add: Any, old: Shape, new: Shape, where: str, *, root: bool =
             )
         else:
             _compare_field(add, field_, counterpart, f"{where}.{counterpart.name}")
+
+
+def _compare_positions(add: Any, old: Shape, new: Shape, where: str) -> None:
+    """A positional object may only gain positions at its end."""
+    before = [f.name for f in old.fields]
+    after = [f.name for f in new.fields]
+    if old.positional != new.positional:
+        form = "a JSON array of positions" if new.positional else "a JSON object"
+        add("response-positions-changed", where, new.location, before, after, f"{where} now comes as {form}")
+    elif after[: len(before)] != before:
+        index = next(i for i, name in enumerate(before) if i >= len(after) or after[i] != name)
+        now = f"'{after[index]}'" if index < len(after) else "nothing"
+        add(
+            "response-positions-changed",
+            f"{where}[{index}]",
+            new.location,
+            before,
+            after,
+            f"position {index} of {where} was '{before[index]}', is now {now}",
+        )
 
 
 def _compare_field(add: Any, old: Field, new: Field, where: str) -> None:

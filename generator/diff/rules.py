@@ -80,6 +80,14 @@ _RULES = [
     Rule("request-member-max-items-increased", NON_BREAKING, "A list in the body accepts more items."),
     Rule("request-rule-added", BREAKING, "A new rule between arguments or members: calls that break it are refused."),
     Rule("request-rule-removed", NON_BREAKING, "A rule between arguments or members no longer applies."),
+    # paging (the generated iter_ methods)
+    Rule("pagination-added", NON_BREAKING, "The endpoint pages: a new iter_ method goes through every page."),
+    Rule("pagination-removed", BREAKING, "The endpoint no longer pages: its iter_ method is gone."),
+    Rule(
+        "pagination-changed",
+        POTENTIALLY_BREAKING,
+        "The iter_ method pages another way (another cursor, field, page size or style): it may yield other items.",
+    ),
     # response fields, at any depth
     Rule("response-type-changed", BREAKING, "The response data changed shape (object, array, scalar)."),
     Rule("response-field-added", NON_BREAKING, "A new response field."),
@@ -94,6 +102,12 @@ _RULES = [
     Rule("response-field-enum-value-removed", NON_BREAKING, "A response field no longer carries a value."),
     Rule("response-field-alias-added", NON_BREAKING, "The SDK accepts another wire name for a field."),
     Rule("response-field-alias-removed", POTENTIALLY_BREAKING, "The SDK no longer accepts a wire name for a field."),
+    Rule(
+        "response-positions-changed",
+        BREAKING,
+        "A positional response object (a JSON array such as a candle) reorders, inserts or drops a position, "
+        "or switches between array and object: values would be read into the wrong fields.",
+    ),
     # exchange level
     Rule("envelope-changed", BREAKING, "The response envelope moved its code, message or data."),
     Rule("success-codes-changed", BREAKING, "Other codes now mean success."),

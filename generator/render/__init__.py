@@ -11,7 +11,7 @@ import jinja2
 
 from generator import naming
 from generator.cache import NO_CACHE, BuildCache, digest, fingerprint
-from generator.model import Exchange, FieldType, Operation, Parameter, SpecSet
+from generator.model import Exchange, FieldType, Operation, PaginationStyle, Parameter, SpecSet
 from generator.render import testcases
 from generator.render.context import (
     EVERY_SPEC,
@@ -78,10 +78,39 @@ class _SectionView:
     models: list[str]  # of this section's models module
     shared_models: list[str]  # of the exchange's shared shapes module
     enums: list[str]
+    pages: bool  # an operation of the section pages (it has iter_ methods)
 
 
-def _method_docstring(exchange: Exchange, operation: Operation, context: ExchangeContext) -> str:
-    lines = [f"{operation.title}.", "", " ".join(operation.description.split()), ""]
+def _paging_doc(operation: Operation) -> str:
+    """How an iterator pages, in words (Python names)."""
+    pagination = operation.pagination
+    assert pagination is not None
+    names = {p.name: p.python_name for p in operation.parameters}
+    argument = names[pagination.parameter]
+    if pagination.style is PaginationStyle.PAGE:
+        text = f"`{argument}` counts pages from {pagination.first_page}"
+    else:
+        items = operation.response.items
+        assert items is not None and pagination.item_field is not None
+        item_field = items.field(pagination.item_field)
+        assert item_field is not None
+        step = f" {pagination.step:+d}" if pagination.step else ""
+        text = f"`{argument}` is the last item's `{item_field.python_name}`{step} for the next page"
+    if pagination.size_parameter:
+        default = f", default {pagination.default_size}" if pagination.default_size else ""
+        text += f"; a page shorter than `{names[pagination.size_parameter]}`{default} is the last"
+    return f'{text} (the page: "{" ".join(pagination.text.split())}").'
+
+
+def _method_docstring(
+    exchange: Exchange, operation: Operation, context: ExchangeContext, *, iterator: bool = False
+) -> str:
+    """The docstring of an endpoint's method, or (`iterator`) of its iter_ method."""
+    if iterator:
+        title = f"{operation.title}: every item, page after page (see `{operation.name}` for one page)."
+    else:
+        title = f"{operation.title}."
+    lines = [title, "", " ".join(operation.description.split()), ""]
     signed = "signed" if operation.is_private else "public"
     lines.append(f"{operation.method} {operation.path} ({signed})")
     limit = rate_limit_text(exchange, operation)
@@ -91,6 +120,12 @@ def _method_docstring(exchange: Exchange, operation: Operation, context: Exchang
     wording = f' (page: "{permission.text}")' if permission.text else " (not stated on the page)"
     lines.append(f"Permission: {permission.level}{wording}")
     lines.append(f"Documentation: {operation.doc_url}")
+    if operation.pagination is not None:
+        lines.append(
+            f"Pages: {_paging_doc(operation)}"
+            if iterator
+            else f"Pages: `{naming.iterator_name(operation.name)}()` iterates over every page."
+        )
     if operation.notes:
         lines += ["", "Notes:"] + [f"    - {' '.join(note.split())}" for note in operation.notes]
     parameters = ordered_parameters(operation)
@@ -102,17 +137,24 @@ def _method_docstring(exchange: Exchange, operation: Operation, context: Exchang
     lines += ["", "Args:"]
     for parameter in parameters:
         lines.append(f"    {parameter.python_name}: {parameter_doc(parameter)}")
+    if iterator:
+        lines.append("    max_items: Stop after this many items; default: every page, until the last.")
     lines += [
         "    timeout: Seconds (or an httpx.Timeout) for this call; default: the client's.",
         "    max_retries: Retries of this call after transient failures; default: the client's.",
         "    extra_headers: More headers to send (and sign) with this call.",
         "    extra_query: More query parameters to send (and sign) with this call.",
     ]
-    lines += [
-        "",
-        "Returns:",
-        f"    {response_annotation(operation.response)}: the envelope's `{exchange.envelope.data}`.",
-    ]
+    if iterator:
+        assert operation.response.items is not None
+        item = response_annotation(operation.response.items)
+        lines += ["", "Yields:", f"    {item}: each item of each page's `{exchange.envelope.data}`, in order."]
+    else:
+        lines += [
+            "",
+            "Returns:",
+            f"    {response_annotation(operation.response)}: the envelope's `{exchange.envelope.data}`.",
+        ]
     lines += [
         "",
         "Raises:",
@@ -170,6 +212,35 @@ def _operation_view(exchange: Exchange, operation: Operation, context: ExchangeC
         "rules": [
             rule_literal(rule, {p.name: p.python_name for p in operation.parameters}) for rule in operation.rules
         ],
+        **_paging_view(exchange, operation, context),
+    }
+
+
+def _paging_view(exchange: Exchange, operation: Operation, context: ExchangeContext) -> dict[str, Any]:
+    """What the section needs of an operation's paging: the runtime's Pagination and the iterator."""
+    pagination = operation.pagination
+    if pagination is None:
+        return {"pagination": None}
+    items = operation.response.items
+    assert items is not None
+    names = {p.name: p.python_name for p in operation.parameters}
+    item_field = items.field(pagination.item_field) if pagination.item_field else None
+    arguments = [f"{pagination.style.value!r}", repr(names[pagination.parameter])]
+    if item_field is not None:
+        arguments.append(f"item_field={item_field.python_name!r}")
+    if pagination.size_parameter:
+        arguments.append(f"size_argument={names[pagination.size_parameter]!r}")
+    if pagination.default_size is not None:
+        arguments.append(f"default_size={pagination.default_size!r}")
+    if pagination.style is PaginationStyle.PAGE and pagination.first_page != 1:
+        arguments.append(f"first_page={pagination.first_page!r}")
+    if pagination.step:
+        arguments.append(f"step={pagination.step!r}")
+    return {
+        "pagination": f"Pagination({', '.join(arguments)})",
+        "iterator": naming.iterator_name(operation.name),
+        "item": response_annotation(items),
+        "iterator_docstring": _method_docstring(exchange, operation, context, iterator=True),
     }
 
 
@@ -258,6 +329,7 @@ def render_exchange(
             models=[name for name in used if context.model_section.get(name) != SHARED_MODELS],
             shared_models=[name for name in used if context.model_section.get(name) == SHARED_MODELS],
             enums=_section_enums(context, operations),
+            pages=any(op.pagination is not None for op in operations),
         )
         sections.append((view, [op.name for op in operations]))
         key = _section_key(context, section, operations)
@@ -332,6 +404,8 @@ def _render_operation_tests(
         host=host,
         responses=responses,
         requests=requests,
+        paging=testcases.paging_cases(exchange, operation, responses),
+        iterator=naming.iterator_name(operation.name),
         default_arguments=repr(testcases.default_arguments(operation)),
         minimal_fixture=minimal,
         auth_query_names=AUTH_QUERY,

@@ -323,8 +323,7 @@ def parameter_doc(parameter: Parameter) -> str:
     text = sentence(parameter.description)
     if parameter.shape.enum:
         values = "; ".join(
-            f"{v.value}" + (f": {' '.join(v.description.split())}" if v.description else "")
-            for v in parameter.shape.enum
+            f"{v.value}" + (f": {' '.join(v.meaning.split())}" if v.meaning else "") for v in parameter.shape.enum
         )
         text += f" One of: {values}."
     if parameter.list_style is not None:

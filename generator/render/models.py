@@ -32,6 +32,7 @@ from generator.spec_types import spec_type
 
 BASE_CLASS = f"{RUNTIME}._models.ResponseModel"
 REQUEST_BASE_CLASS = f"{RUNTIME}._models.RequestModel"
+POSITIONAL_BASE_CLASS = f"{RUNTIME}._models.PositionalModel"
 
 # Every option that affects the text datamodel-code-generator writes. Formatting is done
 # afterwards by the generator's own (pinned) formatter, so none is run here.
@@ -112,6 +113,10 @@ def _definition(
     definition: dict[str, Any] = {"type": "object"}
     if request:
         definition["customBasePath"] = REQUEST_BASE_CLASS
+    if shape.positional:
+        definition["customBasePath"] = POSITIONAL_BASE_CLASS
+        positions = ", ".join(member.name for member in shape.fields)
+        description += f"\n\nSent as a JSON array of {len(shape.fields)} positions: [{positions}]."
     if request and shape.rules:
         names = {member.name: member.python_name for member in shape.fields}
         description += "\n\nRules:\n" + "\n".join(f"- {line}" for line in rules_doc(shape.rules, names))

@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from generator.lint import fits_type
-from generator.model import Exchange, Field, FieldType, ListStyle, Operation, ParameterLocation, Shape
+from generator.model import Exchange, Field, FieldType, ListStyle, Operation, PaginationStyle, ParameterLocation, Shape
 from generator.render.context import ExchangeContext
 from generator.spec_types import spec_type
 
@@ -40,6 +40,20 @@ class RequestCase:
     body: Any = None  # the JSON body the SDK must send (the example's, in the documented wire form)
     has_body: bool = False
     invalid: list[str] = field(default_factory=list)  # argument paths the SDK must refuse
+
+
+@dataclass
+class PagingCase:
+    """Paging through a response example: it is the first page, the minimal response the last;
+    the second request must carry the moving argument at `expected` (its text on the wire)."""
+
+    name: str
+    response: str  # the ResponseCase whose assertions the items must pass
+    fixture: str
+    arguments: dict[str, Any]
+    parameter: str  # wire name of the moving argument
+    in_body: bool
+    expected: str
 
 
 def fixture_name(operation: Operation, example: str) -> str:
@@ -76,6 +90,7 @@ def _assertions(shape: Shape, value: Any, expression: str, context: ExchangeCont
         if value is None:
             out.append(f"assert {expression} is None")
             return
+        value = shape.keyed(value)
         known = set()
         for member in shape.fields:
             for wire in member.wire_names:
@@ -97,7 +112,8 @@ def _invalid_paths(shape: Shape, value: Any, path: str) -> list[str]:
         return []
     if shape.type is FieldType.ARRAY and isinstance(value, list) and shape.items is not None:
         return [p for i, item in enumerate(value) for p in _invalid_paths(shape.items, item, f"{path}[{i}]")]
-    if shape.type is FieldType.OBJECT and isinstance(value, dict):
+    if shape.type is FieldType.OBJECT and isinstance(shape.keyed(value), dict):
+        value = shape.keyed(value)
         found = []
         for member in shape.fields:
             for wire in member.wire_names:
@@ -121,6 +137,52 @@ def response_cases(exchange: Exchange, operation: Operation, context: ExchangeCo
         if not case.invalid:
             _assertions(operation.response, data, "result", context, case.assertions)
         cases.append(case)
+    return cases
+
+
+def paging_cases(exchange: Exchange, operation: Operation, responses: list[ResponseCase]) -> list[PagingCase]:
+    """A paging case per valid response example with items, when the operation pages: asked for
+    pages as long as the example (so that it is not the last), the iterator must ask for the page
+    after it and yield exactly the example's items."""
+    pagination = operation.pagination
+    items_shape = operation.response.items
+    if pagination is None or items_shape is None:
+        return []
+    by_name = {p.name: p for p in operation.parameters}
+    cases = []
+    for index, (example, case) in enumerate(zip(operation.response_examples, responses, strict=True)):
+        data = example.body.get(exchange.envelope.data) if isinstance(example.body, dict) else None
+        if case.invalid or not isinstance(data, list) or not data:
+            continue
+        arguments = default_arguments(operation)
+        if pagination.size_parameter:
+            arguments[by_name[pagination.size_parameter].python_name] = len(data)
+        if pagination.style is PaginationStyle.PAGE:
+            current = arguments.get(by_name[pagination.parameter].python_name)
+            expected = str(int(current) + 1 if current is not None else pagination.first_page + 1)
+        else:
+            assert pagination.item_field is not None
+            item_field = items_shape.field(pagination.item_field)
+            last = items_shape.keyed(data[-1])
+            assert item_field is not None
+            value = last.get(pagination.item_field) if isinstance(last, dict) else None
+            if value is None or value == "":
+                continue
+            if item_field.shape.type in (FieldType.INTEGER, FieldType.TIMESTAMP_MS):
+                expected = str(int(value) + pagination.step)
+            else:
+                expected = str(value)
+        cases.append(
+            PagingCase(
+                name=f"pages_{index}",
+                response=case.name,
+                fixture=case.fixture,
+                arguments=arguments,
+                parameter=pagination.parameter,
+                in_body=by_name[pagination.parameter].location_in is ParameterLocation.BODY,
+                expected=expected,
+            )
+        )
     return cases
 
 

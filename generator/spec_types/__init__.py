@@ -13,7 +13,7 @@ name in the spec format's JSON Schema.
 from __future__ import annotations
 
 from generator.model import FieldType, Shape
-from generator.spec_types import array, boolean, decimal, integer, object, string, timestamp_ms
+from generator.spec_types import array, boolean, decimal, integer, object, positional, string, timestamp_ms
 from generator.spec_types.base import SpecType
 
 SPEC_TYPES: dict[FieldType, SpecType] = {
@@ -22,7 +22,9 @@ SPEC_TYPES: dict[FieldType, SpecType] = {
 
 
 def spec_type(shape: Shape | FieldType) -> SpecType:
-    """The SpecType of a shape (or of a FieldType)."""
+    """The SpecType of a shape (or of a FieldType); a positional object has its own."""
+    if isinstance(shape, Shape) and shape.positional:
+        return positional.TYPE
     return SPEC_TYPES[shape if isinstance(shape, FieldType) else shape.type]
 
 

@@ -11,7 +11,7 @@ import asyncio
 import json
 import logging
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Literal, Self, TypeVar
@@ -36,6 +36,7 @@ from ._errors import (
 )
 from ._logging import logger
 from ._options import NO_OPTIONS, RawResponse, RequestOptions, RetryPolicy, TimeoutTypes, retry_after_seconds
+from ._pagination import Pagination
 from ._params import PreparedArguments, json_body, prepare_arguments
 from ._profile import ExchangeProfile, OperationInfo
 from ._rate_limit import RateLimiter, Slot
@@ -62,6 +63,14 @@ def _json_pointer(document: Any, pointer: str) -> Any:
         key = part.replace("~1", "/").replace("~0", "~")
         document = document[int(key)] if isinstance(document, list) else document[key]
     return document
+
+
+def _pagination_of(operation: OperationInfo[Any], max_items: int | None) -> Pagination:
+    if operation.pagination is None:
+        raise ValueError(f"{operation.display} does not page")
+    if max_items is not None and (isinstance(max_items, bool) or not isinstance(max_items, int) or max_items < 1):
+        raise ValueError(f"max_items must be a positive int or None, not {max_items!r}")
+    return operation.pagination
 
 
 @dataclass
@@ -543,6 +552,29 @@ class SyncAPIClient(BaseClient):
                         raise error from sync_error
                 time.sleep(retry.delay)
 
+    def paginate(
+        self,
+        operation: OperationInfo[Any],
+        arguments: Mapping[str, Any],
+        options: RequestOptions = NO_OPTIONS,
+        max_items: int | None = None,
+    ) -> Iterator[Any]:
+        """Every item of every page of `operation`, in order, at most `max_items`: each page is a
+        call like `request` (signed, rate limited, retried), the next one's arguments come from
+        the operation's pagination (see _pagination.py)."""
+        pagination = _pagination_of(operation, max_items)
+        left = max_items
+        while True:
+            page = self.request(operation, arguments, options)
+            for item in page:
+                yield item
+                if left is not None and (left := left - 1) == 0:
+                    return
+            following = pagination.next_arguments(arguments, page)
+            if following is None:
+                return
+            arguments = following
+
     def sync_time(self) -> int:
         """Measure the exchange's clock and apply the offset to every later signature.
 
@@ -639,6 +671,27 @@ class AsyncAPIClient(BaseClient):
                     except ExchangeSDKError as sync_error:
                         raise error from sync_error
                 await asyncio.sleep(retry.delay)
+
+    async def paginate(
+        self,
+        operation: OperationInfo[Any],
+        arguments: Mapping[str, Any],
+        options: RequestOptions = NO_OPTIONS,
+        max_items: int | None = None,
+    ) -> AsyncIterator[Any]:
+        """Every item of every page of `operation`, in order, at most `max_items` (see the sync client)."""
+        pagination = _pagination_of(operation, max_items)
+        left = max_items
+        while True:
+            page = await self.request(operation, arguments, options)
+            for item in page:
+                yield item
+                if left is not None and (left := left - 1) == 0:
+                    return
+            following = pagination.next_arguments(arguments, page)
+            if following is None:
+                return
+            arguments = following
 
     async def sync_time(self) -> int:
         """Measure the exchange's clock and apply the offset to every later signature (see the sync client)."""

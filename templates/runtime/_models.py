@@ -1,5 +1,5 @@
-"""The bases of the generated models: responses (lenient, nothing dropped) and request bodies
-(strict: only documented members and values)."""
+"""The bases of the generated models: responses (lenient, nothing dropped), responses that come
+as positional arrays, and request bodies (strict: only documented members and values)."""
 
 from __future__ import annotations
 
@@ -22,6 +22,21 @@ class ResponseModel(BaseModel):
         protected_namespaces=(),
     )
     __pydantic_extra__: dict[str, Annotated[Any, PlainValidator(keep_extra)]]
+
+
+class PositionalModel(ResponseModel):
+    """A response object that comes as a JSON array (a candle, a trade): the i-th value is the
+    i-th field, in the order the documentation lists them; values past the documented positions
+    are kept in `model_extra` under their index ("9", ...). An object keyed by field names (or
+    another instance) is accepted as well."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _by_position(cls, value: Any) -> Any:
+        if not isinstance(value, (list, tuple)):
+            return value
+        names = list(cls.model_fields)
+        return {names[i] if i < len(names) else str(i): item for i, item in enumerate(value)}
 
 
 class RequestModel(BaseModel):

@@ -37,18 +37,21 @@ def load_fixture(relative: str) -> dict[str, Any]:
 
 
 class Recorder:
-    """An httpx.MockTransport handler that answers with a fixture and records every request."""
+    """An httpx.MockTransport handler that records every request and answers them with the
+    fixtures in turn (the last one again once they run out)."""
 
-    def __init__(self, fixture: dict[str, Any]) -> None:
-        self.fixture = fixture
+    def __init__(self, *fixtures: dict[str, Any]) -> None:
+        assert fixtures, "a Recorder needs a fixture to answer with"
+        self.fixtures = fixtures
         self.requests: list[httpx.Request] = []
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
         request.read()
         self.requests.append(request)
+        fixture = self.fixtures[min(len(self.requests), len(self.fixtures)) - 1]
         return httpx.Response(
-            self.fixture.get("status", 200),
-            content=self.fixture["body"].encode("utf-8"),
+            fixture.get("status", 200),
+            content=fixture["body"].encode("utf-8"),
             headers={"Content-Type": "application/json"},
         )
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 from ._credentials import CredentialInfo
+from ._pagination import Pagination
 from ._params import ParamInfo
 from ._rate_limit import Limit
 from ._rules import Rule
@@ -72,6 +73,7 @@ class OperationInfo(Generic[T]):
     limits: tuple[Limit, ...] = field(default_factory=tuple)
     idempotent: bool = True  # safe to repeat: GET, or a POST the spec marks idempotent
     rules: tuple[Rule, ...] = field(default_factory=tuple)  # between the keyword arguments
+    pagination: Pagination | None = None  # how `iter_<name>()` pages
 
     @property
     def display(self) -> str:

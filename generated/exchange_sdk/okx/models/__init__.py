@@ -9,19 +9,29 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from exchange_sdk.okx.models._enums import AutoLendStatus as AutoLendStatus
+    from exchange_sdk.okx.models._enums import BillMgnMode as BillMgnMode
+    from exchange_sdk.okx.models._enums import Confirm as Confirm
+    from exchange_sdk.okx.models._enums import CtType as CtType
+    from exchange_sdk.okx.models._enums import ExecType as ExecType
+    from exchange_sdk.okx.models._enums import InstType as InstType
+    from exchange_sdk.okx.models._enums import MgnMode as MgnMode
     from exchange_sdk.okx.models._enums import OrdType as OrdType
     from exchange_sdk.okx.models._enums import PosSide as PosSide
     from exchange_sdk.okx.models._enums import PxAmendType as PxAmendType
     from exchange_sdk.okx.models._enums import Side as Side
     from exchange_sdk.okx.models._enums import StpMode as StpMode
+    from exchange_sdk.okx.models._enums import SubType as SubType
     from exchange_sdk.okx.models._enums import TdMode as TdMode
     from exchange_sdk.okx.models._enums import TgtCcy as TgtCcy
     from exchange_sdk.okx.models._enums import TpOrdKind as TpOrdKind
     from exchange_sdk.okx.models._enums import TpTriggerPxType as TpTriggerPxType
+    from exchange_sdk.okx.models._enums import Type as Type
     from exchange_sdk.okx.models._shapes import AttachAlgoOrder as AttachAlgoOrder
     from exchange_sdk.okx.models._shapes import OrderRequest as OrderRequest
     from exchange_sdk.okx.models.account import AccountBalance as AccountBalance
     from exchange_sdk.okx.models.account import AccountBalanceDetail as AccountBalanceDetail
+    from exchange_sdk.okx.models.account import Bill as Bill
+    from exchange_sdk.okx.models.market import Candle as Candle
     from exchange_sdk.okx.models.trade import PlacedOrder as PlacedOrder
 
 _MODULES = {
@@ -29,6 +39,14 @@ _MODULES = {
     "AccountBalanceDetail": "account",
     "AttachAlgoOrder": "_shapes",
     "AutoLendStatus": "_enums",
+    "Bill": "account",
+    "BillMgnMode": "_enums",
+    "Candle": "market",
+    "Confirm": "_enums",
+    "CtType": "_enums",
+    "ExecType": "_enums",
+    "InstType": "_enums",
+    "MgnMode": "_enums",
     "OrdType": "_enums",
     "OrderRequest": "_shapes",
     "PlacedOrder": "trade",
@@ -36,10 +54,12 @@ _MODULES = {
     "PxAmendType": "_enums",
     "Side": "_enums",
     "StpMode": "_enums",
+    "SubType": "_enums",
     "TdMode": "_enums",
     "TgtCcy": "_enums",
     "TpOrdKind": "_enums",
     "TpTriggerPxType": "_enums",
+    "Type": "_enums",
 }
 
 __all__ = [
@@ -47,6 +67,14 @@ __all__ = [
     "AccountBalanceDetail",
     "AttachAlgoOrder",
     "AutoLendStatus",
+    "Bill",
+    "BillMgnMode",
+    "Candle",
+    "Confirm",
+    "CtType",
+    "ExecType",
+    "InstType",
+    "MgnMode",
     "OrdType",
     "OrderRequest",
     "PlacedOrder",
@@ -54,10 +82,12 @@ __all__ = [
     "PxAmendType",
     "Side",
     "StpMode",
+    "SubType",
     "TdMode",
     "TgtCcy",
     "TpOrdKind",
     "TpTriggerPxType",
+    "Type",
 ]
 
 
