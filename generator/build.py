@@ -28,6 +28,7 @@ from generator.model import (
     Field,
     FieldType,
     Host,
+    ItemResults,
     ListStyle,
     Operation,
     Pagination,
@@ -206,6 +207,7 @@ def build_operation(
         ctx, data["response"], ("response",), default_model=naming.response_model_name(name), use="response"
     )
     pagination = _build_pagination(ctx, data["pagination"], parameters, response) if "pagination" in data else None
+    item_results = _build_item_results(ctx, data["item_results"], response) if "item_results" in data else None
     rate = data["rate_limit"]
     examples = data.get("examples", {})
     operation = Operation(
@@ -233,6 +235,7 @@ def build_operation(
         parameters=parameters,
         rules=rules,
         pagination=pagination,
+        item_results=item_results,
         response=response,
         request_examples=tuple(
             _build_request_example(ctx, raw, ("examples", "requests", i), method, path, parameters)
@@ -424,6 +427,27 @@ def _build_pagination(
         default_size=size.get("default"),
         first_page=raw.get("first_page", 1),
         step=raw.get("step", 0),
+        location=ctx.at(path),
+    )
+
+
+def _build_item_results(ctx: _Context, raw: dict[str, Any], response: Shape) -> ItemResults:
+    """Per-item results, whose code and message are fields of the response's items."""
+    path: Path_ = ("item_results",)
+    items = response.items if response.type is FieldType.ARRAY else response
+    if items is None or items.type is not FieldType.OBJECT:
+        ctx.error(path, "item_results needs a response of objects (an array of them, or one) to read results from")
+    else:
+        for key in ("code", "message"):
+            if items.field(raw[key]) is None:
+                known = ", ".join(f.name for f in items.fields)
+                ctx.error((*path, key), f"item_results.{key} '{raw[key]}' is not a field of the items ({known})")
+    return ItemResults(
+        code=raw["code"],
+        message=raw["message"],
+        success_codes=tuple(raw["success_codes"]),
+        envelope_codes=tuple(raw["envelope_codes"]),
+        text=" ".join(raw.get("text", "").split()),
         location=ctx.at(path),
     )
 

@@ -247,6 +247,18 @@ class Pagination:
 
 
 @dataclass(frozen=True)
+class ItemResults:
+    """Each response item carries its own result, at fields `code` and `message` (wire names)."""
+
+    code: str
+    message: str
+    success_codes: tuple[str, ...]
+    envelope_codes: tuple[str, ...]
+    text: str = ""
+    location: Location = _location()
+
+
+@dataclass(frozen=True)
 class RequestExample:
     text: str
     title: str = ""
@@ -296,6 +308,7 @@ class Operation:
     parameters: tuple[Parameter, ...] = ()
     rules: tuple[Rule, ...] = ()  # between parameters (a members_of shape's rules included)
     pagination: Pagination | None = None
+    item_results: ItemResults | None = None
     request_examples: tuple[RequestExample, ...] = ()
     response_examples: tuple[ResponseExample, ...] = ()
     source: str = field(default="", compare=False)  # the file, as shown to the user

@@ -97,12 +97,19 @@ def _pairs(query: str) -> list[tuple[str, str]]:
     return found
 
 
-def _example_bodies() -> dict[tuple[str, str], str]:
+SERVER_TIME_PATHS = ("/api/v5/public/time", "/api/v2/public/time", "/api/v1/timestamp")
+
+
+def _example_bodies() -> tuple[dict[tuple[str, str], str], frozenset[str]]:
+    """The first response example of every endpoint of the specs, and the paths of public endpoints."""
     bodies = {}
+    public = set(SERVER_TIME_PATHS)
     for operation in load_specs(ROOT / "specs").operations:
         if operation.response_examples:
             bodies[(operation.method, operation.path)] = operation.response_examples[0].json_text
-    return bodies
+        if not operation.is_private:
+            public.add(operation.path)
+    return bodies, frozenset(public)
 
 
 class _Server(ThreadingHTTPServer):
@@ -121,7 +128,7 @@ class FakeExchange:
     def __init__(self) -> None:
         self.records: list[Record] = []
         self.skew_ms: dict[str, int] = defaultdict(int)
-        self.bodies: dict[tuple[str, str], str] = _example_bodies()
+        self.bodies, self.public_paths = _example_bodies()
         self._faults: dict[str, deque[Fault]] = defaultdict(deque)
         self._lock = threading.Lock()
         self._server = _Server(("127.0.0.1", 0), self._handler())
@@ -229,7 +236,7 @@ class FakeExchange:
         headers = {k.lower(): v for k, v in handler.headers.items()}
         exchange = self.exchange_of(path)
         arrived = time.monotonic()
-        public = path in ("/api/v5/public/time", "/api/v2/public/time", "/api/v1/timestamp")
+        public = path in self.public_paths
         with self._lock:
             fault = self._faults[path].popleft() if self._faults[path] else None
         host = headers.get("host", "").split(":")[0]
@@ -245,7 +252,7 @@ class FakeExchange:
                 return
             self._send(handler, fault.status, fault.body or b"", fault.headers)
             return
-        if public:
+        if path in SERVER_TIME_PATHS:
             self._send(handler, 200, json.dumps(self._server_time(exchange)), {})
         elif verdict == "bad-signature":
             status, document = AUTH_ERRORS[exchange]

@@ -165,6 +165,15 @@ MUTATIONS: dict[str, Callable[[Path], None]] = {
     ),
     "pagination-removed": lambda t: edit(t, CANDLES, lambda d: d.pop("pagination")),
     "pagination-changed": lambda t: edit(t, CANDLES, lambda d: d["pagination"]["size"].update(default=300)),
+    "item-results-added": lambda t: edit(
+        t,
+        ORDER,
+        lambda d: d.update(
+            item_results={"code": "ordId", "message": "ordId", "success_codes": [""], "envelope_codes": ["0"]}
+        ),
+    ),
+    "item-results-removed": lambda t: edit(t, ORDERS, lambda d: d.pop("item_results")),
+    "item-results-changed": lambda t: edit(t, ORDERS, lambda d: d["item_results"]["envelope_codes"].append("1")),
     "response-positions-changed": lambda t: edit(t, CANDLES, lambda d: d["response"]["items"]["fields"].reverse()),
     "response-type-changed": lambda t: edit(t, ORDER, lambda d: d.update(response=d["response"]["items"])),
     "response-field-added": lambda t: edit(

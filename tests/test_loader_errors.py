@@ -183,7 +183,8 @@ examples:
 
 
 def _batch(spec_copy: Path) -> Path:
-    (spec_copy / "okx" / "trade").mkdir(exist_ok=True)
+    """A made-up batch endpoint in place of the real one (which takes the shared OrderRequest)."""
+    (spec_copy / "okx" / "trade" / "place_multiple_orders.yaml").unlink()
     (spec_copy / BATCH).write_text(BATCH_SPEC)
     return spec_copy
 
@@ -326,3 +327,16 @@ def test_pagination_needs_an_array_of_objects_and_an_optional_parameter(spec_cop
 def test_a_page_style_has_no_item_field(spec_copy):
     line = _edit(spec_copy, CANDLES, "  style: cursor\n", "  style: page\n")
     _one(_errors(spec_copy), CANDLES, line + 2, "in pagination: key 'item_field' is not allowed here")
+
+
+def test_item_results_name_fields_of_the_items(spec_copy):
+    batch = "okx/trade/place_multiple_orders.yaml"
+    line = _edit(spec_copy, batch, "  code: sCode\n", "  code: sCod\n")
+    _one(_errors(spec_copy), batch, line, "item_results.code 'sCod' is not a field of the items", "sCode")
+    line = _edit(
+        spec_copy,
+        CANDLES,
+        "pagination:\n",
+        "item_results: {code: x, message: y, success_codes: ['0'], envelope_codes: ['0']}\npagination:\n",
+    )
+    _one(_errors(spec_copy), CANDLES, line, "item_results.code 'x' is not a field of the items")

@@ -48,7 +48,7 @@ parameters:
   - {name: instId, in: body, type: string, required: true, description: Instrument ID}
   - {name: sz, in: body, type: decimal, required: true, description: Quantity}
   - {name: side, in: body, type: string, required: true, description: Side, enum: [{value: buy}, {value: sell}]}
-response: {type: array, items: {type: object, model: PlacedOrder, fields: [{name: ordId, type: string, description: Order ID}]}}
+response: {type: array, items: {type: object, model: NewOrder, fields: [{name: ordId, type: string, description: Order ID}]}}
 """,
     "okx/trade/amend_order.yaml": """
 title: Amend order

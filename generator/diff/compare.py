@@ -18,6 +18,7 @@ from generator.model import (
     Exchange,
     Field,
     FieldType,
+    ItemResults,
     Operation,
     Pagination,
     Parameter,
@@ -423,6 +424,7 @@ def _compare_operation(out: _Collector, exchange: Exchange, old: Operation, new:
     _compare_parameters(add, old, new)
     _compare_rules(add, old.rules, new.rules, "rules", new.location)
     _compare_pagination(add, old, new)
+    _compare_item_results(add, old, new)
     old_returns, new_returns = response_annotation(old.response), response_annotation(new.response)
     if old.response.type != new.response.type:
         add(
@@ -503,6 +505,53 @@ def _compare_pagination(add: Any, old: Operation, new: Operation) -> None:
             before,
             after,
             f"{iterator} pages differently ({changed})",
+        )
+
+
+def _item_results(results: ItemResults | None) -> dict[str, Any] | None:
+    if results is None:
+        return None
+    return {
+        "code": results.code,
+        "message": results.message,
+        "success_codes": sorted(results.success_codes),
+        "envelope_codes": sorted(results.envelope_codes),
+    }
+
+
+def _compare_item_results(add: Any, old: Operation, new: Operation) -> None:
+    before, after = _item_results(old.item_results), _item_results(new.item_results)
+    if before == after:
+        return
+    if before is None:
+        assert new.item_results is not None
+        add(
+            "item-results-added",
+            "item_results",
+            new.item_results.location,
+            None,
+            after,
+            "a failed item now raises PartialFailureError",
+        )
+    elif after is None:
+        add(
+            "item-results-removed",
+            "item_results",
+            new.location,
+            before,
+            None,
+            "failed items no longer raise PartialFailureError",
+        )
+    else:
+        assert new.item_results is not None
+        changed = ", ".join(key for key in before if before[key] != after[key])
+        add(
+            "item-results-changed",
+            "item_results",
+            new.item_results.location,
+            before,
+            after,
+            f"item results are read differently ({changed})",
         )
 
 

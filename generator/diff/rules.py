@@ -88,6 +88,22 @@ _RULES = [
         POTENTIALLY_BREAKING,
         "The iter_ method pages another way (another cursor, field, page size or style): it may yield other items.",
     ),
+    # per-item results (batches)
+    Rule(
+        "item-results-added",
+        BREAKING,
+        "Items now carry their own results: a call with a failed item raises PartialFailureError.",
+    ),
+    Rule(
+        "item-results-removed",
+        BREAKING,
+        "Items no longer carry their own results: failed items come back without PartialFailureError.",
+    ),
+    Rule(
+        "item-results-changed",
+        POTENTIALLY_BREAKING,
+        "Other item fields, item codes or envelope codes decide which items failed.",
+    ),
     # response fields, at any depth
     Rule("response-type-changed", BREAKING, "The response data changed shape (object, array, scalar)."),
     Rule("response-field-added", NON_BREAKING, "A new response field."),

@@ -79,6 +79,7 @@ class _SectionView:
     shared_models: list[str]  # of the exchange's shared shapes module
     enums: list[str]
     pages: bool  # an operation of the section pages (it has iter_ methods)
+    item_results: bool  # an operation of the section has per-item results
 
 
 def _paging_doc(operation: Operation) -> str:
@@ -163,6 +164,13 @@ def _method_docstring(
     ]
     if operation.is_private:
         lines.append("    MissingCredentialsError: credentials are not set.")
+    if operation.item_results is not None:
+        results = operation.item_results
+        lines += [
+            f"    PartialFailureError: an item's `{results.code}` is not {' or '.join(results.success_codes)}; "
+            "`.results` holds every item,",
+            "        `.failures` the failed ones with their codes and messages.",
+        ]
     lines += [
         "    APIError: the exchange answered with an error code; the subclass (AuthenticationError,",
         "        PermissionDeniedError, RateLimitError, InvalidParameterError, TimestampError, ServerError,",
@@ -213,7 +221,25 @@ def _operation_view(exchange: Exchange, operation: Operation, context: ExchangeC
             rule_literal(rule, {p.name: p.python_name for p in operation.parameters}) for rule in operation.rules
         ],
         **_paging_view(exchange, operation, context),
+        "item_results": _item_results_literal(operation),
     }
+
+
+def _item_results_literal(operation: Operation) -> str | None:
+    """The runtime's ItemResults of an operation, naming the items' attributes by Python name."""
+    results = operation.item_results
+    if results is None:
+        return None
+    items = operation.response.items if operation.response.type is FieldType.ARRAY else operation.response
+    assert items is not None
+    code, message = items.field(results.code), items.field(results.message)
+    assert code is not None and message is not None
+    success = ", ".join(repr(c) for c in results.success_codes)
+    envelope = ", ".join(repr(c) for c in results.envelope_codes)
+    return (
+        f"ItemResults({code.python_name!r}, {message.python_name!r}, "
+        f"success_codes=frozenset({{{success}}}), envelope_codes=frozenset({{{envelope}}}))"
+    )
 
 
 def _paging_view(exchange: Exchange, operation: Operation, context: ExchangeContext) -> dict[str, Any]:
@@ -330,6 +356,7 @@ def render_exchange(
             shared_models=[name for name in used if context.model_section.get(name) == SHARED_MODELS],
             enums=_section_enums(context, operations),
             pages=any(op.pagination is not None for op in operations),
+            item_results=any(op.item_results is not None for op in operations),
         )
         sections.append((view, [op.name for op in operations]))
         key = _section_key(context, section, operations)

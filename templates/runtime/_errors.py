@@ -9,7 +9,8 @@
     └── APIError                    the exchange answered with an error
         ├── AuthenticationError, PermissionDeniedError, RateLimitError (ClientRateLimitError),
         ├── InvalidParameterError, TimestampError, ServerError,
-        └── InsufficientFundsError, NotFoundError
+        ├── InsufficientFundsError, NotFoundError
+        └── PartialFailureError     some or all items of a batch failed (.results, .failures)
 
 Messages are built from the response and the operation only, never from credentials or
 signed request parts, and pass through `redact` so that no secret can leak into them.
@@ -18,6 +19,8 @@ signed request parts, and pass through `redact` so that no secret can leak into 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
 
 EXCERPT_CHARS = 200
 
@@ -159,6 +162,38 @@ class InsufficientFundsError(APIError):
 
 class NotFoundError(APIError):
     """The requested object does not exist."""
+
+
+@dataclass(frozen=True, slots=True)
+class ItemFailure:
+    """One item of a call with per-item results that the exchange did not carry out: its place in
+    the request (and in `PartialFailureError.results`), the item as returned, its code and message,
+    and the kind of error the exchange's table gives that code ("insufficient_funds", ...; "other"
+    for a code the table does not list)."""
+
+    index: int
+    result: Any
+    code: str
+    message: str
+    kind: str
+
+
+class PartialFailureError(APIError):
+    """Some or all items of a call with per-item results failed (an OKX batch whose orders were
+    partly rejected). Nothing is lost: `.results` holds every item the exchange returned, typed, in
+    request order (the ones carried out included), `.failures` each failed item with its code,
+    message and error kind. `.code` and `.exchange_message` are the envelope's."""
+
+    def __init__(self, message: str, *, results: list[Any], failures: list[ItemFailure], **details: Any) -> None:
+        super().__init__(message, **details)
+        self.results = results
+        self.failures = failures
+
+    @property
+    def succeeded(self) -> list[Any]:
+        """The items that were carried out."""
+        failed = {failure.index for failure in self.failures}
+        return [result for index, result in enumerate(self.results) if index not in failed]
 
 
 ERROR_CLASSES: dict[str, type[APIError]] = {

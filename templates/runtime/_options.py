@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import email.utils
+import json
 import random
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from decimal import Decimal
+from typing import Any, Generic, TypeVar
 
 import httpx
 
@@ -66,7 +68,8 @@ class RawResponse(Generic[T]):
     """A call's HTTP response with its parsed data: what `client.with_raw_response...` returns.
 
     `rate_limit` holds the exchange's rate-limit headers (limit, remaining, reset, interval) when
-    it sends them; `attempts` counts the requests made, retries included.
+    it sends them; `attempts` counts the requests made, retries included; `envelope` the body's
+    members beside the data (`data_member`).
     """
 
     status_code: int
@@ -76,3 +79,15 @@ class RawResponse(Generic[T]):
     request_id: str | None = None
     rate_limit: Mapping[str, str] = field(default_factory=dict)
     attempts: int = 1
+    data_member: str = "data"
+
+    @property
+    def envelope(self) -> dict[str, Any]:
+        """The body's members beside the data (OKX `inTime`/`outTime`, Bitget `requestTime`, the
+        code and message), as JSON values with numbers kept exact; empty when the body is not a
+        JSON object."""
+        try:
+            body = json.loads(self.content, parse_float=Decimal)
+        except ValueError:
+            return {}
+        return {key: value for key, value in body.items() if key != self.data_member} if isinstance(body, dict) else {}

@@ -29,6 +29,8 @@ from ._errors import (
     APITimeoutError,
     ClientRateLimitError,
     ExchangeSDKError,
+    ItemFailure,
+    PartialFailureError,
     ResponseValidationError,
     TimestampError,
     class_for_status,
@@ -354,6 +356,8 @@ class BaseClient:
         if 200 <= status < 300:
             fast = self._parse_fast(operation, content)
             if fast is not None:
+                if operation.item_results is not None:
+                    self._check_items(operation, fast, status, None, None, request_id, content)
                 return self._raw(response, fast, request_id, attempts)
         secrets = self._credentials.secrets()
         snippet = redact(excerpt(content), secrets)
@@ -375,7 +379,9 @@ class BaseClient:
             )
         code = str(body[envelope.code])
         message = body.get(envelope.message)
-        if code not in envelope.success_codes:
+        items = operation.item_results
+        per_item = items is not None and code in items.envelope_codes and bool(body.get(envelope.data))
+        if code not in envelope.success_codes and not per_item:
             raise self._api_error(operation, status, code, message, request_id, snippet, retry_after)
         if status >= 400:
             raise self._status_error(operation, status, request_id, snippet, retry_after)
@@ -404,7 +410,54 @@ class BaseClient:
                 request_id=request_id,
                 body_excerpt=snippet,
             ) from None
+        if items is not None:
+            self._check_items(operation, parsed, status, code, message, request_id, content)
         return self._raw(response, parsed, request_id, attempts)
+
+    def _check_items(
+        self,
+        operation: OperationInfo[Any],
+        parsed: Any,
+        status: int,
+        code: str | None,
+        message: Any,
+        request_id: str | None,
+        content: bytes,
+    ) -> None:
+        """PartialFailureError when an item of a per-item response failed, with every item."""
+        items = operation.item_results
+        assert items is not None
+        results = list(parsed) if isinstance(parsed, list) else [parsed]
+        failures = []
+        for index, result in enumerate(results):
+            item_code = getattr(result, items.code, None)
+            if item_code is None or str(item_code) in items.success_codes:
+                continue
+            known = self._profile.errors.get(str(item_code))
+            text = redact(str(getattr(result, items.message, None) or ""), self._credentials.secrets())
+            failures.append(ItemFailure(index, result, str(item_code), text, known.kind if known else "other"))
+        if not failures:
+            if code is not None and code not in self._profile.envelope.success_codes:
+                raise self._api_error(operation, status, code, message, request_id, excerpt(content), None)
+            return
+        if code is None:  # the fast path read only the data: the envelope's code and message
+            body = json.loads(content, parse_float=JsonNumber)
+            code, message = str(body[self._profile.envelope.code]), body.get(self._profile.envelope.message)
+        shown = "; ".join(f"[{f.index}] {f.code} {f.message}".rstrip() for f in failures[:5])
+        suffix = f", request id {request_id}" if request_id else ""
+        envelope_text = redact(str(message) if message is not None else "", self._credentials.secrets())
+        raise PartialFailureError(
+            f"{operation.display}: {len(failures)} of {len(results)} items failed "
+            f"({self._profile.name} code {code}{suffix}): {shown}",
+            results=results,
+            failures=failures,
+            operation=operation.display,
+            status_code=status,
+            code=code,
+            exchange_message=envelope_text,
+            request_id=request_id,
+            body_excerpt=redact(excerpt(content), self._credentials.secrets()),
+        )
 
     def _check_decoded(self, display: str, response: IncomingResponse, request_id: str | None) -> None:
         """ResponseValidationError if the body's Content-Encoding could not be undone."""
@@ -424,7 +477,14 @@ class BaseClient:
             if header in response.headers
         }
         return RawResponse(
-            response.status_code, response.headers, response.content, parsed, request_id, limits, attempts
+            response.status_code,
+            response.headers,
+            response.content,
+            parsed,
+            request_id,
+            limits,
+            attempts,
+            self._profile.envelope.data,
         )
 
     def _api_error(

@@ -58,6 +58,18 @@ class ExchangeProfile:
 
 
 @dataclass(frozen=True, slots=True)
+class ItemResults:
+    """Where each item of a response carries its own result: the attributes of its code and
+    message, the codes that mean the item was carried out, and the envelope codes whose data holds
+    per-item results (OKX: "0" all done, "1" all failed, "2" some failed)."""
+
+    code: str
+    message: str
+    success_codes: frozenset[str]
+    envelope_codes: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
 class OperationInfo(Generic[T]):
     """One endpoint: how to call it and what it returns (`response`, a type such as list[Model])."""
 
@@ -74,6 +86,7 @@ class OperationInfo(Generic[T]):
     idempotent: bool = True  # safe to repeat: GET, or a POST the spec marks idempotent
     rules: tuple[Rule, ...] = field(default_factory=tuple)  # between the keyword arguments
     pagination: Pagination | None = None  # how `iter_<name>()` pages
+    item_results: ItemResults | None = None  # each item of the response carries its own result
 
     @property
     def display(self) -> str:

@@ -61,6 +61,8 @@ PROFILE = ExchangeProfile(
         "50005": ErrorInfo("server", retryable=False),
         "50013": ErrorInfo("server", retryable=True),
         "50026": ErrorInfo("server", retryable=True),
+        "51008": ErrorInfo("insufficient_funds", retryable=False),
+        "51131": ErrorInfo("insufficient_funds", retryable=False),
         "50008": ErrorInfo("not_found", retryable=False),
         "51001": ErrorInfo("not_found", retryable=False),
     },

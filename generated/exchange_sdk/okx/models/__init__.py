@@ -28,11 +28,11 @@ if TYPE_CHECKING:
     from exchange_sdk.okx.models._enums import Type as Type
     from exchange_sdk.okx.models._shapes import AttachAlgoOrder as AttachAlgoOrder
     from exchange_sdk.okx.models._shapes import OrderRequest as OrderRequest
+    from exchange_sdk.okx.models._shapes import PlacedOrder as PlacedOrder
     from exchange_sdk.okx.models.account import AccountBalance as AccountBalance
     from exchange_sdk.okx.models.account import AccountBalanceDetail as AccountBalanceDetail
     from exchange_sdk.okx.models.account import Bill as Bill
     from exchange_sdk.okx.models.market import Candle as Candle
-    from exchange_sdk.okx.models.trade import PlacedOrder as PlacedOrder
 
 _MODULES = {
     "AccountBalance": "account",
@@ -49,7 +49,7 @@ _MODULES = {
     "MgnMode": "_enums",
     "OrdType": "_enums",
     "OrderRequest": "_shapes",
-    "PlacedOrder": "trade",
+    "PlacedOrder": "_shapes",
     "PosSide": "_enums",
     "PxAmendType": "_enums",
     "Side": "_enums",
