@@ -229,6 +229,8 @@ def build_operation(
             scope=Scope(rate["scope"]) if "scope" in rate else None,
             buckets=tuple(rate.get("buckets", [])),
             note=rate.get("note"),
+            instrument=rate.get("instrument"),
+            per_item=rate.get("per_item"),
         ),
         idempotent=data.get("idempotent", False),
         deprecated=data.get("deprecated", False),
@@ -248,6 +250,7 @@ def build_operation(
         source=source,
         location=ctx.at(()),
     )
+    _check_rate_limit(ctx, operation)
     for index, bucket in enumerate(operation.rate_limit.buckets):
         if exchange.bucket(bucket) is None:
             known = ", ".join(b.name for b in exchange.buckets) or "none are defined"
@@ -377,6 +380,27 @@ def _check_positional(ctx: _Context, raw: dict[str, Any], fields: tuple[Field, .
                 (*path, "fields", index, "aliases"),
                 f"'{member['name']}' is a position of a positional object: it has no other wire names",
             )
+
+
+def _check_rate_limit(ctx: _Context, operation: Operation) -> None:
+    """per_item names an array body parameter; instrument a parameter, or a member of its items."""
+    limit = operation.rate_limit
+    by_name = {p.name: p for p in operation.parameters}
+    items: Shape | None = None
+    if limit.per_item is not None:
+        counted = by_name.get(limit.per_item)
+        if counted is None or counted.location_in is not ParameterLocation.BODY or counted.shape.items is None:
+            ctx.error(
+                ("rate_limit", "per_item"),
+                f"rate_limit.per_item '{limit.per_item}' is not an array body parameter of the endpoint",
+            )
+        else:
+            items = counted.shape.items
+    if limit.instrument is not None:
+        found = items.field(limit.instrument) if items is not None else by_name.get(limit.instrument)
+        if found is None:
+            where = f"a member of the items of '{limit.per_item}'" if items is not None else "a parameter"
+            ctx.error(("rate_limit", "instrument"), f"rate_limit.instrument '{limit.instrument}' is not {where}")
 
 
 def _build_pagination(

@@ -210,6 +210,7 @@ class Scope(enum.StrEnum):
     UID = "uid"
     IP = "ip"
     API_KEY = "api_key"
+    UID_INSTRUMENT = "uid+instrument"
 
 
 @dataclass(frozen=True)
@@ -222,6 +223,8 @@ class RateLimit:
     scope: Scope | None = None
     buckets: tuple[str, ...] = ()
     note: str | None = None
+    instrument: str | None = None  # uid+instrument: the parameter (or, per item, the member) naming it
+    per_item: str | None = None  # the array body parameter whose items are counted, one unit each
 
 
 class PaginationStyle(enum.StrEnum):

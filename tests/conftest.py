@@ -4,6 +4,7 @@ import os
 import shutil
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -27,3 +28,15 @@ def spec_copy(tmp_path: Path) -> Path:
     target = tmp_path / "specs"
     shutil.copytree(SPECS, target)
     return target
+
+
+@pytest.fixture(autouse=True)
+def fresh_shared_limiter(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """Every test starts with empty rate-limit buckets: the clients it makes share a fresh
+    process-wide limiter (the default of every client), not the buckets earlier tests filled."""
+    from exchange_sdk import RateLimiter
+    from exchange_sdk._runtime import _base_client
+
+    limiter = RateLimiter()
+    monkeypatch.setattr(_base_client, "SHARED_LIMITER", limiter)
+    return limiter

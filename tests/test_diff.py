@@ -204,6 +204,8 @@ MUTATIONS: dict[str, Callable[[Path], None]] = {
     "permission-lowered": lambda t: edit(t, ORDER, lambda d: d["permission"].update(level="read")),
     "rate-limit-lowered": lambda t: edit(t, THING, lambda d: d["rate_limit"].update(count=5)),
     "rate-limit-raised": lambda t: edit(t, ORDER, lambda d: d["rate_limit"].update(window_seconds=1)),
+    "rate-limit-scope-changed": lambda t: edit(t, CANDLES, lambda d: d["rate_limit"].update(scope="api_key")),
+    "rate-limit-weight-changed": lambda t: edit(t, ORDERS, lambda d: d["rate_limit"].update(per_item="orders")),
     "rate-limit-bucket-added": lambda t: edit(t, ORDER, lambda d: d["rate_limit"].update(buckets=["shared"])),
     "rate-limit-bucket-removed": lambda t: edit(t, THING, lambda d: d["rate_limit"].pop("buckets")),
     "host-changed": lambda t: edit(t, EXCHANGE, lambda d: d["hosts"].update(production="https://api2.acme.invalid")),

@@ -76,7 +76,7 @@ VALUES = st.one_of(
 
 def _client(body: bytes) -> OkxClient:
     transport = httpx.MockTransport(lambda request: httpx.Response(200, content=body))
-    return OkxClient(api_key="k", secret_key="s", passphrase="p", transport=transport, max_retries=0)
+    return OkxClient(api_key="k", secret_key="s", passphrase="p", transport=transport, max_retries=0, rate_limit=None)
 
 
 def _outcome(body: bytes, *, careful_only: bool) -> Any:

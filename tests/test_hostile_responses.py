@@ -20,15 +20,17 @@ from hypothesis import given
 
 CALLS = {
     "okx": (
-        lambda t: OkxClient(api_key="k", secret_key="s", passphrase="p", transport=t, max_retries=0),
+        lambda t: OkxClient(api_key="k", secret_key="s", passphrase="p", transport=t, max_retries=0, rate_limit=None),
         lambda c: c.account.get_balance(),
     ),
     "bitget": (
-        lambda t: BitgetClient(api_key="k", secret_key="s", passphrase="p", transport=t, max_retries=0),
+        lambda t: BitgetClient(
+            api_key="k", secret_key="s", passphrase="p", transport=t, max_retries=0, rate_limit=None
+        ),
         lambda c: c.uta.get_account_assets(),
     ),
     "htx": (
-        lambda t: HtxClient(api_key="k", secret_key="s", transport=t, max_retries=0),
+        lambda t: HtxClient(api_key="k", secret_key="s", transport=t, max_retries=0, rate_limit=None),
         lambda c: c.account.get_account_balance(),
     ),
 }

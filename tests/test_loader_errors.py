@@ -340,3 +340,15 @@ def test_item_results_name_fields_of_the_items(spec_copy):
         "item_results: {code: x, message: y, success_codes: ['0'], envelope_codes: ['0']}\npagination:\n",
     )
     _one(_errors(spec_copy), CANDLES, line, "item_results.code 'x' is not a field of the items")
+
+
+def test_rate_limit_scopes_name_parameters_and_items(spec_copy):
+    batch = "okx/trade/place_multiple_orders.yaml"
+    line = _edit(spec_copy, batch, "  instrument: instId\n", "  instrument: instrument\n")
+    errors = _errors(spec_copy)
+    _one(errors, batch, line, "rate_limit.instrument 'instrument' is not a member of the items of 'orders'")
+    line = _edit(spec_copy, batch, "  per_item: orders\n", "  per_item: order\n")
+    _one(_errors(spec_copy), batch, line, "rate_limit.per_item 'order' is not an array body parameter")
+    order = "okx/trade/place_order.yaml"
+    line = _edit(spec_copy, order, "  instrument: instId\n", "")
+    _one(_errors(spec_copy), order, line - 3, "rate_limit", "instrument")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from exchange_sdk import RateLimiter
-from exchange_sdk._runtime._rate_limit import Limit
+from exchange_sdk._runtime._rate_limit import Draw
 
 
 class Clock:
@@ -14,9 +14,9 @@ class Clock:
         return self.now
 
 
-OWN_A = Limit("a", 3, 1.0)
-OWN_B = Limit("b", 3, 1.0)
-SHARED = Limit("shared", 4, 2.0)
+OWN_A = Draw("a", 3, 1.0)
+OWN_B = Draw("b", 3, 1.0)
+SHARED = Draw("shared", 4, 2.0)
 
 
 def test_a_bucket_admits_count_calls_per_window_then_says_how_long_to_wait():
@@ -42,7 +42,7 @@ def test_a_shared_bucket_limits_two_operations_together():
         limiter.release(slot)
     wait, slot = limiter.try_acquire([OWN_B, SHARED])  # B has room of its own, the shared bucket has none
     assert slot is None and abs(wait - 2.0) < 1e-9
-    assert limiter.try_acquire([Limit("c", 5, 1.0)])[0] == 0  # other buckets are unaffected
+    assert limiter.try_acquire([Draw("c", 5, 1.0)])[0] == 0  # other buckets are unaffected
 
 
 def test_slots_in_flight_hold_the_window_until_their_response_returns():

@@ -570,8 +570,26 @@ def _compare_rate_limit(add: Any, old: Operation, new: Operation) -> None:
             shown_after,
             f"rate limit {shown_before or 'none'} -> {shown_after or 'none'}",
         )
-    elif a.scope != b.scope:
-        add("documentation-changed", "rate_limit.scope", new.location, a.scope, b.scope, "rate-limit scope changed")
+    if (a.scope, a.instrument) != (b.scope, b.instrument) and before is not None and after is not None:
+        shown = [f"{limit.scope}" + (f" ({limit.instrument})" if limit.instrument else "") for limit in (a, b)]
+        add(
+            "rate-limit-scope-changed",
+            "rate_limit.scope",
+            new.location,
+            shown[0],
+            shown[1],
+            f"the rate limit counts per {shown[1]}, was per {shown[0]}",
+        )
+    if a.per_item != b.per_item and before is not None and after is not None:
+        add(
+            "rate-limit-weight-changed",
+            "rate_limit.per_item",
+            new.location,
+            a.per_item,
+            b.per_item,
+            f"the rate limit counts {'the items of ' + b.per_item if b.per_item else 'requests'}, "
+            f"was {'the items of ' + a.per_item if a.per_item else 'requests'}",
+        )
     for bucket in sorted(set(b.buckets) - set(a.buckets)):
         add(
             "rate-limit-bucket-added",

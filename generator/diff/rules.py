@@ -133,6 +133,16 @@ _RULES = [
     Rule("permission-lowered", NON_BREAKING, "The endpoint needs a weaker API-key permission."),
     Rule("rate-limit-lowered", BREAKING, "Fewer calls per second: throughput drops."),
     Rule("rate-limit-raised", NON_BREAKING, "More calls per second."),
+    Rule(
+        "rate-limit-scope-changed",
+        POTENTIALLY_BREAKING,
+        "The limit counts per another scope (UID, IP, API key, UID and instrument): throughput may drop.",
+    ),
+    Rule(
+        "rate-limit-weight-changed",
+        POTENTIALLY_BREAKING,
+        "The limit counts items (orders of a batch) instead of requests, or the other way round.",
+    ),
     Rule("rate-limit-bucket-added", POTENTIALLY_BREAKING, "The endpoint now also draws from a shared bucket."),
     Rule("rate-limit-bucket-removed", NON_BREAKING, "The endpoint no longer draws from a shared bucket."),
     Rule("host-changed", BREAKING, "The production host changed."),

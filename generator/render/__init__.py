@@ -11,7 +11,7 @@ import jinja2
 
 from generator import naming
 from generator.cache import NO_CACHE, BuildCache, digest, fingerprint
-from generator.model import Exchange, FieldType, Operation, PaginationStyle, Parameter, SpecSet
+from generator.model import Exchange, FieldType, Operation, PaginationStyle, Parameter, Scope, SpecSet
 from generator.render import testcases
 from generator.render.context import (
     EVERY_SPEC,
@@ -276,11 +276,27 @@ def _limits(exchange: Exchange, operation: Operation) -> list[dict[str, Any]]:
     own = operation.rate_limit
     if own.count is not None and own.window_seconds is not None:
         key = f"{exchange.id}.{operation.section}.{operation.name}"
-        limits.append({"key": key, "count": own.count, "window": own.window_seconds})
+        options = []
+        if own.scope is not None and own.scope is not Scope.UID:
+            options.append(f"scope={own.scope.value!r}")
+        if own.instrument is not None:
+            options.append(f"instrument={own.instrument!r}")
+        if own.per_item is not None:
+            counted = next(p for p in operation.parameters if p.name == own.per_item)
+            options.append(f"per_item={('' if counted.whole_body else own.per_item)!r}")
+        limits.append({"key": key, "count": own.count, "window": own.window_seconds, "options": options})
     for name in own.buckets:
         bucket = exchange.bucket(name)
         assert bucket is not None  # the loader checked every reference
-        limits.append({"key": f"{exchange.id}:{bucket.name}", "count": bucket.count, "window": bucket.window_seconds})
+        options = [f"scope={bucket.scope.value!r}"] if bucket.scope is not Scope.UID else []
+        limits.append(
+            {
+                "key": f"{exchange.id}:{bucket.name}",
+                "count": bucket.count,
+                "window": bucket.window_seconds,
+                "options": options,
+            }
+        )
     return limits
 
 

@@ -21,6 +21,7 @@ from generator.model import (
     ParameterLocation,
     Rule,
     RuleKind,
+    Scope,
     Shape,
 )
 from generator.spec_types import spec_type
@@ -286,17 +287,29 @@ def _seconds(window: float) -> str:
     return f"{int(window)} s" if window == int(window) else f"{window} s"
 
 
+SCOPE_WORDS = {
+    Scope.UID: "UID",
+    Scope.IP: "IP (every client of the process)",
+    Scope.API_KEY: "API key",
+    Scope.UID_INSTRUMENT: "UID",
+}
+
+
 def rate_limit_text(exchange: Exchange, operation: Operation) -> str:
     limit = operation.rate_limit
     parts = []
     if limit.count is not None and limit.window_seconds is not None and limit.scope is not None:
-        parts.append(f"{limit.count} requests per {_seconds(limit.window_seconds)} per {limit.scope.value.upper()}")
+        units = f"items of {limit.per_item}" if limit.per_item else "requests"
+        scope = SCOPE_WORDS[limit.scope]
+        if limit.instrument:
+            scope += f" and instrument ({limit.instrument})"
+        parts.append(f"{limit.count} {units} per {_seconds(limit.window_seconds)} per {scope}")
     for name in limit.buckets:
         bucket = exchange.bucket(name)
         if bucket is not None:
             parts.append(
                 f"shared bucket '{name}': {bucket.count} requests per {_seconds(bucket.window_seconds)} "
-                f"per {bucket.scope.value.upper()}"
+                f"per {SCOPE_WORDS[bucket.scope]}"
             )
     return "; ".join(parts)
 

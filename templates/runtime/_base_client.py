@@ -30,6 +30,7 @@ from ._errors import (
     ExchangeSDKError,
     ItemFailure,
     PartialFailureError,
+    RequestValidationError,
     ResponseValidationError,
     TimestampError,
     class_for_status,
@@ -41,7 +42,7 @@ from ._options import NO_OPTIONS, RawResponse, RequestOptions, RetryPolicy, Time
 from ._pagination import Pagination
 from ._params import PreparedArguments, json_body, prepare_arguments
 from ._profile import ExchangeProfile, OperationInfo
-from ._rate_limit import RateLimiter, Slot
+from ._rate_limit import SHARED_LIMITER, Draw, RateLimiter, Slot
 from ._sender import IncomingResponse, OutgoingRequest, async_sender_for, sender_for, timeouts_of
 from ._signing import SIGNERS, SigningInput
 from ._types import JsonNumber, lossy_floats
@@ -124,7 +125,8 @@ class BaseClient:
         self._offset_ms = 0
         self._demo = demo
         self._rate_limit: RateLimitMode = rate_limit
-        self._limiter = limiter if limiter is not None else RateLimiter()
+        self._limiter = limiter if limiter is not None else SHARED_LIMITER
+        self._identity = self._credentials.identity()
         policy = retry_policy or RetryPolicy()
         self._retry = RetryPolicy(max_retries, policy.initial_delay, policy.max_delay)
         self._signer = SIGNERS[profile.auth_scheme]
@@ -230,11 +232,26 @@ class BaseClient:
 
     # --- rate limiting and retries ---------------------------------------------------------------
 
-    def _take_slot(self, operation: OperationInfo[Any]) -> tuple[float, Slot | None]:
+    def _draws(self, operation: OperationInfo[Any], prepared: PreparedArguments) -> list[Draw]:
+        """The rate-limit units one call takes, by bucket (its scope, key, instrument and items)."""
+        if self._rate_limit is None:
+            return []
+        draws = [
+            draw for limit in operation.limits for draw in limit.draws(self._identity, prepared.body, prepared.query)
+        ]
+        for draw in draws:
+            if draw.weight > draw.count:
+                raise RequestValidationError(
+                    f"{operation.display}: {draw.weight} items in one call exceed the documented limit of "
+                    f"{draw.count} per {draw.window:g} s"
+                )
+        return draws
+
+    def _take_slot(self, operation: OperationInfo[Any], draws: list[Draw]) -> tuple[float, Slot | None]:
         """(0, slot) when the call may go now, else (seconds to wait, None); raises in 'raise' mode."""
-        if self._rate_limit is None or not operation.limits:
+        if not draws:
             return 0.0, None
-        wait, slot = self._limiter.try_acquire(operation.limits)
+        wait, slot = self._limiter.try_acquire(draws)
         if wait > 0 and self._rate_limit == "raise":
             raise ClientRateLimitError(
                 f"{operation.display} would exceed its documented rate limit; it may go in {wait:.3f} s",
@@ -585,9 +602,10 @@ class SyncAPIClient(BaseClient):
     ) -> RawResponse[T]:
         """Call `operation` and return the HTTP response with the parsed data."""
         prepared = self._prepare(operation, arguments)
+        draws = self._draws(operation, prepared)
         state = self._start(options)
         while True:
-            while (taken := self._take_slot(operation))[0] > 0:
+            while (taken := self._take_slot(operation, draws))[0] > 0:
                 time.sleep(taken[0])
             state.number += 1
             try:
@@ -705,9 +723,10 @@ class AsyncAPIClient(BaseClient):
     ) -> RawResponse[T]:
         """Call `operation` and return the HTTP response with the parsed data."""
         prepared = self._prepare(operation, arguments)
+        draws = self._draws(operation, prepared)
         state = self._start(options)
         while True:
-            while (taken := self._take_slot(operation))[0] > 0:
+            while (taken := self._take_slot(operation, draws))[0] > 0:
                 await asyncio.sleep(taken[0])
             state.number += 1
             try:

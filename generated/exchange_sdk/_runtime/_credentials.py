@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -80,6 +81,14 @@ class Credentials:
             return None
         value = key.reveal()
         return value[:4] + "***" if len(value) > 8 else "***"
+
+    def identity(self) -> str:
+        """Names the account in rate-limit buckets without revealing the key: a digest of it, or
+        "anonymous" without one (public endpoints only)."""
+        key = self._values.get("api_key")
+        if key is None:
+            return "anonymous"
+        return "key:" + hashlib.sha256(key.reveal().encode("utf-8")).hexdigest()[:16]
 
     def __repr__(self) -> str:
         return f"Credentials({', '.join(sorted(self._values))})"

@@ -32,7 +32,7 @@ GET_CANDLESTICKS: OperationInfo[list[Candle]] = OperationInfo(
     response=list[Candle],
     idempotent=True,
     pagination=Pagination("cursor", "after", item_field="ts", size_argument="limit", default_size=100),
-    limits=(Limit("okx.market.get_candlesticks", 40, 2.0),),
+    limits=(Limit("okx.market.get_candlesticks", 40, 2.0, scope="ip"),),
     parameters=(
         ParamInfo(
             "instId",
@@ -97,7 +97,7 @@ class MarketSection:
         Candlesticks of an instrument in bars of the requested size, newest first; paging reaches the latest 1,440 bars.
 
         GET /api/v5/market/candles (public)
-        Rate limit: 40 requests per 2 s per IP
+        Rate limit: 40 requests per 2 s per IP (every client of the process)
         Permission: none (not stated on the page)
         Documentation: https://www.okx.com/docs-v5/en/#order-book-trading-market-data-get-candlesticks
         Pages: `iter_candlesticks()` iterates over every page.
@@ -160,7 +160,7 @@ class MarketSection:
         Candlesticks of an instrument in bars of the requested size, newest first; paging reaches the latest 1,440 bars.
 
         GET /api/v5/market/candles (public)
-        Rate limit: 40 requests per 2 s per IP
+        Rate limit: 40 requests per 2 s per IP (every client of the process)
         Permission: none (not stated on the page)
         Documentation: https://www.okx.com/docs-v5/en/#order-book-trading-market-data-get-candlesticks
         Pages: `after` is the last item's `ts` for the next page; a page shorter than `limit`, default 100 is the last (the page: "Pagination of data to return records earlier than the requested `ts`").
@@ -231,7 +231,7 @@ class AsyncMarketSection:
         Candlesticks of an instrument in bars of the requested size, newest first; paging reaches the latest 1,440 bars.
 
         GET /api/v5/market/candles (public)
-        Rate limit: 40 requests per 2 s per IP
+        Rate limit: 40 requests per 2 s per IP (every client of the process)
         Permission: none (not stated on the page)
         Documentation: https://www.okx.com/docs-v5/en/#order-book-trading-market-data-get-candlesticks
         Pages: `iter_candlesticks()` iterates over every page.
@@ -294,7 +294,7 @@ class AsyncMarketSection:
         Candlesticks of an instrument in bars of the requested size, newest first; paging reaches the latest 1,440 bars.
 
         GET /api/v5/market/candles (public)
-        Rate limit: 40 requests per 2 s per IP
+        Rate limit: 40 requests per 2 s per IP (every client of the process)
         Permission: none (not stated on the page)
         Documentation: https://www.okx.com/docs-v5/en/#order-book-trading-market-data-get-candlesticks
         Pages: `after` is the last item's `ts` for the next page; a page shorter than `limit`, default 100 is the last (the page: "Pagination of data to return records earlier than the requested `ts`").

@@ -35,7 +35,9 @@ PLACE_MULTIPLE_ORDERS: OperationInfo[list[PlacedOrder]] = OperationInfo(
     item_results=ItemResults(
         "s_code", "s_msg", success_codes=frozenset({"0"}), envelope_codes=frozenset({"0", "1", "2"})
     ),
-    limits=(Limit("okx.trade.place_multiple_orders", 300, 2.0),),
+    limits=(
+        Limit("okx.trade.place_multiple_orders", 300, 2.0, scope="uid+instrument", instrument="instId", per_item=""),
+    ),
     parameters=(
         ParamInfo(
             "orders",
@@ -66,7 +68,7 @@ PLACE_ORDER: OperationInfo[list[PlacedOrder]] = OperationInfo(
         Rule("required_if", ("px",), "ord_type", frozenset({"limit"})),
         Rule("at_most_one_of", ("px", "px_usd", "px_vol")),
     ),
-    limits=(Limit("okx.trade.place_order", 60, 2.0),),
+    limits=(Limit("okx.trade.place_order", 60, 2.0, scope="uid+instrument", instrument="instId"),),
     parameters=(
         ParamInfo(
             "instId",
@@ -243,7 +245,7 @@ class TradeSection:
         Place up to 20 orders in one request; each order gets its own result.
 
         POST /api/v5/trade/batch-orders (signed)
-        Rate limit: 300 requests per 2 s per UID
+        Rate limit: 300 items of orders per 2 s per UID and instrument (instId)
         Permission: trade (page: "Trade")
         Documentation: https://www.okx.com/docs-v5/en/#order-book-trading-trade-post-place-multiple-orders
 
@@ -317,7 +319,7 @@ class TradeSection:
         Place an order; it is only accepted with sufficient funds.
 
         POST /api/v5/trade/order (signed)
-        Rate limit: 60 requests per 2 s per UID
+        Rate limit: 60 requests per 2 s per UID and instrument (instId)
         Permission: trade (page: "Trade")
         Documentation: https://www.okx.com/docs-v5/en/#order-book-trading-trade-post-place-order
 
@@ -419,7 +421,7 @@ class AsyncTradeSection:
         Place up to 20 orders in one request; each order gets its own result.
 
         POST /api/v5/trade/batch-orders (signed)
-        Rate limit: 300 requests per 2 s per UID
+        Rate limit: 300 items of orders per 2 s per UID and instrument (instId)
         Permission: trade (page: "Trade")
         Documentation: https://www.okx.com/docs-v5/en/#order-book-trading-trade-post-place-multiple-orders
 
@@ -493,7 +495,7 @@ class AsyncTradeSection:
         Place an order; it is only accepted with sufficient funds.
 
         POST /api/v5/trade/order (signed)
-        Rate limit: 60 requests per 2 s per UID
+        Rate limit: 60 requests per 2 s per UID and instrument (instId)
         Permission: trade (page: "Trade")
         Documentation: https://www.okx.com/docs-v5/en/#order-book-trading-trade-post-place-order
 

@@ -12,6 +12,7 @@ import httpx
 import pytest
 from sdk_test_support import CREDENTIALS, Recorder, clock, load_fixture, verify_signature
 
+from exchange_sdk import RateLimiter
 from exchange_sdk.htx import AsyncHtxClient, HtxClient
 
 EXCHANGE = "htx"
@@ -21,6 +22,7 @@ def call(recorder: Recorder, **arguments: Any) -> Any:
     with HtxClient(
         api_key=CREDENTIALS[EXCHANGE]["api_key"],
         secret_key=CREDENTIALS[EXCHANGE]["secret_key"],
+        limiter=RateLimiter(),
         transport=httpx.MockTransport(recorder),
         clock=clock,
     ) as client:
@@ -32,6 +34,7 @@ def call_async(recorder: Recorder, **arguments: Any) -> Any:
         async with AsyncHtxClient(
             api_key=CREDENTIALS[EXCHANGE]["api_key"],
             secret_key=CREDENTIALS[EXCHANGE]["secret_key"],
+            limiter=RateLimiter(),
             transport=httpx.MockTransport(recorder),
             clock=clock,
         ) as client:

@@ -12,6 +12,7 @@ import httpx
 import pytest
 from sdk_test_support import CREDENTIALS, Recorder, clock, load_fixture, query_pairs, verify_signature
 
+from exchange_sdk import RateLimiter
 from exchange_sdk.okx import AsyncOkxClient, OkxClient
 
 EXCHANGE = "okx"
@@ -22,6 +23,7 @@ def call(recorder: Recorder, **arguments: Any) -> Any:
         api_key=CREDENTIALS[EXCHANGE]["api_key"],
         secret_key=CREDENTIALS[EXCHANGE]["secret_key"],
         passphrase=CREDENTIALS[EXCHANGE]["passphrase"],
+        limiter=RateLimiter(),
         transport=httpx.MockTransport(recorder),
         clock=clock,
     ) as client:
@@ -34,6 +36,7 @@ def call_async(recorder: Recorder, **arguments: Any) -> Any:
             api_key=CREDENTIALS[EXCHANGE]["api_key"],
             secret_key=CREDENTIALS[EXCHANGE]["secret_key"],
             passphrase=CREDENTIALS[EXCHANGE]["passphrase"],
+            limiter=RateLimiter(),
             transport=httpx.MockTransport(recorder),
             clock=clock,
         ) as client:

@@ -11,6 +11,7 @@ import httpx
 import pytest
 from sdk_test_support import CREDENTIALS, Recorder, assert_same_json, clock, load_fixture, query_pairs, verify_signature
 
+from exchange_sdk import RateLimiter
 from exchange_sdk.okx import AsyncOkxClient, OkxClient
 
 EXCHANGE = "okx"
@@ -21,6 +22,7 @@ def call(recorder: Recorder, **arguments: Any) -> Any:
         api_key=CREDENTIALS[EXCHANGE]["api_key"],
         secret_key=CREDENTIALS[EXCHANGE]["secret_key"],
         passphrase=CREDENTIALS[EXCHANGE]["passphrase"],
+        limiter=RateLimiter(),
         transport=httpx.MockTransport(recorder),
         clock=clock,
     ) as client:
@@ -33,6 +35,7 @@ def call_async(recorder: Recorder, **arguments: Any) -> Any:
             api_key=CREDENTIALS[EXCHANGE]["api_key"],
             secret_key=CREDENTIALS[EXCHANGE]["secret_key"],
             passphrase=CREDENTIALS[EXCHANGE]["passphrase"],
+            limiter=RateLimiter(),
             transport=httpx.MockTransport(recorder),
             clock=clock,
         ) as client:
