@@ -25,6 +25,7 @@ from generator.model import (
     ErrorCode,
     ErrorKind,
     Exchange,
+    Family,
     Field,
     FieldType,
     Host,
@@ -107,32 +108,21 @@ def build_exchange(data: dict[str, Any], positions: Positions, issues: list[Spec
         ctx.error(
             ("auth", "credentials"), f"the {auth['scheme']} scheme needs credentials {', '.join(sorted(missing))}"
         )
-    envelope = data["envelope"]
-    code_type = envelope.get("code_type", "string")
-    for index, code in enumerate(envelope["success_codes"]):
-        if code_type == "string" and not isinstance(code, str) or code_type == "integer" and not isinstance(code, int):
-            ctx.error(
-                ("envelope", "success_codes", index), f"success code {code!r} does not match code_type {code_type}"
-            )
-    errors = []
-    seen_codes: dict[str, int] = {}
-    for index, raw in enumerate(data["errors"]):
-        code_key = str(raw["code"])
-        if code_key in seen_codes:
-            ctx.error(
-                ("errors", index, "code"),
-                f"error code {code_key} is listed twice (first as errors[{seen_codes[code_key]}])",
-            )
-        seen_codes.setdefault(code_key, index)
-        errors.append(
-            ErrorCode(
-                code=raw["code"],
-                kind=ErrorKind(raw["kind"]),
-                message=raw["message"],
-                retryable=raw.get("retryable", False),
-                location=ctx.at(("errors", index)),
-            )
+    envelope = _build_envelope(ctx, data["envelope"], ("envelope",))
+    errors = _build_errors(ctx, data["errors"], ("errors",))
+    families = tuple(
+        Family(
+            name=name,
+            description=raw["description"].strip(),
+            production_host=raw["hosts"]["production"],
+            alternate_hosts=tuple(Host(**h) for h in raw["hosts"].get("alternates", [])),
+            envelope=_build_envelope(ctx, raw["envelope"], ("families", name, "envelope")),
+            errors=tuple(_build_errors(ctx, raw["errors"], ("families", name, "errors"))),
+            error_doc_url=raw.get("error_doc_url"),
+            location=ctx.at(("families", name)),
         )
+        for name, raw in sorted(data.get("families", {}).items())
+    )
     buckets: list[Bucket] = []
     for index, raw in enumerate(data.get("rate_limit_buckets", [])):
         if any(b.name == raw["name"] for b in buckets):
@@ -171,20 +161,53 @@ def build_exchange(data: dict[str, Any], positions: Positions, issues: list[Spec
         if demo
         else None,
         server_time=ServerTime(**server_time) if server_time else None,
-        envelope=Envelope(
-            code=envelope["code"],
-            message=envelope["message"],
-            data=envelope["data"],
-            success_codes=tuple(envelope["success_codes"]),
-            code_type=code_type,
-            timestamp=envelope.get("timestamp"),
-            request_id_header=envelope.get("request_id_header"),
-        ),
+        envelope=envelope,
+        families=families,
         rate_limit_headers=RateLimitHeaders(**limit_headers) if limit_headers else None,
         errors=tuple(errors),
         buckets=tuple(buckets),
         location=ctx.at(()),
     )
+
+
+def _build_envelope(ctx: _Context, raw: dict[str, Any], path: Path_) -> Envelope:
+    code_type = raw.get("code_type", "string")
+    for index, code in enumerate(raw["success_codes"]):
+        if code_type == "string" and not isinstance(code, str) or code_type == "integer" and not isinstance(code, int):
+            ctx.error((*path, "success_codes", index), f"success code {code!r} does not match code_type {code_type}")
+    return Envelope(
+        code=raw["code"],
+        message=raw["message"],
+        data=raw["data"],
+        success_codes=tuple(raw["success_codes"]),
+        code_type=code_type,
+        timestamp=raw.get("timestamp"),
+        request_id_header=raw.get("request_id_header"),
+        error_code=raw.get("error_code"),
+    )
+
+
+def _build_errors(ctx: _Context, raw_errors: list[dict[str, Any]], path: Path_) -> list[ErrorCode]:
+    errors = []
+    seen_codes: dict[str, int] = {}
+    for index, raw in enumerate(raw_errors):
+        code_key = str(raw["code"])
+        if code_key in seen_codes:
+            ctx.error(
+                (*path, index, "code"),
+                f"error code {code_key} is listed twice (first as {format_path((*path, seen_codes[code_key]))})",
+            )
+        seen_codes.setdefault(code_key, index)
+        errors.append(
+            ErrorCode(
+                code=raw["code"],
+                kind=ErrorKind(raw["kind"]),
+                message=raw["message"],
+                retryable=raw.get("retryable", False),
+                location=ctx.at((*path, index)),
+            )
+        )
+    return errors
 
 
 # --- endpoint specs -------------------------------------------------------------------------
@@ -194,6 +217,8 @@ def build_operation(
     data: dict[str, Any], positions: Positions, issues: list[SpecIssue], exchange: Exchange, source: str
 ) -> Operation:
     ctx = _Context(positions, issues, {shape.model or "": shape for shape in exchange.shapes})
+    family = exchange.family(data.get("family", "")) or exchange.family("")  # an unknown one: reported below
+    assert family is not None
     name = data.get("operation") or naming.operation_name(data["title"])
     if name is None:
         ctx.error(("title",), f"cannot derive a method name from the title {data['title']!r}; set `operation`")
@@ -221,6 +246,7 @@ def build_operation(
         description=data["description"].strip(),
         notes=tuple(n.strip() for n in data.get("notes", [])),
         auth=data.get("auth", "private"),
+        family=data.get("family", ""),
         permission=Permission(**data["permission"]),
         rate_limit=RateLimit(
             text=rate["text"],
@@ -244,13 +270,16 @@ def build_operation(
             for i, raw in enumerate(examples.get("requests", []))
         ),
         response_examples=tuple(
-            _build_response_example(ctx, raw, ("examples", "responses", i), exchange)
+            _build_response_example(ctx, raw, ("examples", "responses", i), family.envelope)
             for i, raw in enumerate(examples.get("responses", []))
         ),
         source=source,
         location=ctx.at(()),
     )
     _check_rate_limit(ctx, operation)
+    if exchange.family(operation.family) is None:
+        known = ", ".join(f.name for f in exchange.families) or "none are defined"
+        ctx.error(("family",), f"family '{operation.family}' is not a family of {exchange.source} (defined: {known})")
     for index, bucket in enumerate(operation.rate_limit.buckets):
         if exchange.bucket(bucket) is None:
             known = ", ".join(b.name for b in exchange.buckets) or "none are defined"
@@ -779,7 +808,7 @@ def _build_request_example(
     )
 
 
-def _build_response_example(ctx: _Context, raw: dict[str, Any], path: Path_, exchange: Exchange) -> ResponseExample:
+def _build_response_example(ctx: _Context, raw: dict[str, Any], path: Path_, envelope: Envelope) -> ResponseExample:
     acknowledged = _pairs(raw.get("acknowledged"))
     body = None
     text_error: str | None = None
@@ -797,10 +826,10 @@ def _build_response_example(ctx: _Context, raw: dict[str, Any], path: Path_, exc
             (*path, "text"),
             f"response example is {text_error}; add `corrected` with valid JSON and acknowledge example-invalid-json",
         )
-    if body is not None and (not isinstance(body, dict) or exchange.envelope.code not in body):
+    if body is not None and (not isinstance(body, dict) or envelope.code not in body):
         ctx.error(
             (*path, "corrected" if "corrected" in raw else "text"),
-            f"response example has no '{exchange.envelope.code}' member; examples show the whole body, envelope included",
+            f"response example has no '{envelope.code}' member; examples show the whole body, envelope included",
         )
     return ResponseExample(
         text=raw["text"],

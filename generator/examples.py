@@ -60,6 +60,8 @@ def _parse_curl(command: str) -> ParsedRequest:
         words = shlex.split(command)
     except ValueError as exc:
         raise ExampleError(f"the curl command cannot be split into words: {exc}") from None
+    if words[0] != "curl":  # `curl"https://..."`, as an HTX page prints it: the URL glued to the command
+        words = ["curl", words[0][len("curl") :], *words[1:]]
     method = "GET"
     url: str | None = None
     body: str | None = None
@@ -108,10 +110,25 @@ def parse_json(text: str) -> Any:
         raise ExampleError(f"not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
 
 
+def path_pattern(template: str) -> str:
+    """A regular expression of the concrete paths of a template with {name} placeholders."""
+    return "^" + re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(template)) + "$"
+
+
 def path_matches(template: str, path: str) -> bool:
     """Does a concrete path match a template with {name} placeholders?"""
-    pattern = "^" + re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(template)) + "$"
-    return re.match(pattern, path) is not None
+    return re.match(path_pattern(template), path) is not None
+
+
+def path_values(template: str, path: str) -> dict[str, str]:
+    """The values a concrete path gives its template's placeholders (a placeholder left as it is,
+    `{account-id}`, gives none)."""
+    names = path_placeholders(template)
+    pattern = "^" + re.sub(r"\\\{[^/]+?\\\}", "([^/]+)", re.escape(template)) + "$"
+    match = re.match(pattern, path)
+    if match is None:
+        return {}
+    return {name: value for name, value in zip(names, match.groups(), strict=True) if value != f"{{{name}}}"}
 
 
 def path_placeholders(template: str) -> list[str]:

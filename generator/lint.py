@@ -341,7 +341,7 @@ def _lint_example(
             )
         )
     body = example.body
-    data_key = exchange.envelope.data
+    data_key = exchange.family_of(operation).envelope.data
     if isinstance(body, dict) and data_key in body:
         walker.walk_value(operation.response, [body[data_key]], data_key)
     return walker.findings, walker.matched

@@ -189,12 +189,13 @@ def _check_exchange(exchange: Exchange, operations: list[Operation], issues: lis
             assert shape.model is not None
             models.setdefault(shape.model, (shape, f"the shared shape {shared.model}"))
     for op in operations:
-        first = by_name.setdefault(op.name, op)
+        first = by_name.setdefault(op.key, op)
         if first is not op:
             issues.append(
                 SpecIssue(
                     op.location,
-                    f"operation name '{op.name}' is already used by {first.source}; set `operation` to a unique name",
+                    f"operation name '{op.name}' is already used in section '{op.section}' by {first.source}; "
+                    "set `operation` to a unique name",
                 )
             )
         route = (op.method, op.path)

@@ -306,6 +306,7 @@ class Operation:
     response: Shape
     notes: tuple[str, ...] = ()
     auth: str = "private"
+    family: str = ""  # the API family of the exchange ("" the default one)
     idempotent: bool = False
     deprecated: bool = False
     parameters: tuple[Parameter, ...] = ()
@@ -318,6 +319,11 @@ class Operation:
     spec_path: str = field(default="", compare=False)  # the file relative to the specs directory
     spec_digest: str = field(default="", compare=False)  # SHA-256 of the file's bytes
     location: Location = _location()
+
+    @property
+    def key(self) -> str:
+        """Names the operation within its exchange: `section.name` (a method name is unique per section)."""
+        return f"{self.section}.{self.name}"
 
     @property
     def path_parameters(self) -> tuple[Parameter, ...]:
@@ -403,6 +409,7 @@ class Envelope:
     code_type: str = "string"
     timestamp: str | None = None
     request_id_header: str | None = None
+    error_code: str | None = None  # where an error's code is, when `code` holds only a status
 
 
 @dataclass(frozen=True)
@@ -448,6 +455,21 @@ class Bucket:
 
 
 @dataclass(frozen=True)
+class Family:
+    """An API family of an exchange: its own hosts, envelope and error table. The exchange's
+    top-level ones form the default family (name "")."""
+
+    name: str
+    description: str
+    production_host: str
+    envelope: Envelope
+    errors: tuple[ErrorCode, ...]
+    alternate_hosts: tuple[Host, ...] = ()
+    error_doc_url: str | None = None
+    location: Location = _location()
+
+
+@dataclass(frozen=True)
 class Exchange:
     id: str
     name: str
@@ -463,6 +485,7 @@ class Exchange:
     rate_limit_headers: RateLimitHeaders | None = None
     errors: tuple[ErrorCode, ...] = ()
     buckets: tuple[Bucket, ...] = ()
+    families: tuple[Family, ...] = ()  # beside the default one, in name order
     shapes: tuple[Shape, ...] = ()  # shared shapes (specs/<exchange>/shapes/), in name order
     shapes_digest: str = field(default="", compare=False)  # of every shape file: what operations read
     shape_sources: tuple[str, ...] = field(default=(), compare=False)  # the shape files, relative to the specs
@@ -473,6 +496,27 @@ class Exchange:
 
     def bucket(self, name: str) -> Bucket | None:
         return next((b for b in self.buckets if b.name == name), None)
+
+    def family(self, name: str) -> Family | None:
+        """The family of that name; "" is the default one (the top-level hosts, envelope, errors)."""
+        if name == "":
+            return Family(
+                "",
+                self.name,
+                self.production_host,
+                self.envelope,
+                self.errors,
+                self.alternate_hosts,
+                self.error_doc_url,
+                self.location,
+            )
+        return next((f for f in self.families if f.name == name), None)
+
+    def family_of(self, operation: Operation) -> Family:
+        """The family an operation belongs to (the loader checked that it exists)."""
+        family = self.family(operation.family)
+        assert family is not None, operation.family
+        return family
 
     @property
     def sections(self) -> tuple[str, ...]:

@@ -14,6 +14,7 @@ import base64
 import hashlib
 import hmac
 import json
+import re
 import sys
 import threading
 import time
@@ -25,6 +26,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
+from generator.examples import path_pattern
 from generator.loader import load_specs
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -100,16 +102,30 @@ def _pairs(query: str) -> list[tuple[str, str]]:
 SERVER_TIME_PATHS = ("/api/v5/public/time", "/api/v2/public/time", "/api/v1/timestamp")
 
 
-def _example_bodies() -> tuple[dict[tuple[str, str], str], frozenset[str]]:
-    """The first response example of every endpoint of the specs, and the paths of public endpoints."""
-    bodies = {}
-    public = set(SERVER_TIME_PATHS)
-    for operation in load_specs(ROOT / "specs").operations:
-        if operation.response_examples:
-            bodies[(operation.method, operation.path)] = operation.response_examples[0].json_text
-        if not operation.is_private:
-            public.add(operation.path)
-    return bodies, frozenset(public)
+@dataclass(frozen=True)
+class _Route:
+    method: str
+    pattern: re.Pattern[str]  # the endpoint's path, its {placeholders} matching any segment
+    body: str  # the first response example, else a success with empty data in the family's envelope
+    public: bool
+
+
+def _routes() -> list[_Route]:
+    """What the fake answers for every endpoint of the specs."""
+    routes = []
+    for exchange in load_specs(ROOT / "specs").exchanges:
+        for operation in exchange.operations:
+            if operation.response_examples:
+                body = operation.response_examples[0].json_text
+            else:
+                envelope = exchange.family_of(operation).envelope
+                empty: Any = [] if operation.response.type.value == "array" else {}
+                body = json.dumps(
+                    {envelope.code: envelope.success_codes[0], envelope.message: "", envelope.data: empty}
+                )
+            pattern = re.compile(path_pattern(operation.path))
+            routes.append(_Route(operation.method, pattern, body, not operation.is_private))
+    return routes
 
 
 class _Server(ThreadingHTTPServer):
@@ -128,7 +144,8 @@ class FakeExchange:
     def __init__(self) -> None:
         self.records: list[Record] = []
         self.skew_ms: dict[str, int] = defaultdict(int)
-        self.bodies, self.public_paths = _example_bodies()
+        self.bodies: dict[tuple[str, str], str] = {}  # (method, concrete path) -> body, set by tests
+        self.routes = _routes()
         self._faults: dict[str, deque[Fault]] = defaultdict(deque)
         self._lock = threading.Lock()
         self._server = _Server(("127.0.0.1", 0), self._handler())
@@ -236,7 +253,8 @@ class FakeExchange:
         headers = {k.lower(): v for k, v in handler.headers.items()}
         exchange = self.exchange_of(path)
         arrived = time.monotonic()
-        public = path in self.public_paths
+        route = next((r for r in self.routes if r.method == method and r.pattern.match(path)), None)
+        public = path in SERVER_TIME_PATHS or (route is not None and route.public)
         with self._lock:
             fault = self._faults[path].popleft() if self._faults[path] else None
         host = headers.get("host", "").split(":")[0]
@@ -261,7 +279,7 @@ class FakeExchange:
             status, document = TIMESTAMP_ERRORS[exchange]
             self._send(handler, status, json.dumps(document), {})
         else:
-            text = self.bodies.get((method, path)) or json.dumps(EMPTY_SUCCESS[exchange])
+            text = self.bodies.get((method, path)) or (route.body if route else json.dumps(EMPTY_SUCCESS[exchange]))
             self._send(handler, 200, text, HTX_RATE_LIMIT_HEADERS if exchange == "htx" else {})
 
     @staticmethod

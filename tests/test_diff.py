@@ -204,6 +204,20 @@ MUTATIONS: dict[str, Callable[[Path], None]] = {
     "permission-lowered": lambda t: edit(t, ORDER, lambda d: d["permission"].update(level="read")),
     "rate-limit-lowered": lambda t: edit(t, THING, lambda d: d["rate_limit"].update(count=5)),
     "rate-limit-raised": lambda t: edit(t, ORDER, lambda d: d["rate_limit"].update(window_seconds=1)),
+    "family-added": lambda t: edit(
+        t,
+        EXCHANGE,
+        lambda d: d["families"].update(
+            margin={
+                "description": "Margin",
+                "hosts": {"production": "https://margin.acme.invalid"},
+                "envelope": d["envelope"],
+                "errors": [],
+            }
+        ),
+    ),
+    "family-removed": lambda t: edit(t, EXCHANGE, lambda d: d["families"].pop("earn")),
+    "endpoint-family-changed": lambda t: edit(t, TRADES, lambda d: d.update(family="earn")),
     "rate-limit-scope-changed": lambda t: edit(t, CANDLES, lambda d: d["rate_limit"].update(scope="api_key")),
     "rate-limit-weight-changed": lambda t: edit(t, ORDERS, lambda d: d["rate_limit"].update(per_item="orders")),
     "rate-limit-bucket-added": lambda t: edit(t, ORDER, lambda d: d["rate_limit"].update(buckets=["shared"])),
@@ -433,3 +447,21 @@ def test_changelog_section(tmp_path):
         "- acme: `client.trade.place_order()`: endpoint POST /api/v1/order and client.trade.place_order() removed"
         in text
     )
+
+
+def test_changes_inside_an_api_family_are_found_under_its_name(tmp_path):
+    new = _tree(tmp_path, "new")
+
+    def change(data: dict[str, Any]) -> None:
+        spot = data["families"]["spot"]
+        spot["hosts"]["production"] = "https://spot2.acme.invalid"
+        spot["envelope"]["error_code"] = "code"
+        spot["errors"][0]["kind"] = "not_found"
+
+    edit(new, EXCHANGE, change)
+    changes = diff_specs(load_specs(BASE), load_specs(new))
+    assert sorted((c.rule, c.where) for c in changes) == [
+        ("envelope-changed", "families.spot.envelope"),
+        ("error-code-kind-changed", "families.spot.errors.bad-symbol"),
+        ("host-changed", "families.spot.hosts.production"),
+    ]

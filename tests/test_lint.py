@@ -86,6 +86,7 @@ SEED_CONTRADICTIONS = {
     ("get_balance", "example-undocumented-field", "data[].details[].maxSpotInUse"),
     # the trading and market pages
     ("get_bills", "enum-value-listed-twice", "subType"),  # 280 and 281 twice alike, 381 with two meanings
+    ("get_account_balance", "flattened-table", "data.list"),  # HTX spot: LIST_START/LIST_END rows, `list` unnamed
 }
 
 

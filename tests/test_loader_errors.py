@@ -352,3 +352,9 @@ def test_rate_limit_scopes_name_parameters_and_items(spec_copy):
     order = "okx/trade/place_order.yaml"
     line = _edit(spec_copy, order, "  instrument: instId\n", "")
     _one(_errors(spec_copy), order, line - 3, "rate_limit", "instrument")
+
+
+def test_an_endpoint_names_a_family_of_its_exchange(spec_copy):
+    spot = "htx/spot/get_account_balance.yaml"
+    line = _edit(spec_copy, spot, "family: spot\n", "family: margin\n")
+    _one(_errors(spec_copy), spot, line, "family 'margin' is not a family of", "(defined: spot)")

@@ -19,29 +19,35 @@ from generator.render.testcases import default_arguments
 
 ROOT = Path(__file__).resolve().parents[1]
 CLIENTS = {"okx": OkxClient, "bitget": BitgetClient, "htx": HtxClient}
-OPERATIONS = load_specs(ROOT / "specs").operations
+SPECS = load_specs(ROOT / "specs")
+OPERATIONS = SPECS.operations
 
 
 @pytest.mark.parametrize("operation", OPERATIONS, ids=lambda op: f"{op.exchange}.{op.section}.{op.name}")
 def test_no_secret_anywhere(operation, caplog):
     texts: list[str] = []
+    exchange = SPECS.exchange(operation.exchange)
+    assert exchange is not None
+    arguments = default_arguments(operation)
+    path = operation.path
+    for parameter in operation.path_parameters:
+        path = path.replace(f"{{{parameter.name}}}", str(arguments[parameter.python_name]))
     with FakeExchange() as fake:
         empty = [] if operation.response.type.value == "array" else {}
-        fake.bodies[(operation.method, operation.path)] = json.dumps(
-            {
-                "okx": {"code": "0", "msg": "", "data": empty},
-                "bitget": {"code": "00000", "msg": "", "requestTime": 1, "data": empty},
-                "htx": {"code": 200, "message": "ok", "data": empty, "ts": 1},
-            }[operation.exchange]
+        envelope = exchange.family_of(operation).envelope
+        fake.bodies[(operation.method, path)] = json.dumps(
+            {envelope.code: envelope.success_codes[0], envelope.message: "", envelope.data: empty}
         )
-        fake.fail_next(operation.path, Fault(503, f"<html>{SECRET} {PASSPHRASE} {API_KEY}</html>"), Fault(drop=True))
+        fake.fail_next(path, Fault(503, f"<html>{SECRET} {PASSPHRASE} {API_KEY}</html>"), Fault(drop=True))
         fake.skew_ms[operation.exchange] = 400_000  # a timestamp error first, then a resync
         credentials = {"api_key": API_KEY, "secret_key": SECRET}
         if operation.exchange != "htx":
             credentials["passphrase"] = PASSPHRASE
+        families = {family.name: fake.url for family in exchange.families}
         client = CLIENTS[operation.exchange](
             **credentials,
             base_url=fake.url,
+            **({"base_urls": families} if families else {}),
             rate_limit=None,
             retry_policy=RetryPolicy(initial_delay=0.01, max_delay=0.02),
         )
@@ -50,7 +56,7 @@ def test_no_secret_anywhere(operation, caplog):
         with caplog.at_level(logging.DEBUG):
             for _ in range(2):
                 try:
-                    result = getattr(section, operation.name)(**default_arguments(operation))
+                    result = getattr(section, operation.name)(**arguments)
                     texts.append(repr(result))
                 except ExchangeSDKError as error:
                     texts += [str(error), repr(error), getattr(error, "body_excerpt", "")]

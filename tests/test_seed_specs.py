@@ -159,22 +159,18 @@ def test_examples_are_verbatim(specs, seed):
 
 
 def test_rate_limits_are_machine_readable(specs):
-    limits = {(op.exchange, op.name): op.rate_limit for op in specs.operations}
-    assert (limits["okx", "get_balance"].count, limits["okx", "get_balance"].window_seconds) == (10, 2.0)
-    assert (limits["bitget", "get_account_assets"].count, limits["bitget", "get_account_assets"].window_seconds) == (
-        20,
-        1.0,
-    )
-    assert (
-        limits["bitget", "get_subaccount_assets"].count,
-        limits["bitget", "get_subaccount_assets"].window_seconds,
-    ) == (1, 10.0)
-    assert (limits["bitget", "get_account_list"].count, limits["bitget", "get_account_list"].window_seconds) == (
-        10,
-        1.0,
-    )
+    limits = {(op.exchange, op.key): op.rate_limit for op in specs.operations}
+
+    def rate(exchange: str, key: str) -> tuple[int | None, float | None]:
+        return limits[exchange, key].count, limits[exchange, key].window_seconds
+
+    assert rate("okx", "account.get_balance") == (10, 2.0)
+    assert rate("bitget", "uta.get_account_assets") == (20, 1.0)
+    assert rate("bitget", "contract.get_subaccount_assets") == (1, 10.0)
+    assert rate("bitget", "contract.get_account_list") == (10, 1.0)
+    assert rate("htx", "spot.get_account_balance") == (100, 2.0)
     htx = specs.exchange("htx")
-    buckets = [htx.bucket(name) for name in limits["htx", "get_account_balance"].buckets]
+    buckets = [htx.bucket(name) for name in limits["htx", "account.get_account_balance"].buckets]
     assert [(b.count, b.window_seconds, b.scope.value) for b in buckets] == [(144, 3.0, "uid"), (72, 3.0, "uid")]
 
 

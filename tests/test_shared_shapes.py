@@ -63,7 +63,9 @@ def _tree(root: Path) -> Path:
     shutil.copytree(ROOT / "specs", specs)
     (specs / "okx" / "trade" / "place_multiple_orders.yaml").write_text(BATCH)
     shape = specs / SHAPE_FILE
-    shape.write_text(shape.read_text().replace("  - name: sz\n    type: decimal\n    required: true\n", ACKNOWLEDGED_SZ))
+    shape.write_text(
+        shape.read_text().replace("  - name: sz\n    type: decimal\n    required: true\n", ACKNOWLEDGED_SZ)
+    )
     return specs
 
 
@@ -178,10 +180,25 @@ def test_one_class_per_shape_and_calls_with_keywords_or_instances(tmp_path):
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == [
-        {"instId": "BTC-USDT", "tdMode": "cash", "side": "buy", "ordType": "market", "sz": "1",
-         "attachAlgoOrds": [{"tpTriggerPx": "3"}]},
-        [{"instId": "X", "tdMode": "cross", "side": "sell", "ordType": "limit", "sz": "2", "px": "3",
-          "attachAlgoOrds": [{"tpTriggerPxType": "mark"}]}],
+        {
+            "instId": "BTC-USDT",
+            "tdMode": "cash",
+            "side": "buy",
+            "ordType": "market",
+            "sz": "1",
+            "attachAlgoOrds": [{"tpTriggerPx": "3"}],
+        },
+        [
+            {
+                "instId": "X",
+                "tdMode": "cross",
+                "side": "sell",
+                "ordType": "limit",
+                "sz": "2",
+                "px": "3",
+                "attachAlgoOrds": [{"tpTriggerPxType": "mark"}],
+            }
+        ],
     ]
     tests = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/okx"],
@@ -197,7 +214,9 @@ def test_a_change_to_a_shared_shape_is_reported_for_each_endpoint_using_it(tmp_p
     old = _tree(tmp_path / "old")
     new = _tree(tmp_path / "new")
     shape = new / SHAPE_FILE
-    shape.write_text(shape.read_text().replace("      - {value: spot_isolated, description: Only for SPOT lead trading}\n", ""))
+    shape.write_text(
+        shape.read_text().replace("      - {value: spot_isolated, description: Only for SPOT lead trading}\n", "")
+    )
     changes = diff_specs(load_specs(old), load_specs(new))
     assert sorted((c.rule, c.operation) for c in changes) == [
         ("request-member-enum-value-removed", "okx.trade.place_multiple_orders"),

@@ -1,6 +1,7 @@
 """The trading and market-data endpoints of the real pages against the fake exchange, sync and
 async: order bodies and their checks, a batch as a bare JSON array, per-item failures, envelope
-members beside the data, positional candles, and paging through bills."""
+members beside the data, positional candles, paging through bills, and HTX's spot family beside
+its futures one."""
 
 from __future__ import annotations
 
@@ -10,8 +11,10 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+import httpx
 import pytest
-from exchange_sdk import InsufficientFundsError, PartialFailureError, RequestValidationError
+from exchange_sdk import AuthenticationError, InsufficientFundsError, PartialFailureError, RequestValidationError
+from exchange_sdk.htx import AsyncHtxClient, HtxClient
 from exchange_sdk.okx import AsyncOkxClient, OkxClient
 from exchange_sdk.okx.models import Candle
 from fake_exchange import API_KEY, PASSPHRASE, SECRET, FakeExchange, Fault
@@ -201,3 +204,61 @@ def test_paging_stops_at_max_items(fake, run):
     fake.fail_next(BILLS, Fault(200, _okx_body("0", "", [_bill("30"), _bill("29")])))
     assert [b.bill_id for b in run(fake, lambda c: c.account.iter_bills(limit=2, max_items=1))] == ["30"]
     assert len(fake.requests_to(BILLS)) == 1
+
+
+# --- HTX: the spot family beside the futures one ----------------------------------------------------
+
+SPOT_BALANCE = "/v1/account/accounts/1000001/balance"
+
+
+def _htx(fake: FakeExchange, cls: type[Any] = HtxClient) -> Any:
+    return cls(api_key=API_KEY, secret_key=SECRET, base_url=fake.url, base_urls={"spot": fake.url}, max_retries=0)
+
+
+def test_htx_spot_and_futures_share_one_client_sync_and_async(fake):
+    with _htx(fake) as client:
+        spot = client.spot.get_account_balance(account_id=1000001)
+        futures = client.account.get_account_balance()
+
+    async def main() -> Any:
+        async with _htx(fake, AsyncHtxClient) as client:
+            return await client.spot.get_account_balance(account_id=1000001)
+
+    again = asyncio.run(main())
+    records = fake.requests_to(SPOT_BALANCE)
+    assert len(records) == 2 and all(record.verdict == "ok" for record in records)  # signed with the spot host
+    assert spot == again and spot.id_ == 1000001 and spot.type_ == "spot" and spot.state == "working"
+    assert [(b.currency, b.type_, b.balance) for b in spot.list_] == [
+        ("usdt", "trade", Decimal("91.850043797676510303")),
+        ("usdt", "frozen", Decimal("5.160000000000000015")),
+        ("poly", "trade", Decimal("147.928994082840236")),
+    ]
+    assert futures is not None and fake.requests_to("/v5/account/balance")[0].verdict == "ok"
+
+
+def test_htx_spot_errors_read_the_spot_envelope(fake):
+    body = {"status": "error", "err-code": "api-signature-not-valid", "err-msg": "Signature not valid", "data": None}
+    fake.fail_next(SPOT_BALANCE, Fault(200, json.dumps(body)))
+    with _htx(fake) as client, pytest.raises(AuthenticationError) as caught:
+        client.spot.get_account_balance(account_id=1000001)
+    assert caught.value.code == "api-signature-not-valid" and caught.value.exchange_message == "Signature not valid"
+
+
+def test_each_family_goes_to_its_own_production_host():
+    hosts = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        hosts.append((request.url.host, request.url.path))
+        body = (
+            {"status": "ok", "data": {"id": 7, "list": []}}
+            if request.url.host == "api.huobi.pro"
+            else {"code": 200, "message": "Success", "data": {}, "ts": 0}
+        )
+        return httpx.Response(200, json=body)
+
+    with HtxClient(api_key=API_KEY, secret_key=SECRET, transport=httpx.MockTransport(answer)) as client:
+        client.spot.get_account_balance(account_id=7)
+        client.account.get_account_balance()
+    assert hosts == [("api.huobi.pro", "/v1/account/accounts/7/balance"), ("api.hbdm.com", "/v5/account/balance")]
+    with pytest.raises(ValueError, match="base_urls names margin; HTX's API families are: spot"):
+        HtxClient(base_urls={"margin": "https://example.invalid"})

@@ -21,11 +21,8 @@ import httpx
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 CLOCK_MS = 1_700_000_000_000  # 2023-11-14T22:13:20.000Z, the time of the signing vectors
-CREDENTIALS: dict[str, dict[str, str]] = {
-    "okx": {"api_key": "test-api-key", "secret_key": "test-secret", "passphrase": "test-passphrase"},
-    "bitget": {"api_key": "test-api-key", "secret_key": "test-secret", "passphrase": "test-passphrase"},
-    "htx": {"api_key": "test-api-key", "secret_key": "test-secret"},
-}
+# The test value of each credential an auth scheme takes, whatever the exchange.
+CREDENTIALS: dict[str, str] = {"api_key": "test-api-key", "secret_key": "test-secret", "passphrase": "test-passphrase"}
 
 
 def clock() -> int:
@@ -88,40 +85,41 @@ def query_pairs(request: httpx.Request) -> list[tuple[str, str]]:
     return pairs
 
 
-def verify_signature(exchange: str, request: httpx.Request) -> None:
-    """Assert that the request carries the signature its exchange documents, at CLOCK_MS."""
-    secret = CREDENTIALS[exchange]["secret_key"]
+def verify_signature(scheme: str, request: httpx.Request) -> None:
+    """Assert that the request carries the signature its auth scheme documents, at CLOCK_MS (a
+    new exchange on a known scheme needs nothing here)."""
+    secret = CREDENTIALS["secret_key"]
     path, query = _split_target(request)
     body = request.content.decode("utf-8")
     moment = datetime.fromtimestamp(CLOCK_MS / 1000, tz=UTC)
-    if exchange == "okx":
+    if scheme == "okx-hmac-sha256":
         timestamp = moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{CLOCK_MS % 1000:03d}Z"
         assert request.headers["OK-ACCESS-TIMESTAMP"] == timestamp
-        assert request.headers["OK-ACCESS-KEY"] == CREDENTIALS[exchange]["api_key"]
-        assert request.headers["OK-ACCESS-PASSPHRASE"] == CREDENTIALS[exchange]["passphrase"]
+        assert request.headers["OK-ACCESS-KEY"] == CREDENTIALS["api_key"]
+        assert request.headers["OK-ACCESS-PASSPHRASE"] == CREDENTIALS["passphrase"]
         prehash = timestamp + request.method + path + (f"?{query}" if query else "") + body
         assert request.headers["OK-ACCESS-SIGN"] == _hmac(secret, prehash)
-    elif exchange == "bitget":
+    elif scheme == "bitget-hmac-sha256":
         timestamp = str(CLOCK_MS)
         assert request.headers["ACCESS-TIMESTAMP"] == timestamp
-        assert request.headers["ACCESS-KEY"] == CREDENTIALS[exchange]["api_key"]
-        assert request.headers["ACCESS-PASSPHRASE"] == CREDENTIALS[exchange]["passphrase"]
+        assert request.headers["ACCESS-KEY"] == CREDENTIALS["api_key"]
+        assert request.headers["ACCESS-PASSPHRASE"] == CREDENTIALS["passphrase"]
         assert request.headers["Content-Type"] == "application/json"
         names = [name for name, _ in query_pairs(request)]
         assert names == sorted(names), "Bitget wants the query sorted by key"
         prehash = timestamp + request.method + path + (f"?{query}" if query else "") + body
         assert request.headers["ACCESS-SIGN"] == _hmac(secret, prehash)
-    elif exchange == "htx":
+    elif scheme == "htx-hmac-sha256-v2":
         parts = query.split("&")
         signature = [p for p in parts if p.startswith("Signature=")]
         assert len(signature) == 1 and parts[-1] == signature[0], "Signature must be the last query parameter"
         canonical = parts[:-1]
         assert canonical == sorted(canonical), "HTX wants the canonical query sorted by name"
         pairs = dict(query_pairs(request))
-        assert pairs["AccessKeyId"] == CREDENTIALS[exchange]["api_key"]
+        assert pairs["AccessKeyId"] == CREDENTIALS["api_key"]
         assert pairs["SignatureMethod"] == "HmacSHA256" and pairs["SignatureVersion"] == "2"
         assert pairs["Timestamp"] == moment.strftime("%Y-%m-%dT%H:%M:%S")
         prehash = "\n".join([request.method, request.url.host.lower(), path, "&".join(canonical)])
         assert unquote(signature[0].split("=", 1)[1]) == _hmac(secret, prehash)
-    else:  # pragma: no cover - a new exchange needs its check here
-        raise AssertionError(f"no signature check for {exchange}")
+    else:  # pragma: no cover - a new auth scheme (a new signer in the runtime) needs its check here
+        raise AssertionError(f"no signature check for the auth scheme {scheme}")

@@ -17,6 +17,8 @@ from generator.errors import Location
 from generator.model import (
     Exchange,
     Field,
+    ErrorCode,
+    Family,
     FieldType,
     ItemResults,
     Operation,
@@ -143,24 +145,33 @@ def diff_specs(old: SpecSet, new: SpecSet) -> list[Change]:
 
 def _compare_exchange(out: _Collector, old: Exchange, new: Exchange) -> None:
     ex = new.id
-    if old.production_host != new.production_host:
+    old_default, new_default = old.family(""), new.family("")
+    assert old_default is not None and new_default is not None
+    _compare_family(out, ex, old_default, new_default)
+    before = {family.name: family for family in old.families}
+    after = {family.name: family for family in new.families}
+    for name in sorted(after.keys() - before.keys()):
         out.add(
-            "host-changed",
+            "family-added",
             ex,
-            "hosts.production",
-            new.location,
-            old.production_host,
-            new.production_host,
-            f"production host {old.production_host} -> {new.production_host}",
+            f"families.{name}",
+            after[name].location,
+            None,
+            after[name].production_host,
+            f"new API family '{name}' ({after[name].production_host})",
         )
-    old_alternates = {h.url for h in old.alternate_hosts}
-    new_alternates = {h.url for h in new.alternate_hosts}
-    for url in sorted(new_alternates - old_alternates):
-        out.add("alternate-host-added", ex, "hosts.alternates", new.location, None, url, f"new alternative host {url}")
-    for url in sorted(old_alternates - new_alternates):
+    for name in sorted(before.keys() - after.keys()):
         out.add(
-            "alternate-host-removed", ex, "hosts.alternates", new.location, url, None, f"alternative host {url} removed"
+            "family-removed",
+            ex,
+            f"families.{name}",
+            new.location,
+            before[name].production_host,
+            None,
+            f"API family '{name}' is gone",
         )
+    for name in sorted(before.keys() & after.keys()):
+        _compare_family(out, ex, before[name], after[name])
     if old.auth.scheme != new.auth.scheme:
         out.add(
             "auth-scheme-changed",
@@ -183,29 +194,6 @@ def _compare_exchange(out: _Collector, old: Exchange, new: Exchange) -> None:
             [c for c, _ in new_credentials],
             "the client takes other credentials",
         )
-    envelope_keys = ("code", "message", "data", "code_type")
-    old_envelope = tuple(getattr(old.envelope, k) for k in envelope_keys)
-    new_envelope = tuple(getattr(new.envelope, k) for k in envelope_keys)
-    if old_envelope != new_envelope:
-        out.add(
-            "envelope-changed",
-            ex,
-            "envelope",
-            new.location,
-            list(old_envelope),
-            list(new_envelope),
-            "the envelope's code/message/data keys or code type changed",
-        )
-    if {str(c) for c in old.envelope.success_codes} != {str(c) for c in new.envelope.success_codes}:
-        out.add(
-            "success-codes-changed",
-            ex,
-            "envelope.success_codes",
-            new.location,
-            list(old.envelope.success_codes),
-            list(new.envelope.success_codes),
-            "other codes now mean success",
-        )
     if old.demo != new.demo:
         out.add(
             "demo-changed",
@@ -226,7 +214,6 @@ def _compare_exchange(out: _Collector, old: Exchange, new: Exchange) -> None:
             new.server_time.path if new.server_time else None,
             "the server-time endpoint used for clock sync changed",
         )
-    _compare_errors(out, old, new)
     _compare_buckets(out, old, new)
     if (old.doc_base_url, old.error_doc_url, old.name) != (new.doc_base_url, new.error_doc_url, new.name):
         out.add(
@@ -241,20 +228,88 @@ def _compare_exchange(out: _Collector, old: Exchange, new: Exchange) -> None:
     _compare_operations(out, old, new)
 
 
+def _compare_family(out: _Collector, ex: str, old: Family, new: Family) -> None:
+    """Hosts, envelope, success codes and error table of one API family (the default one: "")."""
+    prefix = f"families.{new.name}." if new.name else ""
+    if old.production_host != new.production_host:
+        out.add(
+            "host-changed",
+            ex,
+            f"{prefix}hosts.production",
+            new.location,
+            old.production_host,
+            new.production_host,
+            f"production host {old.production_host} -> {new.production_host}",
+        )
+    old_alternates = {h.url for h in old.alternate_hosts}
+    new_alternates = {h.url for h in new.alternate_hosts}
+    for url in sorted(new_alternates - old_alternates):
+        out.add(
+            "alternate-host-added",
+            ex,
+            f"{prefix}hosts.alternates",
+            new.location,
+            None,
+            url,
+            f"new alternative host {url}",
+        )
+    for url in sorted(old_alternates - new_alternates):
+        out.add(
+            "alternate-host-removed",
+            ex,
+            f"{prefix}hosts.alternates",
+            new.location,
+            url,
+            None,
+            f"alternative host {url} removed",
+        )
+    envelope_keys = ("code", "message", "data", "code_type", "error_code")
+    old_envelope = tuple(getattr(old.envelope, k) for k in envelope_keys)
+    new_envelope = tuple(getattr(new.envelope, k) for k in envelope_keys)
+    if old_envelope != new_envelope:
+        out.add(
+            "envelope-changed",
+            ex,
+            f"{prefix}envelope",
+            new.location,
+            list(old_envelope),
+            list(new_envelope),
+            "the envelope's code/message/data/error-code keys or code type changed",
+        )
+    if {str(c) for c in old.envelope.success_codes} != {str(c) for c in new.envelope.success_codes}:
+        out.add(
+            "success-codes-changed",
+            ex,
+            f"{prefix}envelope.success_codes",
+            new.location,
+            list(old.envelope.success_codes),
+            list(new.envelope.success_codes),
+            "other codes now mean success",
+        )
+    _compare_errors(out, ex, prefix, old.errors, new.errors, new.location)
+
+
 def _demo_text(exchange: Exchange) -> str:
     if exchange.demo is None or not exchange.demo.supported:
         return "none"
     return ", ".join(f"{k}: {v}" for k, v in exchange.demo.headers) or str(exchange.demo.host)
 
 
-def _compare_errors(out: _Collector, old: Exchange, new: Exchange) -> None:
-    before = {str(e.code): e for e in old.errors}
-    after = {str(e.code): e for e in new.errors}
+def _compare_errors(
+    out: _Collector,
+    ex: str,
+    prefix: str,
+    old: tuple[ErrorCode, ...],
+    new: tuple[ErrorCode, ...],
+    location: Location,
+) -> None:
+    before = {str(e.code): e for e in old}
+    after = {str(e.code): e for e in new}
     for code in sorted(after.keys() - before.keys()):
         out.add(
             "error-code-added",
-            new.id,
-            f"errors.{code}",
+            ex,
+            f"{prefix}errors.{code}",
             after[code].location,
             None,
             after[code].kind.value,
@@ -263,9 +318,9 @@ def _compare_errors(out: _Collector, old: Exchange, new: Exchange) -> None:
     for code in sorted(before.keys() - after.keys()):
         out.add(
             "error-code-removed",
-            new.id,
-            f"errors.{code}",
-            new.location,
+            ex,
+            f"{prefix}errors.{code}",
+            location,
             before[code].kind.value,
             None,
             f"error code {code} is no longer mapped; it raises the error its HTTP status implies",
@@ -275,8 +330,8 @@ def _compare_errors(out: _Collector, old: Exchange, new: Exchange) -> None:
         if (a.kind, a.retryable) != (b.kind, b.retryable):
             out.add(
                 "error-code-kind-changed",
-                new.id,
-                f"errors.{code}",
+                ex,
+                f"{prefix}errors.{code}",
                 b.location,
                 f"{a.kind.value}{' (retryable)' if a.retryable else ''}",
                 f"{b.kind.value}{' (retryable)' if b.retryable else ''}",
@@ -285,8 +340,8 @@ def _compare_errors(out: _Collector, old: Exchange, new: Exchange) -> None:
         elif a.message != b.message:
             out.add(
                 "documentation-changed",
-                new.id,
-                f"errors.{code}",
+                ex,
+                f"{prefix}errors.{code}",
                 b.location,
                 a.message,
                 b.message,
@@ -399,6 +454,15 @@ def _compare_operation(out: _Collector, exchange: Exchange, old: Operation, new:
         )
     if old.auth != new.auth:
         add("endpoint-auth-changed", "auth", new.location, old.auth, new.auth, f"auth {old.auth} -> {new.auth}")
+    if old.family != new.family:
+        add(
+            "endpoint-family-changed",
+            "family",
+            new.location,
+            old.family or "(default)",
+            new.family or "(default)",
+            f"the endpoint moved to the API family {new.family or '(default)'}, with its host and envelope",
+        )
     if old.deprecated != new.deprecated and new.deprecated:
         add("endpoint-deprecated", "deprecated", new.location, False, True, "the endpoint is now deprecated")
     if (old.method == "GET" or old.idempotent) != (new.method == "GET" or new.idempotent):

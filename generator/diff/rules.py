@@ -36,6 +36,11 @@ _RULES = [
     ),
     Rule("endpoint-method-changed", BREAKING, "The HTTP method changed (GET to POST, ...)."),
     Rule("endpoint-auth-changed", BREAKING, "The endpoint switched between public and signed."),
+    Rule(
+        "endpoint-family-changed",
+        BREAKING,
+        "The endpoint moved to another API family: another host, envelope and error table.",
+    ),
     Rule("endpoint-deprecated", NON_BREAKING, "The documentation marks the endpoint deprecated."),
     Rule("endpoint-idempotency-changed", NON_BREAKING, "Whether the SDK may retry the call changed."),
     # Python surface of the generated SDK, whatever the wire does
@@ -157,6 +162,8 @@ _RULES = [
         POTENTIALLY_BREAKING,
         "An error code now raises another exception class or retries differently.",
     ),
+    Rule("family-added", NON_BREAKING, "A new API family (its own host, envelope and error table)."),
+    Rule("family-removed", BREAKING, "An API family is gone, and `base_urls` no longer takes it."),
     Rule("exchange-added", NON_BREAKING, "A new exchange subpackage."),
     Rule("exchange-removed", BREAKING, "An exchange subpackage is gone."),
     # documentation

@@ -12,6 +12,7 @@ import jinja2
 from generator import naming
 from generator.cache import NO_CACHE, BuildCache, digest, fingerprint
 from generator.model import Exchange, FieldType, Operation, PaginationStyle, Parameter, Scope, SpecSet
+from generator.examples import path_pattern
 from generator.render import testcases
 from generator.render.context import (
     EVERY_SPEC,
@@ -149,12 +150,16 @@ def _method_docstring(
     if iterator:
         assert operation.response.items is not None
         item = response_annotation(operation.response.items)
-        lines += ["", "Yields:", f"    {item}: each item of each page's `{exchange.envelope.data}`, in order."]
+        lines += [
+            "",
+            "Yields:",
+            f"    {item}: each item of each page's `{exchange.family_of(operation).envelope.data}`, in order.",
+        ]
     else:
         lines += [
             "",
             "Returns:",
-            f"    {response_annotation(operation.response)}: the envelope's `{exchange.envelope.data}`.",
+            f"    {response_annotation(operation.response)}: the envelope's `{exchange.family_of(operation).envelope.data}`.",
         ]
     lines += [
         "",
@@ -222,6 +227,7 @@ def _operation_view(exchange: Exchange, operation: Operation, context: ExchangeC
         ],
         **_paging_view(exchange, operation, context),
         "item_results": _item_results_literal(operation),
+        "family": operation.family,
     }
 
 
@@ -424,7 +430,7 @@ def _render_operation_tests(
 ) -> dict[str, str]:
     """The generated test module of one operation and its fixtures."""
     files: dict[str, str] = {}
-    host = exchange.production_host.split("://", 1)[1].split("/", 1)[0]
+    host = exchange.family_of(operation).production_host.split("://", 1)[1].split("/", 1)[0]
     source_header = header([context.source(operation)])
     responses = testcases.response_cases(exchange, operation, context)
     requests = testcases.request_cases(operation)
@@ -449,6 +455,7 @@ def _render_operation_tests(
         requests=requests,
         paging=testcases.paging_cases(exchange, operation, responses),
         iterator=naming.iterator_name(operation.name),
+        path_pattern=path_pattern(operation.path),
         default_arguments=repr(testcases.default_arguments(operation)),
         minimal_fixture=minimal,
         auth_query_names=AUTH_QUERY,

@@ -63,9 +63,9 @@ class ExchangeContext:
     enums: dict[str, EnumClass] = field(default_factory=dict)  # class name -> enum
     enum_of: dict[int, str] = field(default_factory=dict)  # id(Shape) -> enum class name
     model_section: dict[str, str] = field(default_factory=dict)  # model name -> section
-    models_of: dict[str, list[Shape]] = field(default_factory=dict)  # operation name -> object_shapes(response)
-    request_models_of: dict[str, list[Shape]] = field(default_factory=dict)  # operation name -> request_shapes(op)
-    # operation name -> the enum class names chosen for its enums (parameters, then response, in
+    models_of: dict[str, list[Shape]] = field(default_factory=dict)  # operation key -> object_shapes(response)
+    request_models_of: dict[str, list[Shape]] = field(default_factory=dict)  # operation key -> request_shapes(op)
+    # operation key -> the enum class names chosen for its enums (parameters, then response, in
     # spec order): with the operation's spec, all that its code depends on from other operations
     enum_names_of: dict[str, list[str]] = field(default_factory=dict)
 
@@ -87,7 +87,7 @@ class ExchangeContext:
         """Besides the generator and this exchange's exchange.yaml, all that the code generated for
         `operation` depends on: its spec file (path and digest), the enum names chosen for it, and
         the exchange's shared shapes (their members can be its parameters)."""
-        names = " ".join(self.enum_names_of[operation.name])
+        names = " ".join(self.enum_names_of[operation.key])
         return operation.spec_path, operation.spec_digest, names, self.exchange.shapes_digest
 
     @property
@@ -108,14 +108,14 @@ def build_exchange_context(exchange: Exchange) -> ExchangeContext:
         model_names.add(shape.model)
         context.model_section.setdefault(shape.model, SHARED_MODELS)
     for operation in exchange.operations:
-        context.models_of[operation.name] = object_shapes(operation.response)
-        context.request_models_of[operation.name] = request_shapes(operation)
-        for shape in [*context.models_of[operation.name], *context.request_models_of[operation.name]]:
+        context.models_of[operation.key] = object_shapes(operation.response)
+        context.request_models_of[operation.key] = request_shapes(operation)
+        for shape in [*context.models_of[operation.key], *context.request_models_of[operation.key]]:
             assert shape.model is not None
             model_names.add(shape.model)
             context.model_section.setdefault(shape.model, operation.section)
     identities: dict[tuple[object, ...], str] = {}
-    owners = [(op.name, _enum_shapes(op)) for op in exchange.operations]
+    owners = [(op.key, _enum_shapes(op)) for op in exchange.operations]
     for owner_name, found in [*owners, (SHARED_MODELS, _shared_enum_shapes(exchange))]:  # shared shapes last
         chosen = context.enum_names_of[owner_name] = []
         for owner, python_name, shape in found:

@@ -139,7 +139,7 @@ def operation_schema(
     """The JSON Schema of one operation's models, and the field-name aliases for DMCG."""
     definitions: dict[str, Any] = {}
     aliases: dict[str, str | list[str]] = {}
-    for shape in context.models_of[operation.name]:
+    for shape in context.models_of[operation.key]:
         assert shape.model is not None
         if shape.model in definitions:
             continue
@@ -152,7 +152,7 @@ def operation_schema(
             )
         definitions[shape.model] = _definition(context, shape, description, request=False)
         _aliases(shape, aliases)
-    for shape in context.request_models_of[operation.name]:
+    for shape in context.request_models_of[operation.key]:
         assert shape.model is not None
         if shape.model in definitions:
             continue
@@ -216,7 +216,7 @@ def _model_rules(shapes: list[Shape]) -> str:
 
 def model_input(context: ExchangeContext, operation: Operation) -> ModelInput:
     schema, aliases = operation_schema(context, operation)
-    rules = _model_rules(context.request_models_of[operation.name])
+    rules = _model_rules(context.request_models_of[operation.key])
     return ModelInput(json.dumps(schema), json.dumps(aliases, sort_keys=True), rules)
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from generator.examples import path_values
 from generator.lint import fits_type
 from generator.model import Exchange, Field, FieldType, ListStyle, Operation, PaginationStyle, ParameterLocation, Shape
 from generator.render.context import ExchangeContext
@@ -39,6 +40,7 @@ class RequestCase:
     query: list[tuple[str, str]]
     body: Any = None  # the JSON body the SDK must send (the example's, in the documented wire form)
     has_body: bool = False
+    path: str = ""  # the path the SDK must request: the example's, placeholders it leaves filled in
     invalid: list[str] = field(default_factory=list)  # argument paths the SDK must refuse
 
 
@@ -127,13 +129,13 @@ def _invalid_paths(shape: Shape, value: Any, path: str) -> list[str]:
 def response_cases(exchange: Exchange, operation: Operation, context: ExchangeContext) -> list[ResponseCase]:
     cases = []
     for index, example in enumerate(operation.response_examples):
-        data = example.body.get(exchange.envelope.data) if isinstance(example.body, dict) else None
+        data = example.body.get(exchange.family_of(operation).envelope.data) if isinstance(example.body, dict) else None
         case = ResponseCase(
             name=f"response_{index}",
             title=f"Response example {index} ({example.title or 'untitled'}) of {operation.doc_url}",
             fixture=fixture_name(operation, f"response_{index}"),
         )
-        case.invalid = _invalid_paths(operation.response, data, exchange.envelope.data)
+        case.invalid = _invalid_paths(operation.response, data, exchange.family_of(operation).envelope.data)
         if not case.invalid:
             _assertions(operation.response, data, "result", context, case.assertions)
         cases.append(case)
@@ -151,7 +153,7 @@ def paging_cases(exchange: Exchange, operation: Operation, responses: list[Respo
     by_name = {p.name: p for p in operation.parameters}
     cases = []
     for index, (example, case) in enumerate(zip(operation.response_examples, responses, strict=True)):
-        data = example.body.get(exchange.envelope.data) if isinstance(example.body, dict) else None
+        data = example.body.get(exchange.family_of(operation).envelope.data) if isinstance(example.body, dict) else None
         if case.invalid or not isinstance(data, list) or not data:
             continue
         arguments = default_arguments(operation)
@@ -285,11 +287,28 @@ def default_arguments(operation: Operation) -> dict[str, Any]:
     return arguments
 
 
+def _path_arguments(operation: Operation, path: str) -> tuple[dict[str, Any], str]:
+    """The arguments of the path parameters an example's path gives (a required one it leaves as
+    a placeholder gets a placeholder argument), and the path the SDK must then request."""
+    given = path_values(operation.path, path)
+    arguments: dict[str, Any] = {}
+    concrete = operation.path
+    for parameter in operation.path_parameters:
+        text = given.get(parameter.name)
+        value = (
+            spec_type(parameter.shape).argument_from_text(text) if text is not None else _placeholder(parameter.shape)
+        )
+        arguments[parameter.python_name] = value
+        concrete = concrete.replace(f"{{{parameter.name}}}", text if text is not None else str(value))
+    return arguments, concrete
+
+
 def request_cases(operation: Operation) -> list[RequestCase]:
     cases = []
     for index, example in enumerate(operation.request_examples):
         invalid: list[str] = []
-        arguments = _arguments_for(operation, list(example.query))
+        path_arguments, concrete_path = _path_arguments(operation, example.path)
+        arguments = {**path_arguments, **_arguments_for(operation, list(example.query))}
         has_body = example.body_value is not None
         shape = operation.body_shape
         has_body = has_body and shape is not None
@@ -304,6 +323,7 @@ def request_cases(operation: Operation) -> list[RequestCase]:
                 query=list(example.query),
                 body=_wire(shape, example.body_value) if shape is not None and has_body else None,
                 has_body=has_body,
+                path=concrete_path,
                 invalid=invalid,
             )
         )
@@ -313,8 +333,8 @@ def request_cases(operation: Operation) -> list[RequestCase]:
 def minimal_fixture(header: str, exchange: Exchange, operation: Operation) -> str:
     """A successful response with empty data: what request tests are answered with."""
     empty: Any = [] if operation.response.type is FieldType.ARRAY else {}
-    success = exchange.envelope.success_codes[0]
-    body = json.dumps({exchange.envelope.code: success, exchange.envelope.message: "", exchange.envelope.data: empty})
+    envelope = exchange.family_of(operation).envelope
+    body = json.dumps({envelope.code: envelope.success_codes[0], envelope.message: "", envelope.data: empty})
     return json.dumps({"//": header, "status": 200, "body": body}, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -332,6 +352,7 @@ def request_fixture(header: str, operation: Operation, case: RequestCase, index:
         "method": example.method,
         "path": example.path,
         "query": [list(pair) for pair in case.query],
+        "expected_path": case.path,
         "arguments": case.arguments,
     }
     if case.has_body:

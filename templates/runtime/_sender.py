@@ -222,3 +222,21 @@ def async_sender_for(
     if isinstance(transport, AsyncPooledTransport):
         return AsyncDirectSender(transport, base_url, timeout)
     return AsyncHttpxSender(transport, base_url, timeout)
+
+
+def senders_for(
+    transport: httpx.BaseTransport | None, base_urls: Mapping[str, str], timeout: float | httpx.Timeout
+) -> dict[str, DirectSender | HttpxSender]:
+    """A sender per API family (name -> base URL), all on one transport (made here when None)."""
+    if transport is None:
+        transport = PooledTransport(max_connections=100, keepalive_expiry=30.0)
+    return {name: sender_for(transport, url, timeout) for name, url in base_urls.items()}
+
+
+def async_senders_for(
+    transport: httpx.AsyncBaseTransport | None, base_urls: Mapping[str, str], timeout: float | httpx.Timeout
+) -> dict[str, AsyncDirectSender | AsyncHttpxSender]:
+    """The asyncio twin of `senders_for`."""
+    if transport is None:
+        transport = AsyncPooledTransport(max_connections=100, keepalive_expiry=30.0)
+    return {name: async_sender_for(transport, url, timeout) for name, url in base_urls.items()}

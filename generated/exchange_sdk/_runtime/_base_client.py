@@ -42,9 +42,9 @@ from ._logging import logger
 from ._options import NO_OPTIONS, RawResponse, RequestOptions, RetryPolicy, TimeoutTypes, retry_after_seconds
 from ._pagination import Pagination
 from ._params import PreparedArguments, json_body, prepare_arguments
-from ._profile import ExchangeProfile, OperationInfo
+from ._profile import Envelope, ErrorInfo, ExchangeProfile, OperationInfo
 from ._rate_limit import SHARED_LIMITER, Draw, RateLimiter, Slot
-from ._sender import IncomingResponse, OutgoingRequest, async_sender_for, sender_for, timeouts_of
+from ._sender import IncomingResponse, OutgoingRequest, async_senders_for, senders_for, timeouts_of
 from ._signing import SIGNERS, SigningInput
 from ._types import JsonNumber, lossy_floats
 
@@ -67,6 +67,25 @@ def _json_pointer(document: Any, pointer: str) -> Any:
         key = part.replace("~1", "/").replace("~0", "~")
         document = document[int(key)] if isinstance(document, list) else document[key]
     return document
+
+
+@dataclass(frozen=True)
+class _Route:
+    """Where the operations of one API family go (base URL, and its host, which is signed) and how
+    their responses read (envelope, error table)."""
+
+    base_url: str
+    host: str
+    envelope: Envelope
+    errors: Mapping[str, ErrorInfo]
+
+
+def _route(name: str, url: str, envelope: Envelope, errors: Mapping[str, ErrorInfo]) -> _Route:
+    base_url = url.rstrip("/")
+    parts = urlsplit(base_url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"{name} {base_url!r} is not an http or https URL with a host")
+    return _Route(base_url, parts.hostname.lower(), envelope, errors)
 
 
 def _pagination_of(operation: OperationInfo[Any], max_items: int | None) -> Pagination:
@@ -101,6 +120,7 @@ class BaseClient:
         *,
         credentials: Mapping[str, str | None],
         base_url: str | None,
+        base_urls: Mapping[str, str] | None,
         clock: Clock | None,
         demo: bool,
         rate_limit: RateLimitMode,
@@ -116,12 +136,15 @@ class BaseClient:
             raise ValueError("max_retries must be 0 or more")
         self._profile = profile
         self._credentials = Credentials(profile.credentials, credentials)
-        self._base_url = (base_url or profile.production_host).rstrip("/")
-        parts = urlsplit(self._base_url)
-        host = parts.hostname
-        if parts.scheme not in ("http", "https") or not host:
-            raise ValueError(f"base_url {self._base_url!r} is not an http or https URL with a host")
-        self._host = host.lower()
+        unknown = sorted(set(base_urls or {}) - set(profile.families))
+        if unknown:
+            known = ", ".join(sorted(profile.families)) or "none"
+            raise ValueError(f"base_urls names {', '.join(unknown)}; {profile.name}'s API families are: {known}")
+        self._routes = {"": _route("base_url", base_url or profile.production_host, profile.envelope, profile.errors)}
+        for name, family in profile.families.items():
+            url = (base_urls or {}).get(name) or family.production_host
+            self._routes[name] = _route(f"base_urls[{name!r}]", url, family.envelope, family.errors)
+        self._base_url = self._routes[""].base_url
         self._clock: Clock = clock or system_clock
         self._offset_ms = 0
         self._demo = demo
@@ -186,7 +209,7 @@ class BaseClient:
             headers["Content-Type"] = "application/json"
         if operation.private:
             signed = self._signer.sign(
-                SigningInput(operation.method, self._host, prepared.path, query, body),
+                SigningInput(operation.method, self._routes[operation.family].host, prepared.path, query, body),
                 self._credentials,
                 self._now_ms(),
             )
@@ -215,7 +238,7 @@ class BaseClient:
             operation.display,
             attempt,
             request.method,
-            self._base_url,
+            self._routes[operation.family].base_url,
             target,
             f"?{shown}" if shown else "",
             redact(str(headers), self._credentials.secrets()),
@@ -331,7 +354,7 @@ class BaseClient:
     def _envelope_model(self, operation: OperationInfo[Any]) -> type[BaseModel]:
         model = self._envelopes.get(id(operation))
         if model is None:
-            envelope = self._profile.envelope
+            envelope = self._routes[operation.family].envelope
             model = create_model(
                 f"{operation.name}_envelope",
                 __config__=ConfigDict(extra="ignore"),
@@ -359,13 +382,14 @@ class BaseClient:
             flag.reset(token)
         values = parsed.__dict__  # the fields of a model built at run time (code, data)
         data = values["data"]
-        if lossy or data is _MISSING or str(values["code"]) not in self._profile.envelope.success_codes:
+        success = self._routes[operation.family].envelope.success_codes
+        if lossy or data is _MISSING or str(values["code"]) not in success:
             return None
         result: T = data
         return result
 
     def _parse_response(self, operation: OperationInfo[T], response: IncomingResponse, attempts: int) -> RawResponse[T]:
-        envelope = self._profile.envelope
+        envelope = self._routes[operation.family].envelope
         status = response.status_code
         request_id = response.headers.get(envelope.request_id_header) if envelope.request_id_header else None
         self._check_decoded(operation.display, response, request_id)
@@ -375,7 +399,7 @@ class BaseClient:
             if fast is not None:
                 if operation.item_results is not None:
                     self._check_items(operation, fast, status, None, None, request_id, content)
-                return self._raw(response, fast, request_id, attempts)
+                return self._raw(operation, response, fast, request_id, attempts)
         secrets = self._credentials.secrets()
         snippet = redact(excerpt(content), secrets)
         retry_after = retry_after_seconds(response.headers)
@@ -399,6 +423,8 @@ class BaseClient:
         items = operation.item_results
         per_item = items is not None and code in items.envelope_codes and bool(body.get(envelope.data))
         if code not in envelope.success_codes and not per_item:
+            if envelope.error_code is not None and body.get(envelope.error_code) is not None:
+                code = str(body[envelope.error_code])  # HTX spot: status "error", the code in err-code
             raise self._api_error(operation, status, code, message, request_id, snippet, retry_after)
         if status >= 400:
             raise self._status_error(operation, status, request_id, snippet, retry_after)
@@ -429,7 +455,7 @@ class BaseClient:
             ) from None
         if items is not None:
             self._check_items(operation, parsed, status, code, message, request_id, content)
-        return self._raw(response, parsed, request_id, attempts)
+        return self._raw(operation, response, parsed, request_id, attempts)
 
     def _check_items(
         self,
@@ -444,22 +470,23 @@ class BaseClient:
         """PartialFailureError when an item of a per-item response failed, with every item."""
         items = operation.item_results
         assert items is not None
+        route = self._routes[operation.family]
         results = list(parsed) if isinstance(parsed, list) else [parsed]
         failures = []
         for index, result in enumerate(results):
             item_code = getattr(result, items.code, None)
             if item_code is None or str(item_code) in items.success_codes:
                 continue
-            known = self._profile.errors.get(str(item_code))
+            known = route.errors.get(str(item_code))
             text = redact(str(getattr(result, items.message, None) or ""), self._credentials.secrets())
             failures.append(ItemFailure(index, result, str(item_code), text, known.kind if known else "other"))
         if not failures:
-            if code is not None and code not in self._profile.envelope.success_codes:
+            if code is not None and code not in route.envelope.success_codes:
                 raise self._api_error(operation, status, code, message, request_id, excerpt(content), None)
             return
         if code is None:  # the fast path read only the data: the envelope's code and message
             body = json.loads(content, parse_float=JsonNumber)
-            code, message = str(body[self._profile.envelope.code]), body.get(self._profile.envelope.message)
+            code, message = str(body[route.envelope.code]), body.get(route.envelope.message)
         shown = "; ".join(f"[{f.index}] {f.code} {f.message}".rstrip() for f in failures[:5])
         suffix = f", request id {request_id}" if request_id else ""
         envelope_text = redact(str(message) if message is not None else "", self._credentials.secrets())
@@ -487,7 +514,14 @@ class BaseClient:
             request_id=request_id,
         )
 
-    def _raw(self, response: IncomingResponse, parsed: T, request_id: str | None, attempts: int) -> RawResponse[T]:
+    def _raw(
+        self,
+        operation: OperationInfo[Any],
+        response: IncomingResponse,
+        parsed: T,
+        request_id: str | None,
+        attempts: int,
+    ) -> RawResponse[T]:
         limits = {
             name: response.headers[header]
             for name, header in self._profile.rate_limit_headers.items()
@@ -501,7 +535,7 @@ class BaseClient:
             request_id,
             limits,
             attempts,
-            self._profile.envelope.data,
+            self._routes[operation.family].envelope.data,
         )
 
     def _api_error(
@@ -514,7 +548,7 @@ class BaseClient:
         snippet: str,
         retry_after: float | None,
     ) -> APIError:
-        known = self._profile.errors.get(code)
+        known = self._routes[operation.family].errors.get(code)
         cls = ERROR_CLASSES[known.kind] if known else class_for_status(status)
         text = redact(str(message) if message is not None else "", self._credentials.secrets())
         suffix = f", request id {request_id}" if request_id else ""
@@ -569,6 +603,7 @@ class SyncAPIClient(BaseClient):
         *,
         credentials: Mapping[str, str | None],
         base_url: str | None = None,
+        base_urls: Mapping[str, str] | None = None,
         transport: httpx.BaseTransport | None = None,
         clock: Clock | None = None,
         timeout: TimeoutTypes = DEFAULT_TIMEOUT,
@@ -582,6 +617,7 @@ class SyncAPIClient(BaseClient):
             profile,
             credentials=credentials,
             base_url=base_url,
+            base_urls=base_urls,
             clock=clock,
             demo=demo,
             rate_limit=rate_limit,
@@ -589,8 +625,10 @@ class SyncAPIClient(BaseClient):
             max_retries=max_retries,
             retry_policy=retry_policy,
         )
-        # The SDK's own transport, written to directly, unless the caller passes another (_sender.py).
-        self._sender = sender_for(transport, self._base_url, timeout)
+        # The SDK's own transport, written to directly, unless the caller passes another (_sender.py);
+        # one transport (one connection pool) for every API family.
+        self._senders = senders_for(transport, {name: route.base_url for name, route in self._routes.items()}, timeout)
+        self._sender = self._senders[""]
 
     def request(
         self, operation: OperationInfo[T], arguments: Mapping[str, Any], options: RequestOptions = NO_OPTIONS
@@ -613,7 +651,7 @@ class SyncAPIClient(BaseClient):
                 try:
                     request = self._build_request(operation, prepared, options)
                     self._log_request(operation, request, state.number)
-                    response = self._sender.send(request)
+                    response = self._senders[operation.family].send(request)
                 except httpx.TransportError as exc:
                     raise self._connection_error(operation, exc) from None
                 finally:
@@ -670,7 +708,8 @@ class SyncAPIClient(BaseClient):
         return self._apply_server_time(response, sent, self._clock())
 
     def close(self) -> None:
-        self._sender.close()
+        for sender in self._senders.values():  # they share one transport; closing it again is harmless
+            sender.close()
 
     def __enter__(self) -> Self:
         return self
@@ -690,6 +729,7 @@ class AsyncAPIClient(BaseClient):
         *,
         credentials: Mapping[str, str | None],
         base_url: str | None = None,
+        base_urls: Mapping[str, str] | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         clock: Clock | None = None,
         timeout: TimeoutTypes = DEFAULT_TIMEOUT,
@@ -703,6 +743,7 @@ class AsyncAPIClient(BaseClient):
             profile,
             credentials=credentials,
             base_url=base_url,
+            base_urls=base_urls,
             clock=clock,
             demo=demo,
             rate_limit=rate_limit,
@@ -710,8 +751,12 @@ class AsyncAPIClient(BaseClient):
             max_retries=max_retries,
             retry_policy=retry_policy,
         )
-        # The SDK's own transport, written to directly, unless the caller passes another (_sender.py).
-        self._sender = async_sender_for(transport, self._base_url, timeout)
+        # The SDK's own transport, written to directly, unless the caller passes another (_sender.py);
+        # one transport (one connection pool) for every API family.
+        self._senders = async_senders_for(
+            transport, {name: route.base_url for name, route in self._routes.items()}, timeout
+        )
+        self._sender = self._senders[""]
 
     async def request(
         self, operation: OperationInfo[T], arguments: Mapping[str, Any], options: RequestOptions = NO_OPTIONS
@@ -734,7 +779,7 @@ class AsyncAPIClient(BaseClient):
                 try:
                     request = self._build_request(operation, prepared, options)
                     self._log_request(operation, request, state.number)
-                    response = await self._sender.send(request)
+                    response = await self._senders[operation.family].send(request)
                 except httpx.TransportError as exc:
                     raise self._connection_error(operation, exc) from None
                 finally:
@@ -785,7 +830,8 @@ class AsyncAPIClient(BaseClient):
         return self._apply_server_time(response, sent, self._clock())
 
     async def aclose(self) -> None:
-        await self._sender.aclose()
+        for sender in self._senders.values():  # they share one transport; closing it again is harmless
+            await sender.aclose()
 
     async def __aenter__(self) -> Self:
         return self

@@ -25,6 +25,7 @@ class Envelope:
     data: str
     success_codes: frozenset[str]
     request_id_header: str | None = None
+    error_code: str | None = None  # where an error's code is when `code` holds only a status (HTX spot)
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +43,15 @@ class ServerTime:
 
 
 @dataclass(frozen=True, slots=True)
+class Family:
+    """An API family beside the exchange's default one: its host, envelope and error table."""
+
+    production_host: str
+    envelope: Envelope
+    errors: Mapping[str, ErrorInfo]
+
+
+@dataclass(frozen=True, slots=True)
 class ExchangeProfile:
     id: str
     name: str
@@ -55,6 +65,7 @@ class ExchangeProfile:
     demo_note: str = ""
     server_time: ServerTime | None = None
     rate_limit_headers: Mapping[str, str] = field(default_factory=dict)  # limit/remaining/reset/interval -> header
+    families: Mapping[str, Family] = field(default_factory=dict)  # by name, beside the default family
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +97,7 @@ class OperationInfo(Generic[T]):
     idempotent: bool = True  # safe to repeat: GET, or a POST the spec marks idempotent
     rules: tuple[Rule, ...] = field(default_factory=tuple)  # between the keyword arguments
     pagination: Pagination | None = None  # how `iter_<name>()` pages
+    family: str = ""  # the API family: its host, envelope and errors ("" the exchange's default)
     item_results: ItemResults | None = None  # each item of the response carries its own result
 
     @property

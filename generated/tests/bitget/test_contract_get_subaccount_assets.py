@@ -15,14 +15,14 @@ from sdk_test_support import CREDENTIALS, Recorder, clock, load_fixture, query_p
 from exchange_sdk import RateLimiter
 from exchange_sdk.bitget import AsyncBitgetClient, BitgetClient
 
-EXCHANGE = "bitget"
+AUTH_SCHEME = "bitget-hmac-sha256"
 
 
 def call(recorder: Recorder, **arguments: Any) -> Any:
     with BitgetClient(
-        api_key=CREDENTIALS[EXCHANGE]["api_key"],
-        secret_key=CREDENTIALS[EXCHANGE]["secret_key"],
-        passphrase=CREDENTIALS[EXCHANGE]["passphrase"],
+        api_key=CREDENTIALS["api_key"],
+        secret_key=CREDENTIALS["secret_key"],
+        passphrase=CREDENTIALS["passphrase"],
         limiter=RateLimiter(),
         transport=httpx.MockTransport(recorder),
         clock=clock,
@@ -33,9 +33,9 @@ def call(recorder: Recorder, **arguments: Any) -> Any:
 def call_async(recorder: Recorder, **arguments: Any) -> Any:
     async def main() -> Any:
         async with AsyncBitgetClient(
-            api_key=CREDENTIALS[EXCHANGE]["api_key"],
-            secret_key=CREDENTIALS[EXCHANGE]["secret_key"],
-            passphrase=CREDENTIALS[EXCHANGE]["passphrase"],
+            api_key=CREDENTIALS["api_key"],
+            secret_key=CREDENTIALS["secret_key"],
+            passphrase=CREDENTIALS["passphrase"],
             limiter=RateLimiter(),
             transport=httpx.MockTransport(recorder),
             clock=clock,
@@ -49,7 +49,7 @@ def check_request(request: httpx.Request) -> None:
     assert request.method == "GET"
     assert request.url.host == "api.bitget.com"
     assert request.url.path == "/api/v2/mix/account/sub-account-assets"
-    verify_signature(EXCHANGE, request)
+    verify_signature(AUTH_SCHEME, request)
 
 
 def check_response_0(result: Any) -> None:
@@ -98,6 +98,7 @@ def test_request_0() -> None:
     call(recorder, **example["arguments"])
     request = recorder.single()
     check_request(request)
+    assert request.url.path == example["expected_path"]
     sent = [
         pair
         for pair in query_pairs(request)

@@ -15,13 +15,13 @@ from sdk_test_support import CREDENTIALS, Recorder, clock, load_fixture, verify_
 from exchange_sdk import RateLimiter
 from exchange_sdk.htx import AsyncHtxClient, HtxClient
 
-EXCHANGE = "htx"
+AUTH_SCHEME = "htx-hmac-sha256-v2"
 
 
 def call(recorder: Recorder, **arguments: Any) -> Any:
     with HtxClient(
-        api_key=CREDENTIALS[EXCHANGE]["api_key"],
-        secret_key=CREDENTIALS[EXCHANGE]["secret_key"],
+        api_key=CREDENTIALS["api_key"],
+        secret_key=CREDENTIALS["secret_key"],
         limiter=RateLimiter(),
         transport=httpx.MockTransport(recorder),
         clock=clock,
@@ -32,8 +32,8 @@ def call(recorder: Recorder, **arguments: Any) -> Any:
 def call_async(recorder: Recorder, **arguments: Any) -> Any:
     async def main() -> Any:
         async with AsyncHtxClient(
-            api_key=CREDENTIALS[EXCHANGE]["api_key"],
-            secret_key=CREDENTIALS[EXCHANGE]["secret_key"],
+            api_key=CREDENTIALS["api_key"],
+            secret_key=CREDENTIALS["secret_key"],
             limiter=RateLimiter(),
             transport=httpx.MockTransport(recorder),
             clock=clock,
@@ -47,7 +47,7 @@ def check_request(request: httpx.Request) -> None:
     assert request.method == "GET"
     assert request.url.host == "api.hbdm.com"
     assert request.url.path == "/v5/account/balance"
-    verify_signature(EXCHANGE, request)
+    verify_signature(AUTH_SCHEME, request)
 
 
 def check_response_0(result: Any) -> None:

@@ -15,14 +15,14 @@ from sdk_test_support import CREDENTIALS, Recorder, clock, load_fixture, query_p
 from exchange_sdk import RateLimiter
 from exchange_sdk.okx import AsyncOkxClient, OkxClient
 
-EXCHANGE = "okx"
+AUTH_SCHEME = "okx-hmac-sha256"
 
 
 def call(recorder: Recorder, **arguments: Any) -> Any:
     with OkxClient(
-        api_key=CREDENTIALS[EXCHANGE]["api_key"],
-        secret_key=CREDENTIALS[EXCHANGE]["secret_key"],
-        passphrase=CREDENTIALS[EXCHANGE]["passphrase"],
+        api_key=CREDENTIALS["api_key"],
+        secret_key=CREDENTIALS["secret_key"],
+        passphrase=CREDENTIALS["passphrase"],
         limiter=RateLimiter(),
         transport=httpx.MockTransport(recorder),
         clock=clock,
@@ -33,9 +33,9 @@ def call(recorder: Recorder, **arguments: Any) -> Any:
 def call_async(recorder: Recorder, **arguments: Any) -> Any:
     async def main() -> Any:
         async with AsyncOkxClient(
-            api_key=CREDENTIALS[EXCHANGE]["api_key"],
-            secret_key=CREDENTIALS[EXCHANGE]["secret_key"],
-            passphrase=CREDENTIALS[EXCHANGE]["passphrase"],
+            api_key=CREDENTIALS["api_key"],
+            secret_key=CREDENTIALS["secret_key"],
+            passphrase=CREDENTIALS["passphrase"],
             limiter=RateLimiter(),
             transport=httpx.MockTransport(recorder),
             clock=clock,
@@ -47,9 +47,9 @@ def call_async(recorder: Recorder, **arguments: Any) -> Any:
 
 def iterate(recorder: Recorder, **arguments: Any) -> list[Any]:
     with OkxClient(
-        api_key=CREDENTIALS[EXCHANGE]["api_key"],
-        secret_key=CREDENTIALS[EXCHANGE]["secret_key"],
-        passphrase=CREDENTIALS[EXCHANGE]["passphrase"],
+        api_key=CREDENTIALS["api_key"],
+        secret_key=CREDENTIALS["secret_key"],
+        passphrase=CREDENTIALS["passphrase"],
         limiter=RateLimiter(),
         transport=httpx.MockTransport(recorder),
         clock=clock,
@@ -60,9 +60,9 @@ def iterate(recorder: Recorder, **arguments: Any) -> list[Any]:
 def iterate_async(recorder: Recorder, **arguments: Any) -> list[Any]:
     async def main() -> list[Any]:
         async with AsyncOkxClient(
-            api_key=CREDENTIALS[EXCHANGE]["api_key"],
-            secret_key=CREDENTIALS[EXCHANGE]["secret_key"],
-            passphrase=CREDENTIALS[EXCHANGE]["passphrase"],
+            api_key=CREDENTIALS["api_key"],
+            secret_key=CREDENTIALS["secret_key"],
+            passphrase=CREDENTIALS["passphrase"],
             limiter=RateLimiter(),
             transport=httpx.MockTransport(recorder),
             clock=clock,
@@ -132,6 +132,7 @@ def test_request_0() -> None:
     call(recorder, **example["arguments"])
     request = recorder.single()
     check_request(request)
+    assert request.url.path == example["expected_path"]
     sent = [
         pair
         for pair in query_pairs(request)

@@ -8,20 +8,35 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from exchange_sdk.htx.models._enums import SpotAccountBalanceState as SpotAccountBalanceState
+    from exchange_sdk.htx.models._enums import SpotBalanceType as SpotBalanceType
     from exchange_sdk.htx.models._enums import State as State
+    from exchange_sdk.htx.models._enums import Type as Type
     from exchange_sdk.htx.models.account import MultiAssetsAccount as MultiAssetsAccount
     from exchange_sdk.htx.models.account import MultiAssetsCurrencyBalance as MultiAssetsCurrencyBalance
+    from exchange_sdk.htx.models.spot import SpotAccountBalance as SpotAccountBalance
+    from exchange_sdk.htx.models.spot import SpotBalance as SpotBalance
 
 _MODULES = {
     "MultiAssetsAccount": "account",
     "MultiAssetsCurrencyBalance": "account",
+    "SpotAccountBalance": "spot",
+    "SpotAccountBalanceState": "_enums",
+    "SpotBalance": "spot",
+    "SpotBalanceType": "_enums",
     "State": "_enums",
+    "Type": "_enums",
 }
 
 __all__ = [
     "MultiAssetsAccount",
     "MultiAssetsCurrencyBalance",
+    "SpotAccountBalance",
+    "SpotAccountBalanceState",
+    "SpotBalance",
+    "SpotBalanceType",
     "State",
+    "Type",
 ]
 
 

@@ -22,3 +22,36 @@ class State(OpenEnum):
     """Orders are being canceled for risk management. Only ADL orders are allowed for futures trading; transfers in are permitted, but transfers out are not allowed."""
 
     __aliases__: ClassVar[dict[str, str]] = {"normal": "1"}
+
+
+class SpotAccountBalanceState(OpenEnum):
+    """Account state"""
+
+    WORKING = "working"
+    LOCK = "lock"
+
+
+class Type(OpenEnum):
+    """The type of this account"""
+
+    SPOT = "spot"
+    MARGIN = "margin"
+    POINT = "point"
+    SUPER_MARGIN = "super-margin"
+    GRID_TRADING = "grid-trading"
+    OTC_OPTIONS = "otc-options"
+    TRUST_CREDIT = "trust-credit"
+    """third-party trust account"""
+
+
+class SpotBalanceType(OpenEnum):
+    """The balance type"""
+
+    TRADE = "trade"
+    FROZEN = "frozen"
+    LOAN = "loan"
+    INTEREST = "interest"
+    LOCK = "lock"
+    BANK = "bank"
+    CREDIT_REPAY = "credit-repay"
+    TRUST_ASSET = "trust-asset"
