@@ -775,17 +775,6 @@ def _build_request_example(
         ctx.error(
             (*path, "text"), f"request example calls {parsed.path}, which does not match the endpoint's path {template}"
         )
-    query_parameters = {p.name: p for p in parameters if p.location_in is ParameterLocation.QUERY}
-    for name, value in parsed.query:
-        parameter = query_parameters.get(name)
-        if parameter is None:
-            ctx.error((*path, "text"), f"request example sends '{name}', which is not a declared query parameter")
-            continue
-        values = value.split(",") if parameter.list_style is ListStyle.COMMA else [value]
-        allowed = {str(w) for v in parameter.shape.enum for w in (v.value, *v.aliases)}
-        for item in values:
-            if allowed and item not in allowed:
-                ctx.error((*path, "text"), f"request example sends {name}={item}, which is not one of its enum values")
     body = raw.get("body", parsed.body)
     body_value = None
     if body is not None:
@@ -804,6 +793,7 @@ def _build_request_example(
         host=parsed.host,
         body=body,
         body_value=body_value,
+        acknowledged=_pairs(raw.get("acknowledged")),
         location=ctx.at(path),
     )
 

@@ -19,7 +19,19 @@ from typing import Any
 
 from generator.errors import Location
 from generator.examples import ExampleError, parse_json
-from generator.model import Exchange, Field, FieldType, Operation, RequestExample, ResponseExample, Shape, SpecSet
+from generator.model import (
+    Exchange,
+    Field,
+    FieldType,
+    ListStyle,
+    Operation,
+    Parameter,
+    ParameterLocation,
+    RequestExample,
+    ResponseExample,
+    Shape,
+    SpecSet,
+)
 from generator.spec_types import spec_type
 
 RULES: dict[str, str] = {
@@ -347,11 +359,48 @@ def _lint_example(
     return walker.findings, walker.matched
 
 
+def query_text_fits(shape: Shape, text: str) -> bool:
+    """Can the SDK send this query-string text of an example for a parameter of `shape`?"""
+    try:
+        spec_type(shape).argument_from_text(text)
+    except (ValueError, ArithmeticError):
+        return False
+    return True
+
+
 def _lint_request_example(
     operation: Operation, example: RequestExample
 ) -> tuple[list[Finding], set[tuple[Location, str]]]:
-    """The body of a request example against the body parameters."""
+    """A request example against the parameter table: its query (names, types, enum values,
+    acknowledged on the parameter, or on the example for a name the table lacks) and its body."""
     walker = _Walker(operation, example, request=True)
+    name = f"{operation.exchange}.{operation.section}.{operation.name}"
+    query = {p.name: p for p in operation.parameters if p.location_in is ParameterLocation.QUERY}
+
+    def report(rule: str, where: str, message: str, parameter: Parameter | None) -> None:
+        owner: Parameter | RequestExample = parameter if parameter is not None else example
+        note = dict(owner.acknowledged).get(rule)
+        if note is not None:
+            walker.matched.add((owner.location, rule))
+        walker.findings.append(Finding(rule, owner.location, name, where, message, note))
+
+    for key, value in example.query:
+        parameter = query.get(key)
+        if parameter is None:
+            message = f"the example sends '{key}', which the table does not list (the SDK cannot send it)"
+            report("example-undocumented-field", f"query.{key}", message, None)
+            continue
+        items = value.split(",") if parameter.list_style is ListStyle.COMMA else [value]
+        item_shape = parameter.shape.items if parameter.shape.items is not None else parameter.shape
+        allowed = {str(w) for v in item_shape.enum for w in (v.value, *v.aliases)}
+        for item in items:
+            if allowed and item not in allowed:
+                documented = ", ".join(str(v.value) for v in item_shape.enum)
+                message = f"{item!r} is not one of the documented values ({documented})"
+                report("example-enum-value", f"query.{key}", message, parameter)
+            elif not query_text_fits(item_shape, item):
+                message = f"{item!r} is not a valid {item_shape.type.value} for '{key}'"
+                report("example-invalid-value", f"query.{key}", message, parameter)
     shape = operation.body_shape
     if shape is not None and example.body_value is not None:
         walker.walk_value(shape, [example.body_value], "body")
@@ -422,6 +471,16 @@ def _stale(operation: Operation, matched: set[tuple[Location, str]], checked: se
             if (between.location, lint_rule) not in matched:
                 message = f"the rule '{between.describe(str)}' acknowledges {lint_rule}, but no example shows that"
                 found.append(Finding("stale-acknowledgement", between.location, name, "", message))
+    owners: list[Parameter | RequestExample] = [
+        *(p for p in operation.parameters if p.location_in is ParameterLocation.QUERY),
+        *operation.request_examples,
+    ]
+    for owner in owners:
+        for rule, _note in owner.acknowledged:
+            if (owner.location, rule) not in matched:
+                what = f"'{owner.name}'" if isinstance(owner, Parameter) else "the request example"
+                message = f"{what} acknowledges {rule}, but no request example shows that disagreement"
+                found.append(Finding("stale-acknowledgement", owner.location, name, "", message))
     for field in [*_fields(operation.response), *(_fields(body) if body is not None else [])]:
         if field.location in checked:
             continue

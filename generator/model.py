@@ -271,6 +271,7 @@ class RequestExample:
     host: str | None = None
     body: str | None = None  # verbatim
     body_value: Any = None  # the body parsed (decimals as Decimal), when it is JSON
+    acknowledged: tuple[tuple[str, str], ...] = ()
     location: Location = _location()
 
 

@@ -61,7 +61,11 @@ def test_output_does_not_depend_on_hash_seed_location_folder_name_or_working_dir
     for seed, source, cwd in (("1", ROOT / "specs", ROOT), ("4242", copy, tmp_path / "cwd")):
         env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(ROOT)}
         result = subprocess.run(
-            [sys.executable, "-c", script, os.path.relpath(source, cwd)], capture_output=True, text=True, env=env, cwd=cwd
+            [sys.executable, "-c", script, os.path.relpath(source, cwd)],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=cwd,
         )
         assert result.returncode == 0, result.stderr
         outputs.append(json.loads(result.stdout))
@@ -203,3 +207,25 @@ def test_an_array_of_enum_values_is_a_list_of_the_enum_class(tmp_path, spec_copy
     )
     assert run.returncode == 0, run.stderr
     assert run.stdout.split() == ["['Modes',", "'Modes',", "'Modes']", "True", "True"]
+
+
+def test_a_request_example_that_breaks_its_table_is_expected_to_be_refused(spec_copy):
+    from exchange_sdk import RequestValidationError
+    from exchange_sdk.okx import OkxClient
+
+    from generator.loader import load_specs
+    from generator.render.testcases import request_cases
+
+    bills = spec_copy / "okx/account/get_bills.yaml"
+    bills.write_text(bills.read_text().replace("bills?instType=MARGIN", "bills?instType=MARGN&limit=abc&foo=1"))
+    operation = next(op for op in load_specs(spec_copy).operations if op.name == "get_bills")
+    case = request_cases(operation)[1]
+    assert case.invalid == ["inst_type", "limit"]  # the generated test expects RequestValidationError naming both
+    assert case.arguments == {"inst_type": "MARGN", "limit": "abc"}  # foo: not a parameter, not sendable
+    assert case.query == [("instType", "MARGN"), ("limit", "abc")]
+    with (
+        OkxClient(api_key="k", secret_key="s", passphrase="p") as client,
+        pytest.raises(RequestValidationError) as caught,
+    ):
+        client.account.get_bills(**case.arguments)
+    assert "inst_type" in str(caught.value) and "limit" in str(caught.value)  # every problem, in one error

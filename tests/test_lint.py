@@ -111,3 +111,46 @@ def test_every_rule_is_documented():
     used = {rule for rule in RULES}
     assert {"example-undocumented-field", "flattened-table", "stale-acknowledgement"} <= used
     assert all(RULES.values())
+
+
+def test_request_example_queries_are_linted_against_the_table_and_acknowledgeable(spec_copy):
+    bills = spec_copy / "okx/account/get_bills.yaml"
+    text = bills.read_text().replace(
+        "GET /api/v5/account/bills?instType=MARGIN", "GET /api/v5/account/bills?instType=MARGN&limit=abc&foo=1"
+    )
+    bills.write_text(text)
+    found = {(f.rule, f.path): f for f in lint(load_specs(spec_copy)) if f.operation == "okx.account.get_bills"}
+    warnings = sorted(key for key, f in found.items() if f.severity == "warning")
+    assert warnings == [
+        ("example-enum-value", "query.instType"),
+        ("example-invalid-value", "query.limit"),
+        ("example-undocumented-field", "query.foo"),
+    ]
+    assert (
+        "'MARGN' is not one of the documented values (SPOT, MARGIN"
+        in found["example-enum-value", "query.instType"].message
+    )
+    assert (
+        found["example-enum-value", "query.instType"].location.line
+        == text[: text.index("  - name: instType")].count("\n") + 1
+    )
+    # acknowledged on the parameter, and (for a name the table lacks) on the example itself
+    text = text.replace(
+        "    description: Instrument type\n",
+        "    description: Instrument type\n    acknowledged: {example-enum-value: The page's example misspells MARGIN.}\n",
+    ).replace(
+        "    - text: |\n        GET /api/v5/account/bills?instType=MARGN&limit=abc&foo=1\n",
+        "    - text: |\n        GET /api/v5/account/bills?instType=MARGN&limit=abc&foo=1\n"
+        "      acknowledged: {example-undocumented-field: foo is not a parameter.}\n",
+    )
+    bills.write_text(text)
+    found = {(f.rule, f.path): f for f in lint(load_specs(spec_copy)) if f.operation == "okx.account.get_bills"}
+    assert found["example-enum-value", "query.instType"].severity == "acknowledged"
+    assert found["example-undocumented-field", "query.foo"].severity == "acknowledged"
+    assert found["example-invalid-value", "query.limit"].severity == "warning"
+    # an acknowledgement that no example shows any more is stale
+    bills.write_text(text.replace("instType=MARGN", "instType=MARGIN"))
+    stale = [f for f in lint(load_specs(spec_copy)) if f.rule == "stale-acknowledgement"]
+    assert [f.message for f in stale] == [
+        "'instType' acknowledges example-enum-value, but no request example shows that disagreement"
+    ]

@@ -114,7 +114,7 @@ def test_request_example_must_match_the_endpoint(spec_copy):
     )
     errors = _errors(spec_copy)
     _one(errors, OKX, line, "does not match the endpoint's path")
-    _one(errors, OKX, line, "'currency', which is not a declared query parameter")
+    assert not any("currency" in error for error in errors)  # a query the table lacks is lint's (test_lint.py)
 
 
 def test_duplicate_operation_name(spec_copy):

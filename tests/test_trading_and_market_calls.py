@@ -1,7 +1,7 @@
 """The trading and market-data endpoints of the real pages against the fake exchange, sync and
 async: order bodies and their checks, a batch as a bare JSON array, per-item failures, envelope
-members beside the data, positional candles, paging through bills, and HTX's spot family beside
-its futures one."""
+members beside the data, positional candles, paging through bills, HTX's spot family beside its
+futures one, and a Bitget futures order."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from typing import Any
 import httpx
 import pytest
 from exchange_sdk import AuthenticationError, InsufficientFundsError, PartialFailureError, RequestValidationError
+from exchange_sdk.bitget import AsyncBitgetClient, BitgetClient
 from exchange_sdk.htx import AsyncHtxClient, HtxClient
 from exchange_sdk.okx import AsyncOkxClient, OkxClient
 from exchange_sdk.okx.models import Candle
@@ -262,3 +263,51 @@ def test_each_family_goes_to_its_own_production_host():
     assert hosts == [("api.huobi.pro", "/v1/account/accounts/7/balance"), ("api.hbdm.com", "/v5/account/balance")]
     with pytest.raises(ValueError, match="base_urls names margin; HTX's API families are: spot"):
         HtxClient(base_urls={"margin": "https://example.invalid"})
+
+
+# --- Bitget futures: Place Order -----------------------------------------------------------------
+
+BITGET_ORDER = {
+    "symbol": "BTCUSDT",
+    "product_type": "USDT-FUTURES",
+    "margin_mode": "isolated",
+    "margin_coin": "USDT",
+    "size": "0.01",
+    "side": "buy",
+    "order_type": "limit",
+    "price": "30000",
+}
+
+
+@pytest.mark.parametrize("client_class", [BitgetClient, AsyncBitgetClient], ids=["sync", "async"])
+def test_a_bitget_futures_order(fake, client_class):
+    def place(**arguments: Any) -> Any:
+        client = client_class(api_key=API_KEY, secret_key=SECRET, passphrase=PASSPHRASE, base_url=fake.url)
+        if client_class is BitgetClient:
+            with client:
+                return client.contract.place_order(**arguments)
+
+        async def main() -> Any:
+            async with client:
+                return await client.contract.place_order(**arguments)
+
+        return asyncio.run(main())
+
+    placed = place(**BITGET_ORDER)
+    (record,) = fake.requests_to("/api/v2/mix/order/place-order")
+    assert record.verdict == "ok"
+    assert json.loads(record.body) == {
+        "symbol": "BTCUSDT",
+        "productType": "USDT-FUTURES",
+        "marginMode": "isolated",
+        "marginCoin": "USDT",
+        "size": "0.01",
+        "price": "30000",
+        "side": "buy",
+        "orderType": "limit",
+    }
+    assert placed.order_id == "121211212122" and placed.client_oid == "121211212122"
+    without_price = {key: value for key, value in BITGET_ORDER.items() if key != "price"}
+    with pytest.raises(RequestValidationError, match="price is required when order_type is limit"):
+        place(**without_price)
+    assert len(fake.requests_to("/api/v2/mix/order/place-order")) == 1

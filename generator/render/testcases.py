@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from generator.examples import path_values
-from generator.lint import fits_type
+from generator.lint import fits_type, query_text_fits
 from generator.model import Exchange, Field, FieldType, ListStyle, Operation, PaginationStyle, ParameterLocation, Shape
 from generator.render.context import ExchangeContext
 from generator.spec_types import spec_type
@@ -252,15 +252,27 @@ def _body_arguments(operation: Operation, body: Any, invalid: list[str]) -> dict
     return dict(found)
 
 
-def _arguments_for(operation: Operation, query: list[tuple[str, str]]) -> dict[str, Any]:
+def _arguments_for(operation: Operation, query: list[tuple[str, str]], invalid: list[str]) -> dict[str, Any]:
+    """The keyword arguments that send an example's query. A name the table lacks is left out (lint
+    reports it); a value the type or the enum does not allow is kept as its text and noted in
+    `invalid` (the SDK must refuse it)."""
     by_name = {p.name: p for p in operation.parameters if p.location_in is ParameterLocation.QUERY}
     arguments: dict[str, Any] = {}
     for name, value in query:
-        parameter = by_name[name]
-        if parameter.list_style is ListStyle.COMMA:
-            arguments[parameter.python_name] = value.split(",")
-        else:
-            arguments[parameter.python_name] = spec_type(parameter.shape).argument_from_text(value)
+        parameter = by_name.get(name)
+        if parameter is None:
+            continue
+        shape = parameter.shape.items if parameter.shape.items is not None else parameter.shape
+        texts = value.split(",") if parameter.list_style is ListStyle.COMMA else [value]
+        allowed = {str(w) for v in shape.enum for w in (v.value, *v.aliases)}
+        values = []
+        for text in texts:
+            if (allowed and text not in allowed) or not query_text_fits(shape, text):
+                invalid.append(parameter.python_name)
+                values.append(text)
+            else:
+                values.append(spec_type(shape).argument_from_text(text))
+        arguments[parameter.python_name] = values if parameter.list_style is ListStyle.COMMA else values[0]
     return arguments
 
 
@@ -308,7 +320,8 @@ def request_cases(operation: Operation) -> list[RequestCase]:
     for index, example in enumerate(operation.request_examples):
         invalid: list[str] = []
         path_arguments, concrete_path = _path_arguments(operation, example.path)
-        arguments = {**path_arguments, **_arguments_for(operation, list(example.query))}
+        arguments = {**path_arguments, **_arguments_for(operation, list(example.query), invalid)}
+        known = {p.name for p in operation.parameters if p.location_in is ParameterLocation.QUERY}
         has_body = example.body_value is not None
         shape = operation.body_shape
         has_body = has_body and shape is not None
@@ -320,7 +333,7 @@ def request_cases(operation: Operation) -> list[RequestCase]:
                 title=f"Request example {index}: {' '.join(example.text.split())[:100]}",
                 fixture=fixture_name(operation, f"request_{index}"),
                 arguments=arguments,
-                query=list(example.query),
+                query=[pair for pair in example.query if pair[0] in known],
                 body=_wire(shape, example.body_value) if shape is not None and has_body else None,
                 has_body=has_body,
                 path=concrete_path,

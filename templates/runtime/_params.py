@@ -169,33 +169,40 @@ def prepare_arguments(
     body: dict[str, Any] = {}
     whole: list[Any] | None = None
     has_body = False
+    problems: list[str] = []  # every argument's problem, reported together
     for param in params:
         value = arguments.get(param.python_name)
         if value is None:
             if param.required:
-                raise _fail(operation, param.python_name, "is required")
+                problems.append(f"{param.python_name} is required")
             continue
-        if param.location == "body":
-            encoded = _values(operation, param, value) if param.list_style is not None else None
-            encoded = _body_value(operation, param, value) if encoded is None else encoded
-            if param.whole_body:
-                whole = encoded
-            else:
-                body[param.name] = encoded
-            has_body = True
+        try:
+            if param.location == "body":
+                encoded = _values(operation, param, value) if param.list_style is not None else None
+                encoded = _body_value(operation, param, value) if encoded is None else encoded
+                if param.whole_body:
+                    whole = encoded
+                else:
+                    body[param.name] = encoded
+                has_body = True
+                continue
+            if param.list_style is not None:
+                items = _values(operation, param, value)
+                if param.list_style == "comma":
+                    query.append((param.name, ",".join(_wire_text(item) for item in items)))
+                else:
+                    query.extend((param.name, _wire_text(item)) for item in items)
+                continue
+            checked = _scalar(operation, param, value, param.kind, param.python_name)
+        except RequestValidationError as error:
+            problems.append(str(error).removeprefix(f"{operation}: "))
             continue
-        if param.list_style is not None:
-            items = _values(operation, param, value)
-            if param.list_style == "comma":
-                query.append((param.name, ",".join(_wire_text(item) for item in items)))
-            else:
-                query.extend((param.name, _wire_text(item)) for item in items)
-            continue
-        checked = _scalar(operation, param, value, param.kind, param.python_name)
         if param.location == "path":
             path = path.replace("{" + param.name + "}", quote(_wire_text(checked), safe="-_.~"))
         else:
             query.append((param.name, _wire_text(checked)))
+    if problems:
+        raise RequestValidationError(f"{operation}: " + "; ".join(problems))
     for rule in rules:
         problem = rule.broken(arguments)
         if problem is not None:

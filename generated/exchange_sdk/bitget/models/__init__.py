@@ -9,7 +9,15 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from exchange_sdk.bitget.models._enums import AssetMode as AssetMode
+    from exchange_sdk.bitget.models._enums import Force as Force
+    from exchange_sdk.bitget.models._enums import MarginMode as MarginMode
+    from exchange_sdk.bitget.models._enums import OrderType as OrderType
     from exchange_sdk.bitget.models._enums import ProductType as ProductType
+    from exchange_sdk.bitget.models._enums import ReduceOnly as ReduceOnly
+    from exchange_sdk.bitget.models._enums import Side as Side
+    from exchange_sdk.bitget.models._enums import StpMode as StpMode
+    from exchange_sdk.bitget.models._enums import TradeSide as TradeSide
+    from exchange_sdk.bitget.models.contract import ContractPlacedOrder as ContractPlacedOrder
     from exchange_sdk.bitget.models.contract import FuturesAccount as FuturesAccount
     from exchange_sdk.bitget.models.contract import FuturesAccountAsset as FuturesAccountAsset
     from exchange_sdk.bitget.models.contract import SubaccountAssets as SubaccountAssets
@@ -19,22 +27,38 @@ if TYPE_CHECKING:
 
 _MODULES = {
     "AssetMode": "_enums",
+    "ContractPlacedOrder": "contract",
+    "Force": "_enums",
     "FuturesAccount": "contract",
     "FuturesAccountAsset": "contract",
+    "MarginMode": "_enums",
+    "OrderType": "_enums",
     "ProductType": "_enums",
+    "ReduceOnly": "_enums",
+    "Side": "_enums",
+    "StpMode": "_enums",
     "SubaccountAssets": "contract",
     "SubaccountContractAsset": "contract",
+    "TradeSide": "_enums",
     "UtaAccountAssets": "uta",
     "UtaAsset": "uta",
 }
 
 __all__ = [
     "AssetMode",
+    "ContractPlacedOrder",
+    "Force",
     "FuturesAccount",
     "FuturesAccountAsset",
+    "MarginMode",
+    "OrderType",
     "ProductType",
+    "ReduceOnly",
+    "Side",
+    "StpMode",
     "SubaccountAssets",
     "SubaccountContractAsset",
+    "TradeSide",
     "UtaAccountAssets",
     "UtaAsset",
 ]

@@ -31,3 +31,72 @@ class AssetMode(OpenEnum):
     """Multi-assets mode"""
     SINGLE = "single"
     """Single-assets mode"""
+
+
+class MarginMode(OpenEnum):
+    """Position mode"""
+
+    ISOLATED = "isolated"
+    """isolated margin"""
+    CROSSED = "crossed"
+    """crossed margin"""
+
+
+class Side(OpenEnum):
+    """Trade side"""
+
+    BUY = "buy"
+    """Buy (one-way mode); long position direction (hedge mode)"""
+    SELL = "sell"
+    """Sell (one-way mode); short position direction (hedge mode)"""
+
+
+class TradeSide(OpenEnum):
+    """Trade type; only required in hedge mode."""
+
+    OPEN = "open"
+    """Open position"""
+    CLOSE = "close"
+    """Close position"""
+
+
+class OrderType(OpenEnum):
+    """Order type"""
+
+    LIMIT = "limit"
+    """limit orders"""
+    MARKET = "market"
+    """market orders"""
+
+
+class Force(OpenEnum):
+    """Time in force (the page calls it "Order expiration date"); gtc by default."""
+
+    IOC = "ioc"
+    """Immediate or cancel"""
+    FOK = "fok"
+    """Fill or kill"""
+    GTC = "gtc"
+    """Good till canceled (default value)"""
+    POST_ONLY = "post_only"
+    """Post only"""
+
+
+class ReduceOnly(OpenEnum):
+    """Whether the order only reduces the position; default NO; one-way position mode only."""
+
+    YES = "YES"
+    NO = "NO"
+
+
+class StpMode(OpenEnum):
+    """STP mode (self trade prevention)"""
+
+    NONE = "none"
+    """not setting STP (default value)"""
+    CANCEL_TAKER = "cancel_taker"
+    """cancel taker order"""
+    CANCEL_MAKER = "cancel_maker"
+    """cancel maker order"""
+    CANCEL_BOTH = "cancel_both"
+    """cancel both of taker and maker orders"""
