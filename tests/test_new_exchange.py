@@ -92,6 +92,49 @@ examples:
     - text: '{"status": "ok", "data": [["9", "100.5", "1700000000000"], ["8", "100.4", "1699999999000"]]}'
 """
 
+ORDERS = """
+title: Get orders
+section: account
+method: GET
+path: /v1/orders
+doc_url: "#get-orders"
+description: Orders, a page at a time.
+permission: {level: read, text: Read}
+rate_limit: {count: 5, window_seconds: 1, scope: api_key, text: 5 per second per key}
+pagination: {style: page, parameter: page, first_page: 1, size: {parameter: pageSize, default: 50}, text: Page number}
+parameters:
+  - {name: page, in: query, type: integer, required: false, description: Page number}
+  - {name: pageSize, in: query, type: integer, required: false, description: Page size}
+response:
+  type: array
+  items: {type: object, model: Order, fields: [{name: orderId, type: string, description: Order id}]}
+examples:
+  requests:
+    - text: GET /v1/orders?page=3&pageSize=2
+  responses:
+    - text: '{"code": "0", "msg": "", "data": [{"orderId": "7"}, {"orderId": "6"}]}'
+"""
+FILLS = """
+title: Get fills
+section: account
+method: GET
+path: /v1/fills
+doc_url: "#get-fills"
+description: Fills, newest first, in windows of time.
+permission: {level: read, text: Read}
+rate_limit: {count: 5, window_seconds: 1, scope: uid, text: 5 per second}
+pagination: {style: time_window, parameter: endTime, item_field: ts, step: -1, size: {parameter: limit}, text: "Until endTime, inclusive"}
+parameters:
+  - {name: endTime, in: query, type: timestamp_ms, required: false, description: "Latest fill time, inclusive"}
+  - {name: limit, in: query, type: integer, required: false, description: Page size}
+response:
+  type: array
+  items: {type: object, model: Fill, fields: [{name: ts, type: timestamp_ms, description: Fill time}]}
+examples:
+  responses:
+    - text: '{"code": "0", "msg": "", "data": [{"ts": "1700000000500"}, {"ts": "1700000000100"}]}'
+"""
+
 
 @pytest.mark.slow
 def test_a_made_up_exchange_passes_its_generated_tests(tmp_path, spec_copy):
@@ -101,10 +144,21 @@ def test_a_made_up_exchange_passes_its_generated_tests(tmp_path, spec_copy):
     (zeta / "exchange.yaml").write_text(EXCHANGE)
     (zeta / "account" / "get_wallet.yaml").write_text(WALLET)
     (zeta / "market" / "get_trades.yaml").write_text(TRADES)
+    (zeta / "account" / "get_orders.yaml").write_text(ORDERS)
+    (zeta / "account" / "get_fills.yaml").write_text(FILLS)
     out = tmp_path / "generated"
     generate(spec_copy, out)
     tests = sorted(p.name for p in (out / "tests" / "zeta").iterdir())
-    assert tests == ["test_account_get_wallet.py", "test_market_get_trades.py"]
+    assert tests == [
+        "test_account_get_fills.py",
+        "test_account_get_orders.py",
+        "test_account_get_wallet.py",
+        "test_market_get_trades.py",
+    ]
+    orders_test = (out / "tests" / "zeta" / "test_account_get_orders.py").read_text()
+    assert '["page"] == "4"' in orders_test  # the page after the example's page 3
+    fills_test = (out / "tests" / "zeta" / "test_account_get_fills.py").read_text()
+    assert '["endTime"] == "1700000000099"' in fills_test  # the last fill's ts, minus the step
     trades_test = (out / "tests" / "zeta" / "test_market_get_trades.py").read_text()
     assert 'request.url.host == "spot.zeta.invalid"' in trades_test and "def test_pages_0" in trades_test
     result = subprocess.run(
@@ -116,5 +170,5 @@ def test_a_made_up_exchange_passes_its_generated_tests(tmp_path, spec_copy):
         timeout=300,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    # each endpoint: its response example (sync and async), its request example; trades: paging (sync and async)
-    assert "8 passed" in result.stdout, result.stdout
+    # each endpoint: its response example (sync and async) and request example; each pager: a second page
+    assert "17 passed" in result.stdout, result.stdout

@@ -540,35 +540,43 @@ def _paging(pagination: Pagination | None) -> dict[str, Any] | None:
     }
 
 
-def _compare_pagination(add: Any, old: Operation, new: Operation) -> None:
-    before, after = _paging(old.pagination), _paging(new.pagination)
-    iterator = f"client.{new.section}.{naming.iterator_name(new.name)}()"
+def _compare_declared(
+    add: Any,
+    rule: str,
+    where: str,
+    new: Operation,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+    location: Location | None,
+    messages: tuple[str, str, str],
+) -> None:
+    """A construct an endpoint declares or not (paging, item results): `rule`-added, -removed or
+    -changed, with the keys that changed; `messages` say it for added, removed and changed."""
     if before == after:
-        if old.pagination and new.pagination and old.pagination.text != new.pagination.text:
-            add(
-                "documentation-changed",
-                "pagination.text",
-                new.location,
-                old.pagination.text,
-                new.pagination.text,
-                "pagination.text changed",
-            )
         return
     if before is None:
-        assert new.pagination is not None
-        add("pagination-added", "pagination", new.pagination.location, None, after, f"new {iterator} pages through it")
+        add(f"{rule}-added", where, location or new.location, None, after, messages[0])
     elif after is None:
-        add("pagination-removed", "pagination", new.location, before, None, f"{iterator} is gone")
+        add(f"{rule}-removed", where, new.location, before, None, messages[1])
     else:
-        assert new.pagination is not None
         changed = ", ".join(key for key in before if before[key] != after[key])
+        add(f"{rule}-changed", where, location or new.location, before, after, f"{messages[2]} ({changed})")
+
+
+def _compare_pagination(add: Any, old: Operation, new: Operation) -> None:
+    iterator = f"client.{new.section}.{naming.iterator_name(new.name)}()"
+    messages = (f"new {iterator} pages through it", f"{iterator} is gone", f"{iterator} pages differently")
+    location = new.pagination.location if new.pagination else None
+    before, after = _paging(old.pagination), _paging(new.pagination)
+    _compare_declared(add, "pagination", "pagination", new, before, after, location, messages)
+    if before == after and old.pagination and new.pagination and old.pagination.text != new.pagination.text:
         add(
-            "pagination-changed",
-            "pagination",
-            new.pagination.location,
-            before,
-            after,
-            f"{iterator} pages differently ({changed})",
+            "documentation-changed",
+            "pagination.text",
+            location,
+            old.pagination.text,
+            new.pagination.text,
+            "pagination.text changed",
         )
 
 
@@ -584,39 +592,14 @@ def _item_results(results: ItemResults | None) -> dict[str, Any] | None:
 
 
 def _compare_item_results(add: Any, old: Operation, new: Operation) -> None:
+    messages = (
+        "a failed item now raises PartialFailureError",
+        "failed items no longer raise PartialFailureError",
+        "item results are read differently",
+    )
+    location = new.item_results.location if new.item_results else None
     before, after = _item_results(old.item_results), _item_results(new.item_results)
-    if before == after:
-        return
-    if before is None:
-        assert new.item_results is not None
-        add(
-            "item-results-added",
-            "item_results",
-            new.item_results.location,
-            None,
-            after,
-            "a failed item now raises PartialFailureError",
-        )
-    elif after is None:
-        add(
-            "item-results-removed",
-            "item_results",
-            new.location,
-            before,
-            None,
-            "failed items no longer raise PartialFailureError",
-        )
-    else:
-        assert new.item_results is not None
-        changed = ", ".join(key for key in before if before[key] != after[key])
-        add(
-            "item-results-changed",
-            "item_results",
-            new.item_results.location,
-            before,
-            after,
-            f"item results are read differently ({changed})",
-        )
+    _compare_declared(add, "item-results", "item_results", new, before, after, location, messages)
 
 
 def _compare_rate_limit(add: Any, old: Operation, new: Operation) -> None:
