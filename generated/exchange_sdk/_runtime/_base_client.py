@@ -168,7 +168,7 @@ class BaseClient:
 
     @property
     def limiter(self) -> RateLimiter:
-        """The rate limiter; pass it to another client of the same account to share buckets."""
+        """The rate limiter (by default the process-wide one, see _rate_limit.py)."""
         return self._limiter
 
     @property

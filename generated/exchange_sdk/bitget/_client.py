@@ -44,7 +44,8 @@ class BitgetClient(SyncAPIClient):
         demo: Send every request to demo trading (Demo trading uses the production host with a demo API key, this header, and the demo product types (SUSDT-FUTURES, SCOIN-FUTURES, SUSDC-FUTURES).). Default: live.
         rate_limit: "wait" (default) holds each call until the documented limits allow it; "raise" raises
             ClientRateLimitError instead; None does no client-side limiting.
-        limiter: A RateLimiter to share with other clients of the same account (one limiter = one UID's buckets).
+        limiter: The RateLimiter holding the buckets; by default one for the whole process, in which IP
+            limits are shared by every client and UID limits by the clients of one API key.
         max_retries: How often a call that is safe to repeat is retried after a transient failure
             (connection error, timeout, HTTP 429 or 5xx, a rate-limit or busy code). Default 2; each method
             also takes `max_retries`.
@@ -143,7 +144,8 @@ class AsyncBitgetClient(AsyncAPIClient):
         demo: Send every request to demo trading (Demo trading uses the production host with a demo API key, this header, and the demo product types (SUSDT-FUTURES, SCOIN-FUTURES, SUSDC-FUTURES).). Default: live.
         rate_limit: "wait" (default) holds each call until the documented limits allow it; "raise" raises
             ClientRateLimitError instead; None does no client-side limiting.
-        limiter: A RateLimiter to share with other clients of the same account (one limiter = one UID's buckets).
+        limiter: The RateLimiter holding the buckets; by default one for the whole process, in which IP
+            limits are shared by every client and UID limits by the clients of one API key.
         max_retries: How often a call that is safe to repeat is retried after a transient failure
             (connection error, timeout, HTTP 429 or 5xx, a rate-limit or busy code). Default 2; each method
             also takes `max_retries`.

@@ -46,7 +46,8 @@ class HtxClient(SyncAPIClient):
         demo: Send every request to demo trading; HTX documents none, so True raises ValueError. Default: live.
         rate_limit: "wait" (default) holds each call until the documented limits allow it; "raise" raises
             ClientRateLimitError instead; None does no client-side limiting.
-        limiter: A RateLimiter to share with other clients of the same account (one limiter = one UID's buckets).
+        limiter: The RateLimiter holding the buckets; by default one for the whole process, in which IP
+            limits are shared by every client and UID limits by the clients of one API key.
         max_retries: How often a call that is safe to repeat is retried after a transient failure
             (connection error, timeout, HTTP 429 or 5xx, a rate-limit or busy code). Default 2; each method
             also takes `max_retries`.
@@ -147,7 +148,8 @@ class AsyncHtxClient(AsyncAPIClient):
         demo: Send every request to demo trading; HTX documents none, so True raises ValueError. Default: live.
         rate_limit: "wait" (default) holds each call until the documented limits allow it; "raise" raises
             ClientRateLimitError instead; None does no client-side limiting.
-        limiter: A RateLimiter to share with other clients of the same account (one limiter = one UID's buckets).
+        limiter: The RateLimiter holding the buckets; by default one for the whole process, in which IP
+            limits are shared by every client and UID limits by the clients of one API key.
         max_retries: How often a call that is safe to repeat is retried after a transient failure
             (connection error, timeout, HTTP 429 or 5xx, a rate-limit or busy code). Default 2; each method
             also takes `max_retries`.
