@@ -120,6 +120,43 @@ def lint_command(spec_dir: Path, strict: bool, output: str) -> None:
     sys.exit(EXIT_WARNINGS if strict and warnings else EXIT_OK)
 
 
+@main.command("draft")
+@click.argument("pages", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.option("--exchange", "exchange_id", help="The exchange the pages document (else read from the page).")
+@click.option(
+    "--specs", "spec_dir", default="specs", show_default=True, type=click.Path(path_type=Path, file_okay=False)
+)
+@click.option("--section", help="The client section of the drafted endpoints (else from the doc URL).")
+@click.option("--force", is_flag=True, help="Replace specs that exist.")
+@click.option("--diff", "show_diff", is_flag=True, help="Write nothing; show what each draft changes in its spec.")
+def draft_command(
+    pages: tuple[Path, ...], exchange_id: str | None, spec_dir: Path, section: str | None, force: bool, show_diff: bool
+) -> None:
+    """Draft an endpoint spec from each documentation page (Markdown, text or HTML).
+
+    Each contradiction of the page is written into the draft as an acknowledgement whose note
+    starts with TODO: `sdkgen lint --strict` fails until a maintainer has confirmed each. A page
+    that cannot be read writes nothing (exit 2), and no spec is replaced without --force.
+    """
+    from generator.draft import DraftError, diff_against_current, draft_pages, write_drafts
+
+    try:
+        drafts = draft_pages(list(pages), spec_dir, exchange_id, section, force=force or show_diff)
+    except DraftError as exc:
+        click.echo(f"sdkgen draft: nothing written:\n{exc}", err=True)
+        sys.exit(EXIT_ERRORS)
+    except SpecError as exc:
+        click.echo(exc.report(), err=True)
+        sys.exit(EXIT_ERRORS)
+    if show_diff:
+        for draft in drafts:
+            click.echo(diff_against_current(draft) or f"{draft.spec_path}: the draft equals the spec")
+        return
+    write_drafts(drafts)
+    for draft in drafts:
+        click.echo(f"wrote {draft.spec_path} from {draft.page}: {len(draft.findings)} contradictions to confirm (TODO)")
+
+
 @main.command("rules")
 def rules_command() -> None:
     """List the lint rules with a one-line explanation each."""

@@ -46,6 +46,7 @@ RULES: dict[str, str] = {
     "example-breaks-rule": "a request example breaks a documented rule between members (required-if, one-of)",
     "enum-value-listed-twice": "a table lists an enum value twice (with the same or another meaning)",
     "stale-acknowledgement": "an acknowledged disagreement that lint no longer finds",
+    "unconfirmed-acknowledgement": "a drafted note (TODO) that no maintainer has confirmed against the page yet",
 }
 
 
@@ -507,6 +508,36 @@ def _unique(findings: list[Finding]) -> list[Finding]:
     return sorted(seen.values(), key=lambda f: (f.location, f.rule, f.path))
 
 
+def _unconfirmed(operation: Operation) -> list[Finding]:
+    """What `sdkgen draft` left for a maintainer: notes starting with TODO, wherever they are."""
+    name = f"{operation.exchange}.{operation.section}.{operation.name}"
+    places: list[tuple[str, Location, tuple[tuple[str, str], ...]]] = []
+    body = operation.body_shape
+    for field in [*_fields(operation.response), *(_fields(body) if body is not None else [])]:
+        places.append((field.name, field.location, field.acknowledged))
+        places += [
+            (f"{field.name}={value.value}", repeat.location, repeat.acknowledged)
+            for value in field.shape.enum
+            for repeat in value.repeats
+        ]
+    places += [(p.name, p.location, p.acknowledged) for p in operation.parameters]
+    places += [("", e.location, e.acknowledged) for e in (*operation.request_examples, *operation.response_examples)]
+    places += [("", r.location, r.acknowledged) for r in operation.rules]
+    found = [
+        Finding("unconfirmed-acknowledgement", location, name, where, f"{rule} is acknowledged by a draft's TODO note")
+        for where, location, acknowledged in places
+        for rule, note in acknowledged
+        if note.startswith("TODO")
+    ]
+    texts = [*operation.notes, operation.permission.note or "", operation.rate_limit.text, operation.doc_url]
+    found += [
+        Finding("unconfirmed-acknowledgement", operation.location, name, "", f"the draft says: {text[:120]}")
+        for text in texts
+        if "TODO" in text
+    ]
+    return found
+
+
 def lint(specs: SpecSet) -> list[Finding]:
     """Every finding over all exchanges and operations, in file and line order."""
     findings: list[Finding] = []
@@ -519,4 +550,5 @@ def lint(specs: SpecSet) -> list[Finding]:
         checked: set[Location] = set()
         for operation in exchange.operations:
             findings += _stale(operation, matched, checked)
+            findings += _unconfirmed(operation)
     return sorted(_unique(findings), key=lambda f: (f.location, f.rule, f.path))

@@ -1,0 +1,400 @@
+"""Parameter and response tables read into spec entries: names, nesting, types, units, enums.
+
+A table row names a field, with its nesting marked in the exchanges' house styles (`>`, `>>` or
+`> ` before the name on OKX and Bitget; `├─`, `└─` on Bitget's trees; nothing at all on HTX,
+whose tables list a container's members after it, flattened). Types come from the table's type
+column, refined by the page's example values (a String column holding "0.3187" is a decimal, one
+holding epoch milliseconds a timestamp). Everything here works on plain data: the rows as text,
+the example as parsed JSON.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from generator import naming
+from generator.model import FieldType
+from generator.spec_types import spec_type
+
+_TREE = re.compile(r"^((?:[│|]\s*)*)[├└]─+\s*")
+_MARKS = re.compile(r"^((?:\\?>\s*)+)")
+_COLLECTIONS = ("array", "list", "array of objects", "array of arrays", "array of strings", "object")
+_DECIMAL_WORDS = (
+    "equity",
+    "margin",
+    "balance",
+    "bal",
+    "price",
+    "amount",
+    "pnl",
+    "profit",
+    "loss",
+    "ratio",
+    "rate",
+    "fee",
+    "value",
+    "liabilit",
+    "interest",
+    "quantity",
+    "size",
+    "volume",
+    "bonus",
+    "voucher",
+    "available",
+    "frozen",
+    "locked",
+    "debt",
+    "notional",
+    "leverage",
+    "upl",
+    "imr",
+    "mmr",
+    "apr",
+    "amt",
+    "max",
+    "eq",
+)
+_CURRENCIES = ("USD", "USDT", "USDC", "BTC", "ETH")
+
+
+@dataclass
+class Row:
+    """One table row: the field's name, how deep the table nests it, and its cells."""
+
+    name: str
+    depth: int
+    type_text: str
+    description: str
+    required: str = ""
+    line: int = 0
+
+
+@dataclass
+class Node:
+    """A field as drafted: its spec entry is built by `entry()`."""
+
+    name: str
+    type_text: str
+    description: str
+    required: bool = False
+    children: list[Node] = field(default_factory=list)
+    flattened: bool = False
+    listed: bool = True  # False: only the example has it
+    aliases: list[str] = field(default_factory=list)  # the example's spelling of a listed field
+
+
+def read_rows(header: tuple[str, ...], rows: tuple[tuple[str, ...], ...]) -> list[Row]:
+    """The rows of a parameter or response table, with the depth its markers give each name."""
+    columns = [cell.strip().lower() for cell in header]
+
+    def column(*names: str) -> int | None:
+        return next((i for i, c in enumerate(columns) if c in names), None)
+
+    name_at = column("parameter", "parameters", "name", "field") or 0
+    type_at = column("type", "types", "data type")
+    required_at = column("required")
+    description_at = column("description", "comments", "comment", "remarks")
+    range_at = column("value range")
+    found = []
+    for cells in rows:
+        raw = cells[name_at] if name_at < len(cells) else ""
+        name, depth = _name_and_depth(raw)
+        if not name or name.upper() in ("DATA_START", "DATA_END", "LIST_START", "LIST_END"):
+            continue
+        description = cells[description_at] if description_at is not None and description_at < len(cells) else ""
+        if range_at is not None and range_at < len(cells) and cells[range_at].strip():
+            description = f"{description}\n{cells[range_at]}".strip()
+        found.append(
+            Row(
+                name=name,
+                depth=depth,
+                type_text=cells[type_at].strip() if type_at is not None and type_at < len(cells) else "",
+                description=description.strip(),
+                required=cells[required_at].strip() if required_at is not None and required_at < len(cells) else "",
+            )
+        )
+    if found:
+        least = min(row.depth for row in found)
+        for row in found:
+            row.depth -= least
+    return found
+
+
+def _name_and_depth(cell: str) -> tuple[str, int]:
+    text = cell.strip().replace("\\_", "_")
+    tree = _TREE.match(text)
+    if tree:
+        depth = 1 + len(re.findall(r"[│|]", tree.group(1)))
+        return text[tree.end() :].strip(), depth
+    marks = _MARKS.match(text)
+    if marks:
+        return text[marks.end() :].strip(), marks.group(1).count(">")
+    return text.split()[0] if text.split() else "", 0
+
+
+def build_tree(rows: list[Row]) -> list[Node]:
+    """The rows as a tree, by their depths."""
+    roots: list[Node] = []
+    stack: list[tuple[int, Node]] = []
+    for row in rows:
+        node = Node(row.name, row.type_text, row.description, row.required.lower() in ("yes", "true", "y"))
+        while stack and stack[-1][0] >= row.depth:
+            stack.pop()
+        (stack[-1][1].children if stack else roots).append(node)
+        stack.append((row.depth, node))
+    return roots
+
+
+def unflatten(nodes: list[Node], example: Any) -> None:
+    """Nest the members a flattened table lists after a container (HTX): a container row with no
+    marked members is followed by rows that the example has inside it and not beside it."""
+    sample = _first_object(example)
+    index = 0
+    while index < len(nodes):
+        node = nodes[index]
+        inner = _first_object(sample.get(node.name)) if sample else {}
+        if _is_collection(node.type_text) and not node.children and inner:
+            following = nodes[index + 1 :]
+            moved = []
+            for candidate in following:
+                if candidate.name in inner:
+                    moved.append(candidate)
+                else:
+                    break
+            outside = set(sample) - {node.name}
+            if moved and (moved[0].name not in outside or all(m.name in inner for m in moved)):
+                node.children = moved
+                node.flattened = True
+                del nodes[index + 1 : index + 1 + len(moved)]
+        for child in node.children:
+            unflatten([child], sample.get(node.name) if sample else None)
+        index += 1
+    for node in nodes:
+        value = sample.get(node.name) if sample else None
+        if node.children:
+            unflatten(node.children, value)
+
+
+def add_unlisted(nodes: list[Node], example: Any) -> None:
+    """Fields the example sends that the table does not list, as unlisted fields (lint reports them)."""
+    sample = _merged_object(example)
+    if not sample:
+        return
+    known = {node.name for node in nodes}
+    missing = {node.name: node for node in nodes if node.name not in sample and node.listed}
+    for key, value in sample.items():
+        close = difflib.get_close_matches(key, list(missing), n=1, cutoff=0.85) if key not in known else []
+        if close:  # the example spells a listed field another way: lint reports it as renamed
+            missing.pop(close[0]).aliases.append(key)
+        elif key not in known:
+            kind = "Array" if isinstance(value, list) else "Object" if isinstance(value, dict) else ""
+            nodes.append(Node(key, kind, "", listed=False))
+    for node in nodes:
+        value = sample.get(node.name, sample.get(node.aliases[0]) if node.aliases else None)
+        if node.children or isinstance(value, (dict, list)):
+            add_unlisted(node.children, value)
+
+
+def _first_object(value: Any) -> dict[str, Any]:
+    if isinstance(value, list):
+        value = next((item for item in value if isinstance(item, dict)), None)
+    return value if isinstance(value, dict) else {}
+
+
+def _merged_object(value: Any) -> dict[str, Any]:
+    """The keys of every object of `value` (an object, or a list of them), first values kept."""
+    merged: dict[str, Any] = {}
+    for item in value if isinstance(value, list) else [value]:
+        if isinstance(item, dict):
+            for key, member in item.items():
+                merged.setdefault(key, member)
+    return merged
+
+
+def _is_collection(type_text: str) -> bool:
+    return type_text.strip().lower() in _COLLECTIONS
+
+
+def _values(example: Any, name: str) -> list[Any]:
+    """Every value of `name` in the objects of `example` (an object or a list of them)."""
+    items = example if isinstance(example, list) else [example]
+    return [item[name] for item in items if isinstance(item, dict) and name in item]
+
+
+def _nested(example: Any, name: str) -> list[Any]:
+    """The values inside `name` of every object, flattened one level (for a list's items)."""
+    found: list[Any] = []
+    for value in _values(example, name):
+        found += value if isinstance(value, list) else [value]
+    return found
+
+
+# --- one field's entry ------------------------------------------------------------------------------
+
+
+def entry(node: Node, example: Any, *, request: bool = False) -> dict[str, Any]:
+    """The spec entry of a field (or of a body member): name, type, unit, enum, nesting."""
+    values = [v for name in (node.name, *node.aliases) for v in _values(example, name) if v is not None]
+    result: dict[str, Any] = {"name": node.name}
+    if node.aliases:
+        result["aliases"] = list(node.aliases)
+    kind = _kind(node, values)
+    result["type"] = kind
+    described = " ".join(node.description.split())
+    description, enum = parse_enum(node.description)
+    unit = _unit(described, kind)
+    if unit:
+        result["unit"] = unit
+    result["description"] = " ".join(description.split()) or node.name
+    if enum and kind in ("string", "integer"):
+        result["enum"] = enum
+    if request and node.required:
+        result["required"] = True
+    table_type = node.type_text.strip()
+    if not node.listed:
+        result["table"] = False
+    elif node.flattened:
+        result["table"] = {"flattened": True, **({"type": table_type} if table_type else {})}
+    elif table_type and table_type.lower() != spec_type(FieldType(kind)).table_type.lower():
+        result["table"] = {"type": table_type}
+    if kind == "object":
+        result["fields"] = [entry(child, _values(example, node.name), request=request) for child in node.children]
+    elif kind == "array":
+        inner = _nested(example, node.name)
+        if node.children or any(isinstance(v, dict) for v in inner):
+            result["items"] = {
+                "type": "object",
+                "fields": [entry(child, inner, request=request) for child in node.children],
+            }
+        else:
+            scalars = [v for v in inner if not isinstance(v, (dict, list))]
+            result["items"] = {"type": "decimal" if scalars and all(_is_number(v) for v in scalars) else "string"}
+    return result
+
+
+def _kind(node: Node, values: list[Any]) -> str:
+    declared = node.type_text.strip().lower()
+    if node.children and declared in ("object",):
+        return "object"
+    if node.children or declared in _COLLECTIONS or any(isinstance(v, list) for v in values):
+        if declared == "object" or (values and all(isinstance(v, dict) for v in values)):
+            return "object"
+        return "array"
+    if any(isinstance(v, dict) for v in values):
+        return "object"
+    if declared == "boolean" or (values and all(isinstance(v, bool) for v in values)):
+        return "boolean"
+    text = f"{node.name} {node.description}".lower()
+    present = [v for v in values if v != ""]
+    if re.search(r"(^|[a-z])(id|ids)$", node.name) or node.name.lower().endswith("id"):
+        return "string"
+    if present and all(_is_epoch_ms(v) for v in present) and re.search(r"time|timestamp|millisecond", text):
+        return "timestamp_ms"
+    if not present and re.search(r"timestamp|millisecond", text):
+        return "timestamp_ms"
+    if present and all(_is_integer(v) for v in present) and re.search(r"\blevels?\s+\d", text):
+        return "integer"
+    if present and all(_is_number(v) for v in present):
+        return "decimal"
+    if present and all(isinstance(v, str) and re.fullmatch(r"-?[\d.,]+", v) for v in present) and _decimal_words(node):
+        return "decimal"  # an amount the example writes with a comma ("111,1"): lint reports the value
+    if not present and not parse_enum(node.description)[1] and _decimal_words(node):
+        return "decimal"
+    return "string"
+
+
+def _decimal_words(node: Node) -> bool:
+    """Do the field's name or description speak of an amount (equity, balance, price, ...)?"""
+    tokens = [word.lower() for word in naming.words(node.name)] + re.findall(r"[a-z]+", node.description.lower())
+    return any(token.startswith(_DECIMAL_WORDS) for token in tokens)
+
+
+def _is_number(value: Any) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, (int, float, Decimal)):
+        return True
+    if isinstance(value, str) and value.strip():
+        try:
+            Decimal(value)
+        except InvalidOperation:
+            return False
+        return re.fullmatch(r"-?\d+(\.\d+)?([eE][-+]?\d+)?", value.strip()) is not None
+    return False
+
+
+def _is_integer(value: Any) -> bool:
+    return _is_number(value) and re.fullmatch(r"-?\d+", str(value)) is not None
+
+
+def _is_epoch_ms(value: Any) -> bool:
+    return _is_integer(value) and len(str(value).lstrip("-")) == 13
+
+
+def _unit(description: str, kind: str) -> str | None:
+    if kind == "timestamp_ms":
+        return "ms"
+    if kind != "decimal":
+        return None
+    stated = re.search(r"\bunit(?: is|:)\s*([A-Za-z][A-Za-z ]*?)(?:[,.;(]|\be\.g\.|$)", description, re.IGNORECASE)
+    if stated:
+        return _currency(stated.group(1).strip())
+    paren = re.search(r"\(\s*(usd|usdt|usdc|btc|eth|margin coin|base coin|quote coin)\s*\)", description, re.IGNORECASE)
+    if paren:
+        return _currency(paren.group(1))
+    in_currency = re.search(r"\bin (USD|USDT|USDC|BTC)\b", description)
+    if in_currency and "ratio" not in description.lower():
+        return in_currency.group(1)
+    return None
+
+
+def _currency(text: str) -> str:
+    return text.upper() if text.upper() in _CURRENCIES else text
+
+
+# --- enum values in a description ----------------------------------------------------------------------
+
+
+_LINE_VALUE = re.compile(r"^`?([A-Za-z0-9_\-.]+)`?(?:(?:\s*:\s*|\u00a0|\s+-\s+|\s+)(.*))?$")
+
+
+def parse_enum(description: str) -> tuple[str, list[dict[str, Any]]]:
+    """A description cell's own words and the enum values it lists: one per line (`VALUE: meaning`,
+    `VALUE meaning`, or the value alone), `1(NAME): meaning` in a sentence (HTX), or a list after a
+    colon (`status: unsupported, off, pending, active`)."""
+    lines = [line.strip() for line in description.split("\n") if line.strip()]
+    if len(lines) >= 3 or (len(lines) == 2 and _value_line(lines[1])):
+        values = [_value_line(line) for line in lines[1:]]
+        if all(values) and len(values) >= 2:
+            return lines[0], [v for v in values if v]
+    coded = re.findall(r"(?<![\w.])(\d+)\s*\(([A-Z][A-Z_]*)\)\s*:", description)
+    if len(coded) >= 2:
+        first = re.search(r"(?<![\w.])\d+\s*\([A-Z][A-Z_]*\)\s*:", description)
+        assert first is not None
+        meanings = re.split(r"(?<![\w.])\d+\s*\([A-Z][A-Z_]*\)\s*:", description)[1:]
+        values = [
+            {"value": number, "name": name.lower(), "description": " ".join(meaning.split())}
+            for (number, name), meaning in zip(coded, meanings, strict=True)
+        ]
+        return description[: first.start()].strip(), values
+    listed = re.match(r"^(.*?):\s*([a-z][a-z0-9_]*(?:,\s*[a-z][a-z0-9_]*){2,})\s*\.?$", " ".join(lines))
+    if listed:
+        return listed.group(1), [{"value": value.strip()} for value in listed.group(2).split(",")]
+    return description, []
+
+
+def _value_line(line: str) -> dict[str, Any] | None:
+    match = _LINE_VALUE.match(line)
+    if match is None:
+        return None
+    value, meaning = match.group(1), (match.group(2) or "").strip()
+    if len(value) > 40 or (meaning and not re.match(r"^[A-Za-z0-9(]", meaning)):
+        return None
+    found: dict[str, Any] = {"value": value}
+    if meaning:
+        found["description"] = meaning
+    return found
