@@ -157,6 +157,21 @@ def draft_command(
         click.echo(f"wrote {draft.spec_path} from {draft.page}: {len(draft.findings)} contradictions to confirm (TODO)")
 
 
+@main.command("coverage")
+@click.argument("spec_dir", default="specs", type=click.Path(path_type=Path, file_okay=False))
+def coverage_command(spec_dir: Path) -> None:
+    """Print what the specs cover (Markdown): per exchange and section, each endpoint with its
+    method, path, rate limit, permission and acknowledged documentation contradictions."""
+    from generator.render.coverage import coverage_markdown
+
+    try:
+        specs = load_specs(spec_dir)
+    except SpecError as exc:
+        click.echo(exc.report(), err=True)
+        sys.exit(EXIT_ERRORS)
+    click.echo(coverage_markdown(specs), nl=False)
+
+
 @main.command("rules")
 def rules_command() -> None:
     """List the lint rules with a one-line explanation each."""

@@ -14,6 +14,7 @@ from generator.cache import NO_CACHE, BuildCache, digest, fingerprint
 from generator.model import Exchange, FieldType, Operation, PaginationStyle, Parameter, Scope, SpecSet
 from generator.examples import path_pattern
 from generator.render import testcases
+from generator.render.coverage import coverage_markdown
 from generator.render.context import (
     EVERY_SPEC,
     PACKAGE,
@@ -471,7 +472,9 @@ def render_sdk(specs: SpecSet, cache: BuildCache = NO_CACHE, pool: Executor | No
         "pyproject.toml": env.get_template("package/pyproject.toml.jinja").render(
             header=all_header, version=SDK_VERSION, exchanges=specs.exchanges
         ),
-        "README.md": env.get_template("package/README.md.jinja").render(header=all_header, exchanges=specs.exchanges),
+        "README.md": env.get_template("package/README.md.jinja").render(
+            header=all_header, exchanges=specs.exchanges, coverage=coverage_markdown(specs)
+        ),
         f"{PACKAGE}/__init__.py": env.get_template("package/__init__.py.jinja").render(
             header=all_header, runtime=RUNTIME, package=PACKAGE, version=SDK_VERSION, exchanges=specs.exchanges
         ),

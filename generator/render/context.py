@@ -299,7 +299,7 @@ def rate_limit_text(exchange: Exchange, operation: Operation) -> str:
     limit = operation.rate_limit
     parts = []
     if limit.count is not None and limit.window_seconds is not None and limit.scope is not None:
-        units = f"items of {limit.per_item}" if limit.per_item else "requests"
+        units = f"items of {limit.per_item}" if limit.per_item else "request" if limit.count == 1 else "requests"
         scope = SCOPE_WORDS[limit.scope]
         if limit.instrument:
             scope += f" and instrument ({limit.instrument})"

@@ -295,7 +295,7 @@ class ContractSection:
         Query the contract asset information of all sub-accounts.
 
         GET /api/v2/mix/account/sub-account-assets (signed)
-        Rate limit: 1 requests per 10 s per UID
+        Rate limit: 1 request per 10 s per UID
         Permission: read (not stated on the page)
         Documentation: https://www.bitget.com/api-doc/contract/account/Get-Sub-Account-Contract-Assets
 
@@ -505,7 +505,7 @@ class AsyncContractSection:
         Query the contract asset information of all sub-accounts.
 
         GET /api/v2/mix/account/sub-account-assets (signed)
-        Rate limit: 1 requests per 10 s per UID
+        Rate limit: 1 request per 10 s per UID
         Permission: read (not stated on the page)
         Documentation: https://www.bitget.com/api-doc/contract/account/Get-Sub-Account-Contract-Assets
 
