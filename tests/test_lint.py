@@ -90,10 +90,29 @@ SEED_CONTRADICTIONS = {
 }
 
 
+# The endpoints whose pages SEED_CONTRADICTIONS lists in full (the other specs' pages are held to
+# "every finding acknowledged, none unconfirmed" only).
+LISTED = {
+    "bitget.contract.get_account_list",
+    "bitget.contract.get_subaccount_assets",
+    "bitget.uta.get_account_assets",
+    "htx.account.get_account_balance",
+    "htx.spot.get_account_balance",
+    "okx.account.get_balance",
+    "okx.account.get_bills",
+    "okx.market.get_candlesticks",
+    "okx.trade.place_order",
+    "okx.trade.place_multiple_orders",
+    "bitget.contract.place_order",
+}
+
+
 def test_seed_specs_acknowledge_every_contradiction_of_the_pages():
     findings = lint(load_specs(ROOT / "specs"))
     assert all(f.severity == "acknowledged" and f.note for f in findings), [f for f in findings if not f.note]
-    assert {(f.operation.split(".")[-1], f.rule, f.path) for f in findings} == SEED_CONTRADICTIONS
+    assert not [f for f in findings if f.note.startswith("TODO")]
+    listed = {(f.operation.split(".")[-1], f.rule, f.path) for f in findings if f.operation in LISTED}
+    assert listed == SEED_CONTRADICTIONS
 
 
 def test_an_unacknowledged_seed_contradiction_is_a_warning(spec_copy):

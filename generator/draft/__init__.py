@@ -162,11 +162,12 @@ def _owner(spec: dict[str, Any], finding: Finding) -> dict[str, Any] | None:
         return next((r for r in spec["examples"]["responses"] if "corrected" in r), None)
     if path.startswith("query."):
         name = path.removeprefix("query.")
-        found = next((p for p in spec["parameters"] if p["name"] == name), None)
-        return found if found is not None else (spec["examples"]["requests"] or [None])[0]
+        parameter: dict[str, Any] | None = next((p for p in spec["parameters"] if p["name"] == name), None)
+        example: dict[str, Any] | None = (spec["examples"]["requests"] or [None])[0]
+        return parameter if parameter is not None else example
     if not path.startswith("data"):
         return None
-    node: dict[str, Any] | None = spec["response"]
+    node: Any = spec["response"]
     rest = path[len("data") :]
     for part in [p for p in rest.replace("[]", ".[]").split(".") if p]:
         if node is None:
@@ -175,4 +176,5 @@ def _owner(spec: dict[str, Any], finding: Finding) -> dict[str, Any] | None:
             node = node.get("items")
         else:
             node = next((f for f in node.get("fields", []) if f["name"] == part), None)
-    return node
+    entry: dict[str, Any] | None = node if isinstance(node, dict) else None
+    return entry

@@ -85,7 +85,7 @@ def compare(spec: Operation, draft: Operation, data_key: str = "data") -> Agreem
             result.count("enum values", f"{where} = {value}", present)
     parameters = {p.name: p for p in draft.parameters}
     for parameter in spec.parameters:
-        other = parameters.get(parameter.name)
+        drafted_parameter = parameters.get(parameter.name)
         facts = (
             parameter.location_in,
             parameter.shape.type,
@@ -93,30 +93,30 @@ def compare(spec: Operation, draft: Operation, data_key: str = "data") -> Agreem
             parameter.list_style,
             parameter.max_items,
         )
-        present = other is not None and facts == (
-            other.location_in,
-            other.shape.type,
-            other.required,
-            other.list_style,
-            other.max_items,
+        present = drafted_parameter is not None and facts == (
+            drafted_parameter.location_in,
+            drafted_parameter.shape.type,
+            drafted_parameter.required,
+            drafted_parameter.list_style,
+            drafted_parameter.max_items,
         )
         result.count(
             "parameters", f"{parameter.name} ({parameter.location_in.value}, {parameter.shape.type.value})", present
         )
         for value in sorted(str(v.value) for v in parameter.shape.enum):
-            found = other is not None and value in {str(v.value) for v in other.shape.enum}
+            found = drafted_parameter is not None and value in {str(v.value) for v in drafted_parameter.shape.enum}
             result.count("enum values", f"{parameter.name} = {value}", found)
     limit, drafted_limit = spec.rate_limit, draft.rate_limit
-    facts = (limit.count, limit.window_seconds, limit.scope, limit.buckets)
-    others = (drafted_limit.count, drafted_limit.window_seconds, drafted_limit.scope, drafted_limit.buckets)
-    result.count("rate limit", f"{facts}", facts == others)
+    stated = (limit.count, limit.window_seconds, limit.scope, limit.buckets)
+    drafted_stated = (drafted_limit.count, drafted_limit.window_seconds, drafted_limit.scope, drafted_limit.buckets)
+    result.count("rate limit", f"{stated}", stated == drafted_stated)
     drafted_requests = [_lines(e.text) for e in draft.request_examples]
-    for example in spec.request_examples:
-        result.count("examples", f"request {example.text[:40]!r}", _lines(example.text) in drafted_requests)
+    for request in spec.request_examples:
+        result.count("examples", f"request {request.text[:40]!r}", _lines(request.text) in drafted_requests)
     drafted_responses = [(_lines(e.text), e.body) for e in draft.response_examples]
-    for example in spec.response_examples:
-        present = any(text == _lines(example.text) and body == example.body for text, body in drafted_responses)
-        result.count("examples", f"response {example.title or example.text[:40]!r}", present)
+    for response in spec.response_examples:
+        present = any(text == _lines(response.text) and body == response.body for text, body in drafted_responses)
+        result.count("examples", f"response {response.title or response.text[:40]!r}", present)
     return result
 
 

@@ -121,7 +121,7 @@ def _rendered_tree(page: Page) -> tuple[str, str] | None:
                 start = heading.line if heading is not None else block.line - 1
                 text = "\n".join(page.lines[start : last.line + last.text.count("\n")])
             else:
-                text = "\n".join(b.text for b in blocks[index : blocks.index(last) + 1]) + "\n"
+                text = "\n".join(b.text for b in blocks[index : blocks.index(last) + 1] if isinstance(b, Text)) + "\n"
             return text, heading.text if heading is not None else ""
     return None
 

@@ -368,9 +368,10 @@ def parse_enum(description: str) -> tuple[str, list[dict[str, Any]]]:
     colon (`status: unsupported, off, pending, active`)."""
     lines = [line.strip() for line in description.split("\n") if line.strip()]
     if len(lines) >= 3 or (len(lines) == 2 and _value_line(lines[1])):
-        values = [_value_line(line) for line in lines[1:]]
-        if all(values) and len(values) >= 2:
-            return lines[0], [v for v in values if v]
+        parsed = [_value_line(line) for line in lines[1:]]
+        values = [v for v in parsed if v is not None]
+        if len(values) == len(parsed) >= 2:
+            return lines[0], values
     coded = re.findall(r"(?<![\w.])(\d+)\s*\(([A-Z][A-Z_]*)\)\s*:", description)
     if len(coded) >= 2:
         first = re.search(r"(?<![\w.])\d+\s*\([A-Z][A-Z_]*\)\s*:", description)

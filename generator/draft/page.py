@@ -179,8 +179,8 @@ def read_html(text: str, source: str = "<page>") -> Page:
             blocks.append(Heading(int(name[1]), _html_text(element), line))
         elif name == "pre":
             code = element.find("code")
-            classes = code.get("class", []) if isinstance(code, Tag) else []
-            info = next((c.removeprefix("language-") for c in classes if c.startswith("language-")), "")
+            classes = code.get_attribute_list("class") if isinstance(code, Tag) else []
+            info = next((c.removeprefix("language-") for c in classes if c and c.startswith("language-")), "")
             blocks.append(Code(info, element.get_text(), line))
         elif name == "table":
             blocks.append(_html_table(element, line))

@@ -27,7 +27,8 @@ def acknowledgements(operation: Operation) -> int:
     """How many of the page's contradictions the spec acknowledges (each lint rule it names, on a
     field, parameter, enum value, rule or example)."""
     count = sum(len(p.acknowledged) for p in operation.parameters)
-    count += sum(len(e.acknowledged) for e in (*operation.request_examples, *operation.response_examples))
+    count += sum(len(e.acknowledged) for e in operation.request_examples)
+    count += sum(len(e.acknowledged) for e in operation.response_examples)
     count += sum(len(r.acknowledged) for r in operation.rules)
     shapes = [operation.response, *(p.shape for p in operation.parameters)]
     seen: set[int] = set()
