@@ -529,7 +529,13 @@ def _unconfirmed(operation: Operation) -> list[Finding]:
         for rule, note in acknowledged
         if note.startswith("TODO")
     ]
-    texts = [*operation.notes, operation.permission.note or "", operation.rate_limit.text, operation.doc_url]
+    texts = [
+        *operation.notes,
+        operation.permission.note or "",
+        operation.rate_limit.text,
+        operation.rate_limit.note or "",
+        operation.doc_url,
+    ]
     found += [
         Finding("unconfirmed-acknowledgement", operation.location, name, "", f"the draft says: {text[:120]}")
         for text in texts

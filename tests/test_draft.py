@@ -144,3 +144,30 @@ def test_an_html_page_drafts_the_same_facts_as_its_markdown(tmp_path, name):
         kind: f"{result.total[kind]}/{result.total[kind]}"
         for kind in ("fields", "types", "units", "parameters", "enum values", "rate limit")
     }, result.missing
+
+
+def test_tables_broken_by_page_copies_are_read_as_their_pages_show_them():
+    from generator.draft.page import Table, read_markdown
+
+    text = "\n".join(
+        [
+            "**Parameter** | **Type** | **Description**  ",
+            "---|---|---  ",
+            "code | String | The result code  ",
+            "data | Array of objects | The results  ",
+            "> ts | String | Unix timestamp in milliseconds  ",
+            "If it is a contract, in contracts.  ",
+            "",
+            "| Parameter | Type | Required | Description |",
+            "|---|---|---|---|",
+            "| productType | String | Yes | Product type |",
+            "",
+            "`USDT-FUTURES` USDT-M Futures  ",
+            "`COIN-FUTURES` Coin-M Futures |",
+        ]
+    )
+    tables = [b for b in read_markdown(text).blocks if isinstance(b, Table)]
+    rows = [row for table in tables for row in table.rows]
+    assert rows[2] == ("> ts", "String", "Unix timestamp in milliseconds\nIf it is a contract, in contracts.")
+    assert [r[0] for r in rows] == ["code", "data", "> ts", "productType"]  # continuation lines are no rows
+    assert rows[3][3] == "Product type\nUSDT-FUTURES USDT-M Futures\nCOIN-FUTURES Coin-M Futures"  # code marks dropped

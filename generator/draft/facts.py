@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from generator import naming
 from generator.draft.examples import request_examples, response_examples
 from generator.draft.fields import Node, add_unlisted, build_tree, entry, read_rows, unflatten
 from generator.draft.page import Code, Heading, Page, Table, Text
@@ -38,7 +39,7 @@ def draft_spec(page: Page, exchange: Exchange, section: str | None = None) -> di
     title = _title(page)
     request_table, response_table = _tables(page)
     responses = response_examples(page)
-    data = _example_data(responses, exchange)
+    data, envelope = _example_data(responses, exchange)
     spec: dict[str, Any] = {"title": title}
     spec["section"] = section or _section(page, exchange) or "TODO"
     spec["method"] = method
@@ -52,7 +53,8 @@ def draft_spec(page: Page, exchange: Exchange, section: str | None = None) -> di
     spec["permission"] = _permission(page, method)
     spec["rate_limit"] = _rate_limit(page, exchange, spec["permission"]["level"])
     spec["parameters"] = _parameters(request_table, method, path) if request_table is not None else []
-    spec["response"] = _response(response_table, data)
+    spec["response"] = _response(response_table, data, envelope)
+    _avoid_shared_names(spec["response"], exchange, title)
     spec["examples"] = {
         "requests": [
             {"title": r.title, "text": r.text} if r.title else {"text": r.text} for r in request_examples(page)
@@ -151,7 +153,9 @@ def _is_fact_line(text: str) -> bool:
 
 
 def _lines(page: Page) -> list[str]:
-    return [line.strip(" *") for text in page.texts() for line in text.text.split("\n")]
+    """The page's lines of text, headings included (OKX prints `#### Rate Limit: ...` as one)."""
+    blocks = [b for b in page.blocks if isinstance(b, (Text, Heading))]
+    return [line.strip(" *") for block in blocks for line in block.text.split("\n")]
 
 
 def _permission(page: Page, method: str) -> dict[str, Any]:
@@ -181,7 +185,7 @@ _WINDOWS = {"second": 1.0, "seconds": 1.0, "sec": 1.0, "s": 1.0, "minute": 60.0,
 def _rate_limit(page: Page, exchange: Exchange, level: str) -> dict[str, Any]:
     lines = [line for line in _lines(page) if re.search(r"rate limit|frequency limit", line, re.IGNORECASE)]
     if not lines:
-        return {"text": "TODO: the page states no rate limit", "buckets": ["TODO"]}
+        return _unparsed_limit("TODO: the page states no rate limit")
     text = ". ".join(line.rstrip(".") for line in lines)
     limit: dict[str, Any] = {}
     patterns = [
@@ -195,13 +199,22 @@ def _rate_limit(page: Page, exchange: Exchange, level: str) -> dict[str, Any]:
             limit["count"] = int(match.group(1))
             limit["window_seconds"] = _number(float(match.group(2) or 1) * _WINDOWS[match.group(3).lower()])
             limit["scope"] = "ip" if re.search(r"\bIP\b", text) else "uid"
+            if re.search(r"User ID\s*\+\s*Instrument ID", text, re.IGNORECASE):
+                limit["scope"] = "uid+instrument"
+                limit["instrument"] = "instId"  # OKX's name; the loader checks the endpoint has it
             break
     if buckets:
         limit["buckets"] = buckets
-    limit["text"] = text
     if not limit.get("count") and not buckets:
-        limit["buckets"] = ["TODO"]
+        return _unparsed_limit(text)
+    limit["text"] = text
     return limit
+
+
+def _unparsed_limit(text: str) -> dict[str, Any]:
+    """A limit the drafter could not read: one call per second per UID, until a maintainer says."""
+    note = "TODO: the drafter could not read this limit; 1 per second per UID holds its place."
+    return {"count": 1, "window_seconds": 1, "scope": "uid", "text": text, "note": note}
 
 
 def _buckets(text: str, exchange: Exchange, level: str) -> list[str]:
@@ -248,7 +261,9 @@ def _tables(page: Page) -> tuple[Table | None, Table | None]:
     return request, response
 
 
-def _example_data(responses: list[Any], exchange: Exchange) -> Any:
+def _example_data(responses: list[Any], exchange: Exchange) -> tuple[Any, tuple[str, str]]:
+    """The data of the first response example, and (the data's key, the other top-level keys) of
+    its envelope."""
     for example in responses:
         try:
             body = parse_json(example.corrected or example.text)
@@ -257,8 +272,19 @@ def _example_data(responses: list[Any], exchange: Exchange) -> Any:
         if isinstance(body, dict):
             for family in (exchange.family(""), *exchange.families):
                 if family is not None and family.envelope.data in body:
-                    return body[family.envelope.data]
-    return None
+                    key = family.envelope.data
+                    return body[key], (key, " ".join(k for k in body if k != key))
+    return None, ("data", "")
+
+
+def _avoid_shared_names(response: dict[str, Any], exchange: Exchange, title: str) -> None:
+    """A response model named like a shared shape of the exchange is renamed (the loader refuses two
+    shapes of one name); a maintainer may then use the shared shape instead."""
+    shared = {shape.model for shape in exchange.shapes}
+    target = response.get("items") if response.get("type") == "array" else response
+    name = naming.operation_name(title) or ""
+    if isinstance(target, dict) and target.get("type") == "object" and naming.response_model_name(name) in shared:
+        target["model"] = naming.response_model_name(name) + "Data"
 
 
 def _parameters(table: Table, method: str, path: str) -> list[dict[str, Any]]:
@@ -292,8 +318,14 @@ def _list_style(description: str) -> dict[str, Any] | None:
     return listing
 
 
-def _response(table: Table | None, data: Any) -> dict[str, Any]:
+def _response(table: Table | None, data: Any, envelope: tuple[str, str]) -> dict[str, Any]:
     nodes: list[Node] = build_tree(read_rows(table.header, table.rows)) if table is not None else []
+    data_key, others = envelope
+    holder = next((n for n in nodes if n.name == data_key and n.children), None)
+    if holder is not None:  # the table lists the envelope too (code, msg, data with its members)
+        nodes = holder.children
+    else:
+        nodes = [n for n in nodes if n.name not in others.split() or n.children]
     sample = data
     unflatten(nodes, sample)
     add_unlisted(nodes, sample)

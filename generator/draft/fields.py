@@ -290,7 +290,7 @@ def _kind(node: Node, values: list[Any]) -> str:
         return "boolean"
     text = f"{node.name} {node.description}".lower()
     present = [v for v in values if v != ""]
-    if re.search(r"(^|[a-z])(id|ids)$", node.name) or node.name.lower().endswith("id"):
+    if node.name.lower().endswith(("id", "ids", "code")):  # identifiers and result codes, even when numeric
         return "string"
     if present and all(_is_epoch_ms(v) for v in present) and re.search(r"time|timestamp|millisecond", text):
         return "timestamp_ms"
@@ -382,6 +382,13 @@ def parse_enum(description: str) -> tuple[str, list[dict[str, Any]]]:
             for (number, name), meaning in zip(coded, meanings, strict=True)
         ]
         return description[: first.start()].strip(), values
+    quoted = re.findall(r"`([A-Za-z0-9_\-.]+)`\s*:\s*([^`;]*)", description)
+    if len(quoted) >= 2:  # `delivery_normal`: meaning; `delivery_before`: meaning, within a sentence
+        start = description.index("`")
+        values = [
+            {"value": value, "description": " ".join(meaning.split()).rstrip(";,.)")} for value, meaning in quoted
+        ]
+        return description[:start].rstrip(" (:"), values
     listed = re.match(r"^(.*?):\s*([a-z][a-z0-9_]*(?:,\s*[a-z][a-z0-9_]*){2,})\s*\.?$", " ".join(lines))
     if listed:
         return listed.group(1), [{"value": value.strip()} for value in listed.group(2).split(",")]

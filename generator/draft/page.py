@@ -85,8 +85,64 @@ def read_markdown(text: str, source: str = "<page>") -> Page:
         offset = match.group(0).count("\n")
         text = text[match.end() :]
     parser = MarkdownIt("commonmark", {"html": True}).enable("table")
-    tokens = parser.parse(text)
+    tokens = parser.parse(repair_tables(text))
     return Page(source, tuple(_blocks(tokens, offset)), front, lines)
+
+
+_ROW = re.compile(r"^\s*\|.*\|\s*$|^[^|\n]+\|.*\|")  # a table row, with or without its leading pipe
+
+
+def repair_tables(text: str) -> str:
+    """Undo two ways copies of documentation pages break their tables, without moving any line
+    (line numbers stay the page's): a row whose name starts with `>` (a nesting marker, which
+    Markdown reads as a block quote when the row has no leading pipe) gets the marker escaped; a
+    cell continued on the lines after its row (`Product type |`, a blank line, then the values
+    and a closing `|`; or lines without any pipe, which GFM would read as rows of one cell) is
+    joined back into the row, its lines left blank."""
+    lines = text.split("\n")
+    in_table = False
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        stripped = line.strip()
+        if in_table and re.match(r"^\\?>", stripped) and "|" in stripped:
+            lines[index] = "\\" + stripped if not stripped.startswith("\\") else stripped
+        elif in_table and stripped and "|" not in stripped and not stripped.startswith(("#", "```", "~~~")):
+            row = max(i for i in range(index) if lines[i].strip())  # a cell's next line: GFM would make it a row
+            lines[row] = (
+                lines[row].rstrip().rstrip("|").rstrip()
+                + "<br>"
+                + stripped
+                + (" |" if lines[row].rstrip().endswith("|") else "")
+            )
+            lines[index] = ""
+            index += 1
+            continue
+        elif in_table and not stripped:
+            end = _continuation(lines, index + 1)
+            if end is not None:
+                parts = [lines[i].strip().rstrip("|").strip() for i in range(index + 1, end + 1) if lines[i].strip()]
+                row = index - 1
+                lines[row] = lines[row].rstrip().rstrip("|").rstrip() + "<br>" + "<br>".join(parts) + " |"
+                for i in range(index, end + 1):
+                    lines[i] = ""
+                index = end + 1
+                continue
+        in_table = bool(_ROW.match(line)) or (in_table and bool(stripped) and "|" in stripped)
+        index += 1
+    return "\n".join(lines)
+
+
+def _continuation(lines: list[str], start: int) -> int | None:
+    """The last line of a cell continued after a blank line: lines that are not rows, headings
+    or fences, up to one ending with `|` (None when there is none within 20 lines)."""
+    for index in range(start, min(start + 20, len(lines))):
+        stripped = lines[index].strip()
+        if stripped.startswith(("|", "#", "```", "~~~")):
+            return None
+        if stripped.endswith("|") and index > start - 1 and stripped != "|" or stripped == "|":
+            return index
+    return None
 
 
 def _blocks(tokens: list[Token], offset: int) -> list[Block]:
