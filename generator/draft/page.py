@@ -85,52 +85,53 @@ def read_markdown(text: str, source: str = "<page>") -> Page:
         offset = match.group(0).count("\n")
         text = text[match.end() :]
     parser = MarkdownIt("commonmark", {"html": True}).enable("table")
-    tokens = parser.parse(repair_tables(text))
-    return Page(source, tuple(_blocks(tokens, offset)), front, lines)
+    repaired, origin = repair_tables(text)
+    tokens = parser.parse(repaired)
+    return Page(source, tuple(_blocks(tokens, [offset + number for number in origin])), front, lines)
 
 
 _ROW = re.compile(r"^\s*\|.*\|\s*$|^[^|\n]+\|.*\|")  # a table row, with or without its leading pipe
 
 
-def repair_tables(text: str) -> str:
-    """Undo two ways copies of documentation pages break their tables, without moving any line
-    (line numbers stay the page's): a row whose name starts with `>` (a nesting marker, which
-    Markdown reads as a block quote when the row has no leading pipe) gets the marker escaped; a
-    cell continued on the lines after its row (`Product type |`, a blank line, then the values
-    and a closing `|`; or lines without any pipe, which GFM would read as rows of one cell) is
-    joined back into the row, its lines left blank."""
+def repair_tables(text: str) -> tuple[str, list[int]]:
+    """Undo two ways copies of documentation pages break their tables: a row whose name starts
+    with `>` (a nesting marker, which Markdown reads as a block quote when the row has no leading
+    pipe) gets the marker escaped; a cell continued on the lines after its row (`Product type |`,
+    a blank line, then the values and a closing `|`; or lines without any pipe, which GFM would
+    read as rows of one cell) is joined back into the row. Returns the text and, for each of its
+    lines, the page's line it comes from (joined lines are gone, later lines keep their number)."""
     lines = text.split("\n")
+    out: list[str] = []
+    origin: list[int] = []
     in_table = False
     index = 0
     while index < len(lines):
         line = lines[index]
         stripped = line.strip()
         if in_table and re.match(r"^\\?>", stripped) and "|" in stripped:
-            lines[index] = "\\" + stripped if not stripped.startswith("\\") else stripped
-        elif in_table and stripped and "|" not in stripped and not stripped.startswith(("#", "```", "~~~")):
-            row = max(i for i in range(index) if lines[i].strip())  # a cell's next line: GFM would make it a row
-            lines[row] = (
-                lines[row].rstrip().rstrip("|").rstrip()
-                + "<br>"
-                + stripped
-                + (" |" if lines[row].rstrip().endswith("|") else "")
-            )
-            lines[index] = ""
+            line = "\\" + stripped if not stripped.startswith("\\") else stripped
+        elif in_table and out and stripped and "|" not in stripped and not stripped.startswith(("#", "```", "~~~")):
+            out[-1] = _joined(out[-1], [stripped])  # a cell's next line: GFM would make it a row of its own
             index += 1
             continue
-        elif in_table and not stripped:
+        elif in_table and out and not stripped:
             end = _continuation(lines, index + 1)
             if end is not None:
-                parts = [lines[i].strip().rstrip("|").strip() for i in range(index + 1, end + 1) if lines[i].strip()]
-                row = index - 1
-                lines[row] = lines[row].rstrip().rstrip("|").rstrip() + "<br>" + "<br>".join(parts) + " |"
-                for i in range(index, end + 1):
-                    lines[i] = ""
+                out[-1] = _joined(out[-1], [lines[i].strip().rstrip("|").strip() for i in range(index + 1, end + 1)])
                 index = end + 1
                 continue
         in_table = bool(_ROW.match(line)) or (in_table and bool(stripped) and "|" in stripped)
+        out.append(line)
+        origin.append(index + 1)
         index += 1
-    return "\n".join(lines)
+    return "\n".join(out), origin
+
+
+def _joined(row: str, more: list[str]) -> str:
+    """A table row with more lines of its last cell (line breaks as <br>)."""
+    closed = row.rstrip().endswith("|")
+    text = row.rstrip().rstrip("|").rstrip()
+    return text + "".join(f"<br>{part}" for part in more if part) + (" |" if closed else "")
 
 
 def _continuation(lines: list[str], start: int) -> int | None:
@@ -145,12 +146,13 @@ def _continuation(lines: list[str], start: int) -> int | None:
     return None
 
 
-def _blocks(tokens: list[Token], offset: int) -> list[Block]:
+def _blocks(tokens: list[Token], origin: list[int]) -> list[Block]:
+    """The blocks of the parsed tokens; `origin[i]` is the page's line of the parsed text's line i + 1."""
     blocks: list[Block] = []
     index = 0
     while index < len(tokens):
         token = tokens[index]
-        line = (token.map[0] if token.map else 0) + offset + 1
+        line = origin[min(token.map[0], len(origin) - 1)] if token.map and origin else 1
         if token.type == "heading_open":
             blocks.append(Heading(int(token.tag[1]), _inline_text(tokens[index + 1]), line))
             index += 3
