@@ -171,3 +171,43 @@ def test_tables_broken_by_page_copies_are_read_as_their_pages_show_them():
     assert rows[2] == ("> ts", "String", "Unix timestamp in milliseconds\nIf it is a contract, in contracts.")
     assert [r[0] for r in rows] == ["code", "data", "> ts", "productType"]  # continuation lines are no rows
     assert rows[3][3] == "Product type\nUSDT-FUTURES USDT-M Futures\nCOIN-FUTURES Coin-M Futures"  # code marks dropped
+
+
+def test_a_page_of_another_api_family_drafts_into_that_family(tmp_path):
+    page = tmp_path / "get_order.md"
+    page.write_text(
+        "\n".join(
+            [
+                "# Get the Order Detail of an Order",
+                "",
+                "Rate Limit: 50times/2s",
+                "",
+                "Interface permission: Read",
+                "",
+                "```",
+                "GET /v1/order/orders/{order-id}",
+                "```",
+                "",
+                "#### Request Parameter",
+                "",
+                "| Parameter | Data Type | Required | Description |",
+                "| --- | --- | --- | --- |",
+                "| order-id | string | false | order id in the path |",
+                "",
+                "#### Response Parameter",
+                "",
+                "| Parameter | Data Type | Required | Description |",
+                "| --- | --- | --- | --- |",
+                "| id | long | false | order id |",
+                "| amount | string | false | order amount |",
+                "",
+                "```json",
+                '{"status": "ok", "data": {"id": 59378, "amount": "10.1"}}',
+                "```",
+            ]
+        )
+    )
+    draft = draft_page(page, ROOT / "specs", "htx", "spot")
+    assert "family: spot\n" in draft.text  # the example's envelope is the spot family's (status, data)
+    assert "  - name: order-id\n    in: path\n    type: string\n    required: true\n" in draft.text
+    assert "count: 50\n" in draft.text and "window_seconds: 2\n" in draft.text

@@ -87,8 +87,20 @@ class Node:
     aliases: list[str] = field(default_factory=list)  # the example's spelling of a listed field
 
 
-def read_rows(header: tuple[str, ...], rows: tuple[tuple[str, ...], ...]) -> list[Row]:
-    """The rows of a parameter or response table, with the depth its markers give each name."""
+_TYPE_CELL = re.compile(
+    r"^(string|number|integer|int|long|float|double|decimal|boolean|bool|array|list|object|map|"
+    r"array of \w+|list<\w+>|\w+\[\])?$",
+    re.IGNORECASE,
+)
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_\-.]*$")
+
+
+def read_rows(
+    header: tuple[str, ...], rows: tuple[tuple[str, ...], ...], skipped: list[str] | None = None
+) -> list[Row]:
+    """The rows of a parameter or response table, with the depth its markers give each name.
+    A row that names no field (text a page copy broke out of a cell, a name seen twice at one
+    level) is left out and described in `skipped`, for the draft's notes."""
     columns = [cell.strip().lower() for cell in header]
 
     def column(*names: str) -> int | None:
@@ -104,6 +116,11 @@ def read_rows(header: tuple[str, ...], rows: tuple[tuple[str, ...], ...]) -> lis
         raw = cells[name_at] if name_at < len(cells) else ""
         name, depth = _name_and_depth(raw)
         if not name or name.upper() in ("DATA_START", "DATA_END", "LIST_START", "LIST_END"):
+            continue
+        type_cell = cells[type_at].strip() if type_at is not None and type_at < len(cells) else ""
+        if not _NAME.match(name) or not _TYPE_CELL.match(type_cell):
+            if skipped is not None:
+                skipped.append(" | ".join(cell.replace("\n", " ") for cell in cells)[:120])
             continue
         description = cells[description_at] if description_at is not None and description_at < len(cells) else ""
         if range_at is not None and range_at < len(cells) and cells[range_at].strip():
@@ -122,6 +139,19 @@ def read_rows(header: tuple[str, ...], rows: tuple[tuple[str, ...], ...]) -> lis
         for row in found:
             row.depth -= least
     return found
+
+
+def unique(nodes: list[Node], skipped: list[str]) -> list[Node]:
+    """Siblings whose name repeats an earlier one's, left out (and described in `skipped`); run
+    after `unflatten`, which moves a flattened table's repeated names into their container."""
+    kept: list[Node] = []
+    for node in nodes:
+        if any(other.name == node.name for other in kept):
+            skipped.append(f"{node.name} (listed twice)")
+            continue
+        node.children = unique(node.children, skipped)
+        kept.append(node)
+    return kept
 
 
 def _name_and_depth(cell: str) -> tuple[str, int]:
@@ -389,6 +419,9 @@ def parse_enum(description: str) -> tuple[str, list[dict[str, Any]]]:
             {"value": value, "description": " ".join(meaning.split()).rstrip(";,.)")} for value, meaning in quoted
         ]
         return description[:start].rstrip(" (:"), values
+    trailing = re.match(r"^([^`]*?)[,:]?\s*((?:`[A-Za-z0-9_\-.]+`[\s,/]*){2,})$", " ".join(lines))
+    if trailing:  # `Order side, `buy` `sell``: the values closing the sentence
+        return trailing.group(1).strip(), [{"value": v} for v in re.findall(r"`([^`]+)`", trailing.group(2))]
     listed = re.match(r"^(.*?):\s*([a-z][a-z0-9_]*(?:,\s*[a-z][a-z0-9_]*){2,})\s*\.?$", " ".join(lines))
     if listed:
         return listed.group(1), [{"value": value.strip()} for value in listed.group(2).split(",")]

@@ -110,6 +110,10 @@ def repair_tables(text: str) -> tuple[str, list[int]]:
         stripped = line.strip()
         if in_table and re.match(r"^\\?>", stripped) and "|" in stripped:
             line = "\\" + stripped if not stripped.startswith("\\") else stripped
+        elif in_table and out and stripped.startswith("|") and stripped.count("|") == 2 and out[-1].count("|") > 3:
+            out[-1] = _joined(out[-1], [stripped.strip("|").strip()])  # `| more of the cell above |`
+            index += 1
+            continue
         elif in_table and out and stripped and "|" not in stripped and not stripped.startswith(("#", "```", "~~~")):
             out[-1] = _joined(out[-1], [stripped])  # a cell's next line: GFM would make it a row of its own
             index += 1
@@ -117,7 +121,11 @@ def repair_tables(text: str) -> tuple[str, list[int]]:
         elif in_table and out and not stripped:
             end = _continuation(lines, index + 1)
             if end is not None:
-                out[-1] = _joined(out[-1], [lines[i].strip().rstrip("|").strip() for i in range(index + 1, end + 1)])
+                joined = _joined(out[-1], [lines[i].strip() for i in range(index + 1, end + 1)])
+                rows = _split_rows(joined)  # a copy that ran rows together: `... cancelled | | side | String | ...`
+                out[-1] = rows[0]
+                out += rows[1:]
+                origin += [origin[-1]] * (len(rows) - 1)
                 index = end + 1
                 continue
         in_table = bool(_ROW.match(line)) or (in_table and bool(stripped) and "|" in stripped)
@@ -125,6 +133,44 @@ def repair_tables(text: str) -> tuple[str, list[int]]:
         origin.append(index + 1)
         index += 1
     return "\n".join(out), origin
+
+
+def _split_rows(row: str) -> list[str]:
+    """A line holding several rows run together (`a | b | c | | d | e | f |`), one row each."""
+    parts = re.split(r"\s\|\s+\|\s", row.strip().rstrip("|"))
+    if len(parts) == 1:
+        return [row]
+    rows = [parts[0].rstrip() + " |"]
+    rows += [f"| {part.strip()} |" for part in parts[1:] if part.strip()]
+    return rows
+
+
+def _joined(row: str, more: list[str]) -> str:
+    """A table row with more lines of its last cell (line breaks as <br>)."""
+    closed = row.rstrip().endswith("|")
+    text = row.rstrip().rstrip("|").rstrip()
+    return text + "".join(f"<br>{part}" for part in more if part) + (" |" if closed else "")
+
+
+def _continuation(lines: list[str], start: int) -> int | None:
+    """The last line of a cell continued after a blank line: the lines up to the next blank line,
+    heading or fence, when they do not start a row and the last of them closes one with `|`."""
+    if start >= len(lines) or lines[start].strip().startswith("|") or not lines[start].strip():
+        return None
+    index = start
+    while index < len(lines) and lines[index].strip() and not lines[index].strip().startswith(("#", "```", "~~~")):
+        index += 1
+    return index - 1 if lines[index - 1].strip().endswith("|") else None
+
+
+def _split_rows(row: str) -> list[str]:
+    """A line holding several rows run together (`a | b | c | | d | e | f |`), one row each."""
+    parts = re.split(r"\s\|\s+\|\s", row.strip().rstrip("|"))
+    if len(parts) == 1:
+        return [row]
+    rows = [parts[0].rstrip() + " |"]
+    rows += [f"| {part.strip()} |" for part in parts[1:] if part.strip()]
+    return rows
 
 
 def _joined(row: str, more: list[str]) -> str:
@@ -137,10 +183,12 @@ def _joined(row: str, more: list[str]) -> str:
 def _continuation(lines: list[str], start: int) -> int | None:
     """The last line of a cell continued after a blank line: lines that are not rows, headings
     or fences, up to one ending with `|` (None when there is none within 20 lines)."""
-    for index in range(start, min(start + 20, len(lines))):
+    for index in range(start, min(start + 60, len(lines))):
         stripped = lines[index].strip()
-        if stripped.startswith(("|", "#", "```", "~~~")):
+        if stripped.startswith(("#", "```", "~~~")) or (stripped.startswith("|") and index == start):
             return None
+        if not stripped:
+            return index - 1 if index > start and lines[index - 1].strip().endswith("|") else None
         if stripped.endswith("|") and index > start - 1 and stripped != "|" or stripped == "|":
             return index
     return None
