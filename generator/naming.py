@@ -150,12 +150,26 @@ def nested_model_name(parent: str, python_name: str) -> str:
     return parent + pascal_case(python_name)
 
 
+# Names the generated section and models modules import: an enum or model class named like one
+# would shadow it (an enum `Limit` from a `limit` parameter hid the runtime's rate-limit Limit).
+IMPORTED_NAMES = frozenset(
+    {
+        "AliasChoices", "Annotated", "Any", "AsyncIterator", "Callable", "ClassVar", "Decimal", "Iterator", "Literal", "Mapping",
+        "Sequence", "TYPE_CHECKING", "annotations", "datetime", "ConfigDict", "Field", "BaseModel",
+        "AsyncAPIClient", "SyncAPIClient", "ItemResults", "Limit", "OperationInfo", "Pagination", "ParamInfo",
+        "RawResponse", "RequestOptions", "Rule", "TimeoutTypes", "OpenEnum", "PositionalModel", "RequestModel",
+        "ResponseModel", "BooleanArg", "BooleanValue", "DecimalArg", "DecimalValue", "IntegerArg", "IntegerValue",
+        "JsonNumber", "StringArg", "StringValue", "TimestampArg", "TimestampMs",
+    }
+)  # fmt: skip
+
+
 def enum_class_name(python_name: str, owner: str, taken: Callable[[str], bool]) -> str:
     """The enum class of a field or parameter: its Python name in PascalCase; when another class
     has that name, prefixed with its owner (the model or operation), then suffixed with `Enum`,
     then numbered."""
     name = pascal_case(python_name)
-    if taken(name):
+    if taken(name) or name in IMPORTED_NAMES:
         name = f"{owner}{name}"
     if taken(name):
         name = f"{name}Enum"

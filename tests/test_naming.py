@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import ast
+from pathlib import Path
+
 import pytest
 
 from generator import naming
@@ -23,7 +26,13 @@ def test_snake_case(text, expected):
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("type", "type_"), ("1h", "field_1_h"), ("model_config", "model_config_"), ("!!", None), ("availBal", "avail_bal")],
+    [
+        ("type", "type_"),
+        ("1h", "field_1_h"),
+        ("model_config", "model_config_"),
+        ("!!", None),
+        ("availBal", "avail_bal"),
+    ],
 )
 def test_python_identifiers_avoid_keywords_builtins_pydantic_and_digits(text, expected):
     assert naming.python_identifier(text) == expected
@@ -59,3 +68,33 @@ def test_enum_classes_step_aside_for_names_already_taken():
         taken.add(name)
         names.append(name)
     assert names == ["AssetMode", "AccountAssetMode", "AccountAssetModeEnum", "AccountAssetModeEnum2"]
+
+
+def test_enum_classes_never_shadow_what_the_generated_modules_import():
+    assert naming.enum_class_name("limit", "GetMergeDepth", lambda name: False) == "GetMergeDepthLimit"
+    generated = Path(__file__).resolve().parents[1] / "generated" / "exchange_sdk"
+    imported = set()
+    exchanges = [folder for folder in generated.iterdir() if folder.is_dir() and not folder.name.startswith("_")]
+    for module in [path for folder in exchanges for path in [*folder.glob("*.py"), *folder.glob("models/*.py")]]:
+        for node in ast.walk(ast.parse(module.read_text())):
+            if (
+                isinstance(node, ast.ImportFrom)
+                and node.module
+                and not node.module.startswith(("exchange_sdk.okx", "exchange_sdk.bitget", "exchange_sdk.htx"))
+            ):
+                imported |= {alias.asname or alias.name for alias in node.names}
+    assert imported <= naming.IMPORTED_NAMES | {
+        "httpx",
+        "cached_property",
+        "DEFAULT_TIMEOUT",
+        "RateLimitMode",
+        "RateLimiter",
+        "RetryPolicy",
+        "CredentialInfo",
+        "Envelope",
+        "ErrorInfo",
+        "ExchangeProfile",
+        "Family",
+        "ServerTime",
+        "importlib",
+    }, imported - naming.IMPORTED_NAMES

@@ -50,7 +50,7 @@ ORDER_FIELDS = """
         max_items: 10
         items:
           type: object
-          model: AttachedAlgoOrder
+          model: BatchAttachedAlgoOrder
           fields:""" + ALGO_FIELDS.replace("\n          ", "\n            ")
 COMMON = """
 doc_url: "#order-book-trading-trade"

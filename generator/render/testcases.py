@@ -15,7 +15,17 @@ from typing import Any
 
 from generator.examples import path_values
 from generator.lint import fits_type, query_text_fits
-from generator.model import Exchange, Field, FieldType, ListStyle, Operation, PaginationStyle, ParameterLocation, Shape
+from generator.model import (
+    Exchange,
+    Field,
+    FieldType,
+    ListStyle,
+    Operation,
+    PaginationStyle,
+    ParameterLocation,
+    RuleKind,
+    Shape,
+)
 from generator.render.context import ExchangeContext
 from generator.spec_types import spec_type
 
@@ -296,6 +306,11 @@ def default_arguments(operation: Operation) -> dict[str, Any]:
     for parameter in operation.parameters:
         if parameter.required and parameter.python_name not in arguments:
             arguments[parameter.python_name] = _placeholder(parameter.shape)
+    by_name = {p.name: p for p in operation.parameters}
+    for rule in operation.rules:  # an exactly-one-of with none given: its first member
+        if rule.kind is RuleKind.EXACTLY_ONE_OF and all(by_name[m].python_name not in arguments for m in rule.members):
+            first = by_name[rule.members[0]]
+            arguments[first.python_name] = _placeholder(first.shape)
     return arguments
 
 
@@ -345,7 +360,10 @@ def request_cases(operation: Operation) -> list[RequestCase]:
 
 def minimal_fixture(header: str, exchange: Exchange, operation: Operation) -> str:
     """A successful response with empty data: what request tests are answered with."""
-    empty: Any = [] if operation.response.type is FieldType.ARRAY else {}
+    response = operation.response
+    empty: Any = [] if response.type is FieldType.ARRAY else {} if response.type is FieldType.OBJECT else None
+    if empty is None:  # a scalar response (a server time, an order id): a value of its type
+        empty = str(response.enum[0].value) if response.enum else spec_type(response).placeholder
     envelope = exchange.family_of(operation).envelope
     body = json.dumps({envelope.code: envelope.success_codes[0], envelope.message: "", envelope.data: empty})
     return json.dumps({"//": header, "status": 200, "body": body}, indent=2, ensure_ascii=False) + "\n"

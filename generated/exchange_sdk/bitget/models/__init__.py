@@ -9,36 +9,160 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from exchange_sdk.bitget.models._enums import AssetMode as AssetMode
+    from exchange_sdk.bitget.models._enums import AutoMargin as AutoMargin
+    from exchange_sdk.bitget.models._enums import BusinessType as BusinessType
+    from exchange_sdk.bitget.models._enums import CancelReason as CancelReason
+    from exchange_sdk.bitget.models._enums import ContractFillTradeSide as ContractFillTradeSide
+    from exchange_sdk.bitget.models._enums import ContractOrderDetailStatus as ContractOrderDetailStatus
+    from exchange_sdk.bitget.models._enums import ContractPendingOrderForce as ContractPendingOrderForce
+    from exchange_sdk.bitget.models._enums import ContractPendingOrderMarginMode as ContractPendingOrderMarginMode
+    from exchange_sdk.bitget.models._enums import ContractPendingOrderReduceOnly as ContractPendingOrderReduceOnly
+    from exchange_sdk.bitget.models._enums import ContractPositionAssetMode as ContractPositionAssetMode
+    from exchange_sdk.bitget.models._enums import DeliveryPeriod as DeliveryPeriod
+    from exchange_sdk.bitget.models._enums import DeliveryStatus as DeliveryStatus
+    from exchange_sdk.bitget.models._enums import EnterPointSource as EnterPointSource
     from exchange_sdk.bitget.models._enums import Force as Force
+    from exchange_sdk.bitget.models._enums import GetAccountListProductType as GetAccountListProductType
+    from exchange_sdk.bitget.models._enums import GetOrderHistoryOrderSource as GetOrderHistoryOrderSource
+    from exchange_sdk.bitget.models._enums import Granularity as Granularity
+    from exchange_sdk.bitget.models._enums import HoldSide as HoldSide
+    from exchange_sdk.bitget.models._enums import KLineType as KLineType
     from exchange_sdk.bitget.models._enums import MarginMode as MarginMode
+    from exchange_sdk.bitget.models._enums import OnlyFunding as OnlyFunding
+    from exchange_sdk.bitget.models._enums import OrderSource as OrderSource
     from exchange_sdk.bitget.models._enums import OrderType as OrderType
+    from exchange_sdk.bitget.models._enums import PosMode as PosMode
+    from exchange_sdk.bitget.models._enums import PosSide as PosSide
+    from exchange_sdk.bitget.models._enums import Precision as Precision
+    from exchange_sdk.bitget.models._enums import PresetStopSurplusType as PresetStopSurplusType
     from exchange_sdk.bitget.models._enums import ProductType as ProductType
     from exchange_sdk.bitget.models._enums import ReduceOnly as ReduceOnly
     from exchange_sdk.bitget.models._enums import Side as Side
+    from exchange_sdk.bitget.models._enums import Status as Status
     from exchange_sdk.bitget.models._enums import StpMode as StpMode
+    from exchange_sdk.bitget.models._enums import SymbolStatus as SymbolStatus
+    from exchange_sdk.bitget.models._enums import SymbolType as SymbolType
+    from exchange_sdk.bitget.models._enums import TradeScope as TradeScope
     from exchange_sdk.bitget.models._enums import TradeSide as TradeSide
+    from exchange_sdk.bitget.models.contract import ContractAccount as ContractAccount
+    from exchange_sdk.bitget.models.contract import ContractBatchCanceled as ContractBatchCanceled
+    from exchange_sdk.bitget.models.contract import ContractBatchCancelFailure as ContractBatchCancelFailure
+    from exchange_sdk.bitget.models.contract import ContractBatchCancelResult as ContractBatchCancelResult
+    from exchange_sdk.bitget.models.contract import ContractBatchOrder as ContractBatchOrder
+    from exchange_sdk.bitget.models.contract import ContractBatchPlaced as ContractBatchPlaced
+    from exchange_sdk.bitget.models.contract import ContractBatchPlaceFailure as ContractBatchPlaceFailure
+    from exchange_sdk.bitget.models.contract import ContractBatchPlaceResult as ContractBatchPlaceResult
+    from exchange_sdk.bitget.models.contract import ContractBill as ContractBill
+    from exchange_sdk.bitget.models.contract import ContractBills as ContractBills
+    from exchange_sdk.bitget.models.contract import ContractCanceledOrder as ContractCanceledOrder
+    from exchange_sdk.bitget.models.contract import ContractCancelOrderId as ContractCancelOrderId
+    from exchange_sdk.bitget.models.contract import ContractCandle as ContractCandle
+    from exchange_sdk.bitget.models.contract import ContractConfig as ContractConfig
+    from exchange_sdk.bitget.models.contract import ContractDepthBidLevel as ContractDepthBidLevel
+    from exchange_sdk.bitget.models.contract import ContractDepthLevel as ContractDepthLevel
+    from exchange_sdk.bitget.models.contract import ContractFill as ContractFill
+    from exchange_sdk.bitget.models.contract import ContractFillFee as ContractFillFee
+    from exchange_sdk.bitget.models.contract import ContractFills as ContractFills
+    from exchange_sdk.bitget.models.contract import ContractHistoryOrder as ContractHistoryOrder
+    from exchange_sdk.bitget.models.contract import ContractHistoryOrders as ContractHistoryOrders
+    from exchange_sdk.bitget.models.contract import ContractLeverage as ContractLeverage
+    from exchange_sdk.bitget.models.contract import ContractMarginModeResult as ContractMarginModeResult
+    from exchange_sdk.bitget.models.contract import ContractMergeDepth as ContractMergeDepth
+    from exchange_sdk.bitget.models.contract import ContractModifiedOrder as ContractModifiedOrder
+    from exchange_sdk.bitget.models.contract import ContractOrderDetail as ContractOrderDetail
+    from exchange_sdk.bitget.models.contract import ContractPendingOrder as ContractPendingOrder
+    from exchange_sdk.bitget.models.contract import ContractPendingOrders as ContractPendingOrders
     from exchange_sdk.bitget.models.contract import ContractPlacedOrder as ContractPlacedOrder
+    from exchange_sdk.bitget.models.contract import ContractPosition as ContractPosition
+    from exchange_sdk.bitget.models.contract import ContractPositionModeResult as ContractPositionModeResult
+    from exchange_sdk.bitget.models.contract import ContractRecentTrade as ContractRecentTrade
+    from exchange_sdk.bitget.models.contract import ContractSinglePosition as ContractSinglePosition
+    from exchange_sdk.bitget.models.contract import ContractTicker as ContractTicker
+    from exchange_sdk.bitget.models.contract import ContractTickersItem as ContractTickersItem
     from exchange_sdk.bitget.models.contract import FuturesAccount as FuturesAccount
     from exchange_sdk.bitget.models.contract import FuturesAccountAsset as FuturesAccountAsset
     from exchange_sdk.bitget.models.contract import SubaccountAssets as SubaccountAssets
     from exchange_sdk.bitget.models.contract import SubaccountContractAsset as SubaccountContractAsset
+    from exchange_sdk.bitget.models.public import ServerTime as ServerTime
     from exchange_sdk.bitget.models.uta import UtaAccountAssets as UtaAccountAssets
     from exchange_sdk.bitget.models.uta import UtaAsset as UtaAsset
 
 _MODULES = {
     "AssetMode": "_enums",
+    "AutoMargin": "_enums",
+    "BusinessType": "_enums",
+    "CancelReason": "_enums",
+    "ContractAccount": "contract",
+    "ContractBatchCancelFailure": "contract",
+    "ContractBatchCancelResult": "contract",
+    "ContractBatchCanceled": "contract",
+    "ContractBatchOrder": "contract",
+    "ContractBatchPlaceFailure": "contract",
+    "ContractBatchPlaceResult": "contract",
+    "ContractBatchPlaced": "contract",
+    "ContractBill": "contract",
+    "ContractBills": "contract",
+    "ContractCancelOrderId": "contract",
+    "ContractCanceledOrder": "contract",
+    "ContractCandle": "contract",
+    "ContractConfig": "contract",
+    "ContractDepthBidLevel": "contract",
+    "ContractDepthLevel": "contract",
+    "ContractFill": "contract",
+    "ContractFillFee": "contract",
+    "ContractFillTradeSide": "_enums",
+    "ContractFills": "contract",
+    "ContractHistoryOrder": "contract",
+    "ContractHistoryOrders": "contract",
+    "ContractLeverage": "contract",
+    "ContractMarginModeResult": "contract",
+    "ContractMergeDepth": "contract",
+    "ContractModifiedOrder": "contract",
+    "ContractOrderDetail": "contract",
+    "ContractOrderDetailStatus": "_enums",
+    "ContractPendingOrder": "contract",
+    "ContractPendingOrderForce": "_enums",
+    "ContractPendingOrderMarginMode": "_enums",
+    "ContractPendingOrderReduceOnly": "_enums",
+    "ContractPendingOrders": "contract",
     "ContractPlacedOrder": "contract",
+    "ContractPosition": "contract",
+    "ContractPositionAssetMode": "_enums",
+    "ContractPositionModeResult": "contract",
+    "ContractRecentTrade": "contract",
+    "ContractSinglePosition": "contract",
+    "ContractTicker": "contract",
+    "ContractTickersItem": "contract",
+    "DeliveryPeriod": "_enums",
+    "DeliveryStatus": "_enums",
+    "EnterPointSource": "_enums",
     "Force": "_enums",
     "FuturesAccount": "contract",
     "FuturesAccountAsset": "contract",
+    "GetAccountListProductType": "_enums",
+    "GetOrderHistoryOrderSource": "_enums",
+    "Granularity": "_enums",
+    "HoldSide": "_enums",
+    "KLineType": "_enums",
     "MarginMode": "_enums",
+    "OnlyFunding": "_enums",
+    "OrderSource": "_enums",
     "OrderType": "_enums",
+    "PosMode": "_enums",
+    "PosSide": "_enums",
+    "Precision": "_enums",
+    "PresetStopSurplusType": "_enums",
     "ProductType": "_enums",
     "ReduceOnly": "_enums",
+    "ServerTime": "public",
     "Side": "_enums",
+    "Status": "_enums",
     "StpMode": "_enums",
     "SubaccountAssets": "contract",
     "SubaccountContractAsset": "contract",
+    "SymbolStatus": "_enums",
+    "SymbolType": "_enums",
+    "TradeScope": "_enums",
     "TradeSide": "_enums",
     "UtaAccountAssets": "uta",
     "UtaAsset": "uta",
@@ -46,18 +170,80 @@ _MODULES = {
 
 __all__ = [
     "AssetMode",
+    "AutoMargin",
+    "BusinessType",
+    "CancelReason",
+    "ContractAccount",
+    "ContractBatchCancelFailure",
+    "ContractBatchCancelResult",
+    "ContractBatchCanceled",
+    "ContractBatchOrder",
+    "ContractBatchPlaceFailure",
+    "ContractBatchPlaceResult",
+    "ContractBatchPlaced",
+    "ContractBill",
+    "ContractBills",
+    "ContractCancelOrderId",
+    "ContractCanceledOrder",
+    "ContractCandle",
+    "ContractConfig",
+    "ContractDepthBidLevel",
+    "ContractDepthLevel",
+    "ContractFill",
+    "ContractFillFee",
+    "ContractFillTradeSide",
+    "ContractFills",
+    "ContractHistoryOrder",
+    "ContractHistoryOrders",
+    "ContractLeverage",
+    "ContractMarginModeResult",
+    "ContractMergeDepth",
+    "ContractModifiedOrder",
+    "ContractOrderDetail",
+    "ContractOrderDetailStatus",
+    "ContractPendingOrder",
+    "ContractPendingOrderForce",
+    "ContractPendingOrderMarginMode",
+    "ContractPendingOrderReduceOnly",
+    "ContractPendingOrders",
     "ContractPlacedOrder",
+    "ContractPosition",
+    "ContractPositionAssetMode",
+    "ContractPositionModeResult",
+    "ContractRecentTrade",
+    "ContractSinglePosition",
+    "ContractTicker",
+    "ContractTickersItem",
+    "DeliveryPeriod",
+    "DeliveryStatus",
+    "EnterPointSource",
     "Force",
     "FuturesAccount",
     "FuturesAccountAsset",
+    "GetAccountListProductType",
+    "GetOrderHistoryOrderSource",
+    "Granularity",
+    "HoldSide",
+    "KLineType",
     "MarginMode",
+    "OnlyFunding",
+    "OrderSource",
     "OrderType",
+    "PosMode",
+    "PosSide",
+    "Precision",
+    "PresetStopSurplusType",
     "ProductType",
     "ReduceOnly",
+    "ServerTime",
     "Side",
+    "Status",
     "StpMode",
     "SubaccountAssets",
     "SubaccountContractAsset",
+    "SymbolStatus",
+    "SymbolType",
+    "TradeScope",
     "TradeSide",
     "UtaAccountAssets",
     "UtaAsset",

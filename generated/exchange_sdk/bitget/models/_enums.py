@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from exchange_sdk._runtime._enums import OpenEnum
 
 
@@ -11,26 +13,23 @@ class ProductType(OpenEnum):
     """Product type"""
 
     USDT_FUTURES = "USDT-FUTURES"
-    """USDT professional futures"""
+    """USDT-M Futures"""
     COIN_FUTURES = "COIN-FUTURES"
-    """Mixed futures"""
+    """Coin-M Futures"""
     USDC_FUTURES = "USDC-FUTURES"
-    """USDC professional futures"""
+    """USDC-M Futures"""
     SUSDT_FUTURES = "SUSDT-FUTURES"
-    """USDT professional futures demo (demo trading)"""
+    """USDT-M Futures demo (demo trading)"""
     SCOIN_FUTURES = "SCOIN-FUTURES"
-    """Mixed futures demo (demo trading)"""
+    """Coin-M Futures demo (demo trading)"""
     SUSDC_FUTURES = "SUSDC-FUTURES"
-    """USDC professional futures demo (demo trading)"""
+    """USDC-M Futures demo (demo trading)"""
 
-
-class AssetMode(OpenEnum):
-    """Assets mode"""
-
-    UNION = "union"
-    """Multi-assets mode"""
-    SINGLE = "single"
-    """Single-assets mode"""
+    __aliases__: ClassVar[dict[str, str]] = {
+        "usdt-futures": "USDT-FUTURES",
+        "coin-futures": "COIN-FUTURES",
+        "usdc-futures": "USDC-FUTURES",
+    }
 
 
 class MarginMode(OpenEnum):
@@ -43,7 +42,7 @@ class MarginMode(OpenEnum):
 
 
 class Side(OpenEnum):
-    """Trade side"""
+    """Order direction"""
 
     BUY = "buy"
     """Buy (one-way mode); long position direction (hedge mode)"""
@@ -52,7 +51,7 @@ class Side(OpenEnum):
 
 
 class TradeSide(OpenEnum):
-    """Trade type; only required in hedge mode."""
+    """Direction; only required in hedge mode (open long: buy/open, open short: sell/open, close long: buy/close, close short: sell/close)."""
 
     OPEN = "open"
     """Open position"""
@@ -90,7 +89,7 @@ class ReduceOnly(OpenEnum):
 
 
 class StpMode(OpenEnum):
-    """STP mode (self trade prevention)"""
+    """STP mode (self trade prevention), default none"""
 
     NONE = "none"
     """not setting STP (default value)"""
@@ -100,3 +99,581 @@ class StpMode(OpenEnum):
     """cancel maker order"""
     CANCEL_BOTH = "cancel_both"
     """cancel both of taker and maker orders"""
+
+
+class PosMode(OpenEnum):
+    """Position mode"""
+
+    ONE_WAY_MODE = "one_way_mode"
+    """one-way mode"""
+    HEDGE_MODE = "hedge_mode"
+    """hedge mode"""
+
+
+class AssetMode(OpenEnum):
+    """Assets mode"""
+
+    UNION = "union"
+    """Multi-assets mode"""
+    SINGLE = "single"
+    """Single-assets mode"""
+
+
+class GetAccountListProductType(OpenEnum):
+    """Product type"""
+
+    USDT_FUTURES = "USDT-FUTURES"
+    """USDT professional futures"""
+    COIN_FUTURES = "COIN-FUTURES"
+    """Mixed futures"""
+    USDC_FUTURES = "USDC-FUTURES"
+    """USDC professional futures"""
+    SUSDT_FUTURES = "SUSDT-FUTURES"
+    """USDT professional futures demo (demo trading)"""
+    SCOIN_FUTURES = "SCOIN-FUTURES"
+    """Mixed futures demo (demo trading)"""
+    SUSDC_FUTURES = "SUSDC-FUTURES"
+    """USDC professional futures demo (demo trading)"""
+
+
+class OnlyFunding(OpenEnum):
+    """Whether to exclude the four non-financial business types append_margin, adjust_down_lever_append_margin, reduce_margin and auto_append_margin; default no."""
+
+    YES = "yes"
+    """excluded"""
+    NO = "no"
+    """included (default)"""
+
+
+class BusinessType(OpenEnum):
+    """Business type"""
+
+    UNKNOWN = "unknown"
+    """unknown"""
+    TRANS_FROM_EXCHANGE = "trans_from_exchange"
+    """transfer in from SPOT account"""
+    TRANS_TO_EXCHANGE = "trans_to_exchange"
+    """transfer out to SPOT account"""
+    OPEN_LONG = "open_long"
+    """open long"""
+    OPEN_SHORT = "open_short"
+    """open short"""
+    CLOSE_LONG = "close_long"
+    """close long"""
+    CLOSE_SHORT = "close_short"
+    """close short"""
+    FORCE_CLOSE_LONG = "force_close_long"
+    """force close long (when burst)"""
+    FORCE_CLOSE_SHORT = "force_close_short"
+    """force close short (when burst)"""
+    CONTRACT_SETTLE_FEE = "contract_settle_fee"
+    """funding fee"""
+    APPEND_MARGIN = "append_margin"
+    """adjust margin"""
+    ADJUST_DOWN_LEVER_APPEND_MARGIN = "adjust_down_lever_append_margin"
+    """reduce leverage add margin"""
+    REDUCE_MARGIN = "reduce_margin"
+    """reduce margin"""
+    AUTO_APPEND_MARGIN = "auto_append_margin"
+    """automatic margin call"""
+    CASH_GIFT_ISSUE = "cash_gift_issue"
+    """distribute coupon/gift/card"""
+    CASH_GIFT_RECYCLE = "cash_gift_recycle"
+    """recycling coupon/gift/card"""
+    TRACKING_FOLLOW_PAY = "tracking_follow_pay"
+    """follower tracking order pay"""
+    TRACKING_FOLLOW_BACK = "tracking_follow_back"
+    """follower tracking order cashback"""
+    TRACKING_TRADER_INCOME = "tracking_trader_income"
+    """tracking order income"""
+    BURST_LONG_LOSS_QUERY = "burst_long_loss_query"
+    """burst close long"""
+    BURST_SHORT_LOSS_QUERY = "burst_short_loss_query"
+    """burst close short"""
+    TRANS_FROM_CONTRACT = "trans_from_contract"
+    """transfer in from FUTURE account"""
+    TRANS_TO_CONTRACT = "trans_to_contract"
+    """transfer out to FUTURE account"""
+    TRANS_FROM_OTC = "trans_from_otc"
+    """transfer in from OCT account"""
+    TRANS_TO_OTC = "trans_to_otc"
+    """transfer out to OCT account"""
+    BUY = "buy"
+    """buy in one_way_mode"""
+    SELL = "sell"
+    """sell in one_way_mode"""
+    FORCE_BUY = "force_buy"
+    """force buy in one_way_mode"""
+    FORCE_SELL = "force_sell"
+    """force sell in one_way_mode"""
+    BURST_BUY = "burst_buy"
+    """burst buy"""
+    BURST_SELL = "burst_sell"
+    """burst sell"""
+    BONUS_ISSUE = "bonus_issue"
+    """bonus/coupon issue"""
+    BONUS_RECYCLE = "bonus_recycle"
+    """bonus/coupon recycle"""
+    BONUS_EXPIRED = "bonus_expired"
+    """bonus/coupon expired"""
+    DELIVERY_LONG = "delivery_long"
+    """delivery future settle long"""
+    DELIVERY_SHORT = "delivery_short"
+    """delivery future settle short"""
+    TRANS_FROM_CROSS = "trans_from_cross"
+    """transfer in from CROSS account"""
+    TRANS_TO_CROSS = "trans_to_cross"
+    """transfer out to CROSS account"""
+    TRANS_FROM_ISOLATED = "trans_from_isolated"
+    """transfer in from ISOLATED account"""
+    TRANS_TO_ISOLATED = "trans_to_isolated"
+    """transfer out to ISOLATED account"""
+    RISK_CAPTITAL_USER_TRANSFER = "risk_captital_user_transfer"
+    """Insurance fund transfer at user end"""
+    USER_EXCHANGE_BUY = "user_exchange_buy"
+    """Exchange buy(multi-assets mode)"""
+    USER_EXCHANGE_SELL = "user_exchange_sell"
+    """Exchange sell(multi-assets mode)"""
+    SETTLE_INTEREST = "settle_interest"
+    """Interest Settlement"""
+    ADL_CLOSE_LONG = "adl_close_long"
+    """Auto-Deleveraging closes long positions"""
+    ADL_CLOSE_SHORT = "adl_close_short"
+    """Auto-Deleveraging closes short positions"""
+    ADL_BUY_IN_SINGLE_SIDE_MODE = "adl_buy_in_single_side_mode"
+    """Auto-Deleveraging triggers buy orders"""
+    ADL_SELL_IN_SINGLE_SIDE_MODE = "adl_sell_in_single_side_mode"
+    """Auto-Deleveraging triggers sell orders"""
+
+
+class Granularity(OpenEnum):
+    """Candlestick (k-line) interval"""
+
+    MINUTE_1 = "1m"
+    """1 minute"""
+    MINUTES_3 = "3m"
+    """3 minutes"""
+    MINUTES_5 = "5m"
+    """5 minutes"""
+    MINUTES_15 = "15m"
+    """15 minutes"""
+    MINUTES_30 = "30m"
+    """30 minutes"""
+    HOUR_1 = "1H"
+    """1 hour"""
+    HOURS_4 = "4H"
+    """4 hours"""
+    HOURS_6 = "6H"
+    """6 hours"""
+    HOURS_12 = "12H"
+    """12 hours"""
+    DAY_1 = "1D"
+    """1 day"""
+    DAYS_3 = "3D"
+    """3 days"""
+    WEEK_1 = "1W"
+    """1 week"""
+    MONTH_1 = "1M"
+    """monthly line"""
+    HOURS_6_UTC = "6Hutc"
+    """UTC 6 hour line"""
+    HOURS_12_UTC = "12Hutc"
+    """UTC 12 hour line"""
+    DAY_1_UTC = "1Dutc"
+    """UTC 1-day line"""
+    DAYS_3_UTC = "3Dutc"
+    """UTC 3-day line"""
+    WEEK_1_UTC = "1Wutc"
+    """UTC weekly line"""
+    MONTH_1_UTC = "1Mutc"
+    """UTC monthly line"""
+
+
+class KLineType(OpenEnum):
+    """Candlestick chart type; MARKET by default."""
+
+    MARKET = "MARKET"
+    """tick (trade price)"""
+    MARK = "MARK"
+    """mark price"""
+    INDEX = "INDEX"
+    """index price"""
+
+
+class SymbolType(OpenEnum):
+    """Futures type"""
+
+    PERPETUAL = "perpetual"
+    """Perpetual"""
+    DELIVERY = "delivery"
+    """Delivery"""
+
+
+class SymbolStatus(OpenEnum):
+    """Trading pair status"""
+
+    LISTED = "listed"
+    """Listing symbol"""
+    NORMAL = "normal"
+    """Trading normally"""
+    MAINTAIN = "maintain"
+    """Can't open/close positions"""
+    LIMIT_OPEN = "limit_open"
+    """Can't place orders (can close positions)"""
+    RESTRICTED_API = "restrictedAPI"
+    """Can't place orders with the API"""
+    OFF = "off"
+    """Offline"""
+
+
+class DeliveryPeriod(OpenEnum):
+    """Delivery period"""
+
+    THIS_QUARTER = "this_quarter"
+    """Current quarter"""
+    NEXT_QUARTER = "next_quarter"
+    """Second quarter"""
+
+
+class EnterPointSource(OpenEnum):
+    """Where the order was created"""
+
+    WEB = "WEB"
+    """Orders created on the website"""
+    API = "API"
+    """Orders created on API"""
+    SYS = "SYS"
+    """System managed orders, usually generated by forced liquidation logic"""
+    ANDROID = "ANDROID"
+    """Orders created on the Android app"""
+    IOS = "IOS"
+    """Orders created on the iOS app"""
+
+    __aliases__: ClassVar[dict[str, str]] = {
+        "web": "WEB",
+        "api": "API",
+        "sys": "SYS",
+        "android": "ANDROID",
+        "ios": "IOS",
+    }
+
+
+class ContractFillTradeSide(OpenEnum):
+    """Trade side (open/close, liquidation, delivery and ADL kinds); empty when not applicable"""
+
+    CLOSE = "close"
+    """Close (open and close mode)"""
+    OPEN = "open"
+    """Open (open and close mode)"""
+    REDUCE_CLOSE_LONG = "reduce_close_long"
+    """Liquidate partial long positions for hedge position mode"""
+    REDUCE_CLOSE_SHORT = "reduce_close_short"
+    """Liquidate partial short positions for hedge position mode"""
+    BURST_CLOSE_LONG = "burst_close_long"
+    """Liquidate long positions for hedge position mode"""
+    BURST_CLOSE_SHORT = "burst_close_short"
+    """Liquidate short positions for hedge position mode"""
+    OFFSET_CLOSE_LONG = "offset_close_long"
+    """Liquidate partial long positions for netting for hedge position mode"""
+    OFFSET_CLOSE_SHORT = "offset_close_short"
+    """Liquidate partial short positions for netting for hedge position mode"""
+    DELIVERY_CLOSE_LONG = "delivery_close_long"
+    """Delivery long positions for hedge position mode"""
+    DELIVERY_CLOSE_SHORT = "delivery_close_short"
+    """Delivery short positions for hedge position mode"""
+    DTE_SYS_ADL_CLOSE_LONG = "dte_sys_adl_close_long"
+    """ADL close long position for hedge position mode"""
+    DTE_SYS_ADL_CLOSE_SHORT = "dte_sys_adl_close_short"
+    """ADL close short position for hedge position mode"""
+    BUY_SINGLE = "buy_single"
+    """Buy, one way position mode"""
+    SELL_SINGLE = "sell_single"
+    """Sell, one way position mode"""
+    REDUCE_BUY_SINGLE = "reduce_buy_single"
+    """Liquidate partial positions, buy, one way position mode"""
+    REDUCE_SELL_SINGLE = "reduce_sell_single"
+    """Liquidate partial positions, sell, one way position mode"""
+    BURST_BUY_SINGLE = "burst_buy_single"
+    """Liquidate short positions, buy, one way position mode"""
+    BURST_SELL_SINGLE = "burst_sell_single"
+    """Liquidate partial positions, sell, one way position mode"""
+    DELIVERY_SELL_SINGLE = "delivery_sell_single"
+    """Delivery sell, one way position mode"""
+    DELIVERY_BUY_SINGLE = "delivery_buy_single"
+    """Delivery buy, one way position mode"""
+    DTE_SYS_ADL_BUY_IN_SINGLE_SIDE_MODE = "dte_sys_adl_buy_in_single_side_mode"
+    """ADL close position, buy, one way position mode"""
+    DTE_SYS_ADL_SELL_IN_SINGLE_SIDE_MODE = "dte_sys_adl_sell_in_single_side_mode"
+    """ADL close position, sell, one way position mode"""
+
+
+class TradeScope(OpenEnum):
+    """Trader tag"""
+
+    TAKER = "taker"
+    """Taker"""
+    MAKER = "maker"
+    """Maker"""
+
+
+class Precision(OpenEnum):
+    """Price step of the merged depth. The real step of each level is returned in scale; a symbol without the requested level is served at its largest one (scale2 on a symbol with only scale0/1 gives scale1)."""
+
+    SCALE0 = "scale0"
+    """Not merged (default)"""
+    SCALE1 = "scale1"
+    """Generally the symbol's quotation precision * 10"""
+    SCALE2 = "scale2"
+    """Generally the quotation precision * 100"""
+    SCALE3 = "scale3"
+    """The quotation precision * 1000"""
+
+
+class Status(OpenEnum):
+    """Order status; without it, live orders are returned."""
+
+    LIVE = "live"
+    """pending orders"""
+    PARTIALLY_FILLED = "partially_filled"
+    """Partially filled"""
+
+
+class ContractPendingOrderForce(OpenEnum):
+    """Time in force (the page says "Order expiration date")"""
+
+    IOC = "ioc"
+    """Immediate or cancel"""
+    FOK = "fok"
+    """Fill or kill"""
+    GTC = "gtc"
+    """Good till canceled"""
+    POST_ONLY = "post_only"
+    """Post only orders (the table prints 'post only'; Place Order documents post_only)"""
+
+    __aliases__: ClassVar[dict[str, str]] = {"post only": "post_only"}
+
+
+class PosSide(OpenEnum):
+    """Position direction"""
+
+    LONG = "long"
+    """hedge mode long position"""
+    SHORT = "short"
+    """hedge mode short position"""
+    NET = "net"
+    """one-way position"""
+
+
+class PresetStopSurplusType(OpenEnum):
+    """Preset take-profit trigger type"""
+
+    FILL_PRICE = "fill_price"
+    """market price"""
+    MARK_PRICE = "mark_price"
+    """mark price"""
+
+
+class ContractPendingOrderMarginMode(OpenEnum):
+    """Margin mode"""
+
+    ISOLATED = "isolated"
+    """isolated margin"""
+    CROSSED = "crossed"
+    """cross margin"""
+
+    __aliases__: ClassVar[dict[str, str]] = {"cross": "crossed"}
+
+
+class ContractPendingOrderReduceOnly(OpenEnum):
+    """Whether the order only reduces the position"""
+
+    YES = "YES"
+    NO = "NO"
+
+    __aliases__: ClassVar[dict[str, str]] = {"yes": "YES", "no": "NO"}
+
+
+class OrderSource(OpenEnum):
+    """Order source"""
+
+    NORMAL = "normal"
+    """Normal order"""
+    MARKET = "market"
+    """market order"""
+    PROFIT_MARKET = "profit_market"
+    """Market TP order"""
+    LOSS_MARKET = "loss_market"
+    """Market SL order"""
+    TRADER_DELEGATE = "Trader_delegate"
+    """Elite trade order"""
+    TRADER_PROFIT = "trader_profit"
+    """Trader takes profit"""
+    TRADER_LOSS = "trader_loss"
+    """Trader stops loss"""
+    REVERSE = "reverse"
+    """Reversed orders"""
+    TRADER_REVERSE = "trader_reverse"
+    """Reversed elite trades"""
+    PROFIT_LIMIT = "profit_limit"
+    """Take-profit limit order"""
+    LOSS_LIMIT = "loss_limit"
+    """Stop-loss limit order"""
+    LIQUIDATION = "liquidation"
+    """Liquidation order"""
+    DELIVERY_CLOSE_LONG = "delivery_close_long"
+    """close long positions"""
+    DELIVERY_CLOSE_SHORT = "delivery_close_short"
+    """close short positions"""
+    POS_PROFIT_LIMIT = "pos_profit_limit"
+    """Position take-profit limit order"""
+    POS_PROFIT_MARKET = "pos_profit_market"
+    """Position take-profit market order"""
+    POS_LOSS_LIMIT = "pos_loss_limit"
+    """Position stop-loss limit order; or, listed again: Position Stop Loss Limit"""
+    POS_LOSS_MARKET = "pos_loss_market"
+    """Position stop-loss market order"""
+    PROFIT_CHASE = "profit_chase"
+    """Take Profit Chase Order"""
+    LOSS_CHASE = "loss_chase"
+    """Stop Loss Chase Order"""
+    FOLLOWER_DELEGATE = "follower_delegate"
+    """Follower Delegate Order"""
+    REDUCE_OFFSET = "reduce_offset"
+    """Reduce Position Offset Order"""
+    MARKET_RISK = "market_risk"
+    """Best Price Risk Handling"""
+    PLAN_LIMIT = "plan_limit"
+    """Limit Plan Order"""
+    PLAN_MARKET = "plan_market"
+    """Best Price Plan Order"""
+    STRATEGY_POSITIVE = "strategy_positive"
+    """Strategy-Positive Grid"""
+    STRATEGY_REVERSE = "strategy_reverse"
+    """Strategy-Reverse Grid"""
+    STRATEGY_UNLIMITED = "strategy_unlimited"
+    """Unlimited Strategy"""
+    MOVE_LIMIT = "move_limit"
+    """Limit Moving Take Profit and Stop Loss"""
+    MOVE_MARKET = "move_market"
+    """Best Price Moving Take Profit and Stop Loss"""
+    TRACKING_LIMIT = "tracking_limit"
+    """Limit Trailing Order"""
+    TRACKING_MARKET = "tracking_market"
+    """Best Price Trailing Order"""
+    STRATEGY_DCA_POSITIVE = "strategy_dca_positive"
+    """DCA Strategy-Positive"""
+    STRATEGY_DCA_REVERSE = "strategy_dca_reverse"
+    """DCA Strategy-Reverse"""
+    STRATEGY_OCO_LIMIT = "strategy_oco_limit"
+    """Strategy-OCO Limit Order"""
+    STRATEGY_OCO_TRIGGER = "strategy_oco_trigger"
+    """Strategy-OCO Trigger Order"""
+    MODIFY_ORDER_LIMIT = "modify_order_limit"
+    """Limit Modify Order"""
+    STRATEGY_REGULAR_BUY = "strategy_regular_buy"
+    """Strategy-Regular Buy"""
+    STRATEGY_GRID_MIDDLE = "strategy_grid_middle"
+    """Strategy-Neutral Grid"""
+
+
+class ContractOrderDetailStatus(OpenEnum):
+    """Order status"""
+
+    LIVE = "live"
+    """New order, waiting for a match in the order book"""
+    PARTIALLY_FILLED = "partially_filled"
+    """Partially filled"""
+    FILLED = "filled"
+    """All filled"""
+    CANCELED = "canceled"
+    """The order is cancelled"""
+
+
+class CancelReason(OpenEnum):
+    """Cancel reason; empty when not cancelled"""
+
+    NORMAL_CANCEL = "normal_cancel"
+    """Normal cancel"""
+    STP_CANCEL = "stp_cancel"
+    """Cancelled by STP"""
+
+
+class GetOrderHistoryOrderSource(OpenEnum):
+    """Order source"""
+
+    NORMAL = "normal"
+    """Normal order"""
+    MARKET = "market"
+    """market order"""
+    PROFIT_MARKET = "profit_market"
+    """Market TP order"""
+    LOSS_MARKET = "loss_market"
+    """Market SL order"""
+    TRADER_DELEGATE = "Trader_delegate"
+    """Elite trade order"""
+    TRADER_PROFIT = "trader_profit"
+    """Trader takes profit"""
+    TRADER_LOSS = "trader_loss"
+    """Trader stops loss"""
+    REVERSE = "reverse"
+    """Reversed orders"""
+    TRADER_REVERSE = "trader_reverse"
+    """Reversed elite trades"""
+    PROFIT_LIMIT = "profit_limit"
+    """Take-profit limit order"""
+    LOSS_LIMIT = "loss_limit"
+    """Stop-loss limit order"""
+    LIQUIDATION = "liquidation"
+    """Liquidation order"""
+    DELIVERY_CLOSE_LONG = "delivery_close_long"
+    """close long positions"""
+    DELIVERY_CLOSE_SHORT = "delivery_close_short"
+    """close short positions"""
+    POS_PROFIT_LIMIT = "pos_profit_limit"
+    """Position take-profit limit order"""
+    POS_PROFIT_MARKET = "pos_profit_market"
+    """Position take-profit market order"""
+    POS_LOSS_LIMIT = "pos_loss_limit"
+    """Position stop-loss limit order"""
+    POS_LOSS_MARKET = "pos_loss_market"
+    """Position stop-loss market order"""
+
+
+class HoldSide(OpenEnum):
+    """Position direction"""
+
+    LONG = "long"
+    """long position"""
+    SHORT = "short"
+    """short position"""
+
+
+class ContractPositionAssetMode(OpenEnum):
+    """Assets mode"""
+
+    SINGLE = "single"
+    """single asset mode"""
+    UNION = "union"
+    """multi-assets mode"""
+
+
+class AutoMargin(OpenEnum):
+    """Auto margin"""
+
+    ON = "on"
+    """Auto Margin Call"""
+    OFF = "off"
+    """No Auto Margin Call"""
+
+
+class DeliveryStatus(OpenEnum):
+    """Delivery status (only for delivery contracts)"""
+
+    DELIVERY_CONFIG_PERIOD = "delivery_config_period"
+    """Newly listed currency pairs are configured"""
+    DELIVERY_NORMAL = "delivery_normal"
+    """Trading normally"""
+    DELIVERY_BEFORE = "delivery_before"
+    """10 minutes before delivery, opening positions are prohibited"""
+    DELIVERY_PERIOD = "delivery_period"
+    """Delivery, opening, closing, and canceling orders are prohibited"""

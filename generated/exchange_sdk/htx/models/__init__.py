@@ -8,35 +8,155 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from exchange_sdk.htx.models._enums import CanceledSource as CanceledSource
+    from exchange_sdk.htx.models._enums import Castate as Castate
+    from exchange_sdk.htx.models._enums import D as D
+    from exchange_sdk.htx.models._enums import Direct as Direct
+    from exchange_sdk.htx.models._enums import FeeDeductState as FeeDeductState
+    from exchange_sdk.htx.models._enums import GetOpenOrdersDirect as GetOpenOrdersDirect
+    from exchange_sdk.htx.models._enums import Operator as Operator
+    from exchange_sdk.htx.models._enums import Period as Period
+    from exchange_sdk.htx.models._enums import PlaceOrderSource as PlaceOrderSource
+    from exchange_sdk.htx.models._enums import Role as Role
+    from exchange_sdk.htx.models._enums import SelfMatchPrevent as SelfMatchPrevent
+    from exchange_sdk.htx.models._enums import Side as Side
+    from exchange_sdk.htx.models._enums import Sort as Sort
+    from exchange_sdk.htx.models._enums import Source as Source
     from exchange_sdk.htx.models._enums import SpotAccountBalanceState as SpotAccountBalanceState
+    from exchange_sdk.htx.models._enums import SpotAccountType as SpotAccountType
     from exchange_sdk.htx.models._enums import SpotBalanceType as SpotBalanceType
+    from exchange_sdk.htx.models._enums import SpotFillType as SpotFillType
+    from exchange_sdk.htx.models._enums import SpotOpenOrderState as SpotOpenOrderState
+    from exchange_sdk.htx.models._enums import SpotOrderState as SpotOrderState
+    from exchange_sdk.htx.models._enums import SpotSymbolState as SpotSymbolState
     from exchange_sdk.htx.models._enums import State as State
+    from exchange_sdk.htx.models._enums import States as States
+    from exchange_sdk.htx.models._enums import TransactTypes as TransactTypes
     from exchange_sdk.htx.models._enums import Type as Type
+    from exchange_sdk.htx.models._enums import Types as Types
     from exchange_sdk.htx.models.account import MultiAssetsAccount as MultiAssetsAccount
     from exchange_sdk.htx.models.account import MultiAssetsCurrencyBalance as MultiAssetsCurrencyBalance
+    from exchange_sdk.htx.models.spot import SpotAccount as SpotAccount
     from exchange_sdk.htx.models.spot import SpotAccountBalance as SpotAccountBalance
+    from exchange_sdk.htx.models.spot import SpotAccountHistoryItem as SpotAccountHistoryItem
     from exchange_sdk.htx.models.spot import SpotBalance as SpotBalance
+    from exchange_sdk.htx.models.spot import SpotBatchCancelFailure as SpotBatchCancelFailure
+    from exchange_sdk.htx.models.spot import SpotBatchCancelResult as SpotBatchCancelResult
+    from exchange_sdk.htx.models.spot import SpotCancelOpenOrdersResult as SpotCancelOpenOrdersResult
+    from exchange_sdk.htx.models.spot import SpotCandle as SpotCandle
+    from exchange_sdk.htx.models.spot import SpotClientOrder as SpotClientOrder
+    from exchange_sdk.htx.models.spot import SpotFill as SpotFill
+    from exchange_sdk.htx.models.spot import SpotHistoricalOrder as SpotHistoricalOrder
+    from exchange_sdk.htx.models.spot import SpotOpenOrder as SpotOpenOrder
+    from exchange_sdk.htx.models.spot import SpotOrder as SpotOrder
+    from exchange_sdk.htx.models.spot import SpotOrderFill as SpotOrderFill
+    from exchange_sdk.htx.models.spot import SpotPastOrder as SpotPastOrder
+    from exchange_sdk.htx.models.spot import SpotSymbol as SpotSymbol
+    from exchange_sdk.htx.models.spot import SpotSymbolPartition as SpotSymbolPartition
+    from exchange_sdk.htx.models.spot import SpotTicker as SpotTicker
+    from exchange_sdk.htx.models.spot import SpotTrade as SpotTrade
+    from exchange_sdk.htx.models.spot import SpotTradeGroup as SpotTradeGroup
 
 _MODULES = {
+    "CanceledSource": "_enums",
+    "Castate": "_enums",
+    "D": "_enums",
+    "Direct": "_enums",
+    "FeeDeductState": "_enums",
+    "GetOpenOrdersDirect": "_enums",
     "MultiAssetsAccount": "account",
     "MultiAssetsCurrencyBalance": "account",
+    "Operator": "_enums",
+    "Period": "_enums",
+    "PlaceOrderSource": "_enums",
+    "Role": "_enums",
+    "SelfMatchPrevent": "_enums",
+    "Side": "_enums",
+    "Sort": "_enums",
+    "Source": "_enums",
+    "SpotAccount": "spot",
     "SpotAccountBalance": "spot",
     "SpotAccountBalanceState": "_enums",
+    "SpotAccountHistoryItem": "spot",
+    "SpotAccountType": "_enums",
     "SpotBalance": "spot",
     "SpotBalanceType": "_enums",
+    "SpotBatchCancelFailure": "spot",
+    "SpotBatchCancelResult": "spot",
+    "SpotCancelOpenOrdersResult": "spot",
+    "SpotCandle": "spot",
+    "SpotClientOrder": "spot",
+    "SpotFill": "spot",
+    "SpotFillType": "_enums",
+    "SpotHistoricalOrder": "spot",
+    "SpotOpenOrder": "spot",
+    "SpotOpenOrderState": "_enums",
+    "SpotOrder": "spot",
+    "SpotOrderFill": "spot",
+    "SpotOrderState": "_enums",
+    "SpotPastOrder": "spot",
+    "SpotSymbol": "spot",
+    "SpotSymbolPartition": "spot",
+    "SpotSymbolState": "_enums",
+    "SpotTicker": "spot",
+    "SpotTrade": "spot",
+    "SpotTradeGroup": "spot",
     "State": "_enums",
+    "States": "_enums",
+    "TransactTypes": "_enums",
     "Type": "_enums",
+    "Types": "_enums",
 }
 
 __all__ = [
+    "CanceledSource",
+    "Castate",
+    "D",
+    "Direct",
+    "FeeDeductState",
+    "GetOpenOrdersDirect",
     "MultiAssetsAccount",
     "MultiAssetsCurrencyBalance",
+    "Operator",
+    "Period",
+    "PlaceOrderSource",
+    "Role",
+    "SelfMatchPrevent",
+    "Side",
+    "Sort",
+    "Source",
+    "SpotAccount",
     "SpotAccountBalance",
     "SpotAccountBalanceState",
+    "SpotAccountHistoryItem",
+    "SpotAccountType",
     "SpotBalance",
     "SpotBalanceType",
+    "SpotBatchCancelFailure",
+    "SpotBatchCancelResult",
+    "SpotCancelOpenOrdersResult",
+    "SpotCandle",
+    "SpotClientOrder",
+    "SpotFill",
+    "SpotFillType",
+    "SpotHistoricalOrder",
+    "SpotOpenOrder",
+    "SpotOpenOrderState",
+    "SpotOrder",
+    "SpotOrderFill",
+    "SpotOrderState",
+    "SpotPastOrder",
+    "SpotSymbol",
+    "SpotSymbolPartition",
+    "SpotSymbolState",
+    "SpotTicker",
+    "SpotTrade",
+    "SpotTradeGroup",
     "State",
+    "States",
+    "TransactTypes",
     "Type",
+    "Types",
 ]
 
 

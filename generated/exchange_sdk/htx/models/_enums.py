@@ -24,6 +24,13 @@ class State(OpenEnum):
     __aliases__: ClassVar[dict[str, str]] = {"normal": "1"}
 
 
+class Side(OpenEnum):
+    """Filter on the direction of the trade"""
+
+    BUY = "buy"
+    SELL = "sell"
+
+
 class SpotAccountBalanceState(OpenEnum):
     """Account state"""
 
@@ -55,3 +62,273 @@ class SpotBalanceType(OpenEnum):
     BANK = "bank"
     CREDIT_REPAY = "credit-repay"
     TRUST_ASSET = "trust-asset"
+
+
+class TransactTypes(OpenEnum):
+    """Amount change types, several allowed; default all."""
+
+    TRADE = "trade"
+    ETF = "etf"
+    TRANSACT_FEE = "transact-fee"
+    FEE_DEDUCTION = "fee-deduction"
+    TRANSFER = "transfer"
+    CREDIT = "credit"
+    LIQUIDATION = "liquidation"
+    INTEREST = "interest"
+    DEPOSIT = "deposit"
+    WITHDRAW = "withdraw"
+    WITHDRAW_FEE = "withdraw-fee"
+    EXCHANGE = "exchange"
+    OTHER_TYPES = "other-types"
+    REBATE = "rebate"
+    FIREBLOCKS_DW = "fireblocks-dw"
+    """asset changes (deposit & withdrawal)"""
+
+
+class Sort(OpenEnum):
+    """Sorting order; default asc."""
+
+    ASC = "asc"
+    DESC = "desc"
+
+
+class SpotAccountType(OpenEnum):
+    """The type of this account"""
+
+    SPOT = "spot"
+    MARGIN = "margin"
+    POINT = "point"
+    SUPER_MARGIN = "super-margin"
+    GRID_TRADING = "grid-trading"
+    OTC_OPTIONS = "otc-options"
+    TRUST_CREDIT = "trust-credit"
+    """third-party trust account"""
+    OTC = "otc"
+    """OTC account (sent in the page's example; the table does not list it)"""
+
+
+class Period(OpenEnum):
+    """The period of each candle"""
+
+    VALUE_1_MIN = "1min"
+    VALUE_5_MIN = "5min"
+    VALUE_15_MIN = "15min"
+    VALUE_30_MIN = "30min"
+    VALUE_60_MIN = "60min"
+    VALUE_4_HOUR = "4hour"
+    VALUE_1_DAY = "1day"
+    VALUE_1_MON = "1mon"
+    VALUE_1_WEEK = "1week"
+    VALUE_1_YEAR = "1year"
+
+
+class Types(OpenEnum):
+    """The types of order to include in the search; default all."""
+
+    BUY_MARKET = "buy-market"
+    SELL_MARKET = "sell-market"
+    BUY_LIMIT = "buy-limit"
+    SELL_LIMIT = "sell-limit"
+    BUY_IOC = "buy-ioc"
+    SELL_IOC = "sell-ioc"
+    BUY_LIMIT_MAKER = "buy-limit-maker"
+    SELL_LIMIT_MAKER = "sell-limit-maker"
+    BUY_STOP_LIMIT = "buy-stop-limit"
+    SELL_STOP_LIMIT = "sell-stop-limit"
+
+
+class Direct(OpenEnum):
+    """Search direction when from is used; default next."""
+
+    NEXT = "next"
+    PREV = "prev"
+
+
+class SpotFillType(OpenEnum):
+    """The order type"""
+
+    BUY_MARKET = "buy-market"
+    SELL_MARKET = "sell-market"
+    BUY_LIMIT = "buy-limit"
+    SELL_LIMIT = "sell-limit"
+    BUY_IOC = "buy-ioc"
+    SELL_IOC = "sell-ioc"
+    BUY_LIMIT_MAKER = "buy-limit-maker"
+    """a type place_order takes; the table's list omits it"""
+    SELL_LIMIT_MAKER = "sell-limit-maker"
+    """a type place_order takes; the table's list omits it"""
+    BUY_STOP_LIMIT = "buy-stop-limit"
+    SELL_STOP_LIMIT = "sell-stop-limit"
+    BUY_LIMIT_FOK = "buy-limit-fok"
+    SELL_LIMIT_FOK = "sell-limit-fok"
+    BUY_STOP_LIMIT_FOK = "buy-stop-limit-fok"
+    SELL_STOP_LIMIT_FOK = "sell-stop-limit-fok"
+
+
+class Role(OpenEnum):
+    """The role in the transaction"""
+
+    TAKER = "taker"
+    MAKER = "maker"
+
+
+class FeeDeductState(OpenEnum):
+    """Fee deduction status"""
+
+    ONGOING = "ongoing"
+    """In deduction"""
+    DONE = "done"
+    """Deduction completed"""
+
+
+class GetOpenOrdersDirect(OpenEnum):
+    """searching direction"""
+
+    PREV = "prev"
+    """in ascending order from the start order ID"""
+    NEXT = "next"
+    """in descending order from the start order ID"""
+
+
+class Source(OpenEnum):
+    """The source where the order was triggered (the table names sys, web, api, app)"""
+
+    SYS = "sys"
+    WEB = "web"
+    API = "api"
+    APP = "app"
+    FL_SYS = "fl-sys"
+    FL_MGT = "fl-mgt"
+    SPOT_STOP = "spot-stop"
+    MARGIN_STOP = "margin-stop"
+    SUPER_MARGIN_STOP = "super-margin-stop"
+    GRID_TRADING_SYS = "grid-trading-sys"
+    SPOT_API = "spot-api"
+    """spot (a source place_order takes; the table's list omits it)"""
+    MARGIN_API = "margin-api"
+    """isolated margin (a source place_order takes; the table's list omits it)"""
+    SUPER_MARGIN_API = "super-margin-api"
+    """cross margin (a source place_order takes; the table's list omits it)"""
+    C2_C_MARGIN_API = "c2c-margin-api"
+    """c2c margin (a source place_order takes; the table's list omits it)"""
+
+
+class SpotOpenOrderState(OpenEnum):
+    """Order status"""
+
+    CREATED = "created"
+    """Created"""
+    SUBMITTED = "submitted"
+    """The order is waiting for transaction"""
+    PARTIAL_FILLED = "partial-filled"
+    """Partial deal"""
+
+
+class Operator(OpenEnum):
+    """Stop profit stop loss order trigger price operator"""
+
+    GTE = "gte"
+    LTE = "lte"
+
+
+class CanceledSource(OpenEnum):
+    """Who or what canceled the order"""
+
+    TIMEOUT_CANCELED_ORDER = "timeout-canceled-order"
+    CROSS_MARGIN_FL_SYS = "cross-margin-fl-sys"
+    ISOLATED_MARGIN_FL_SYS = "isolated-margin-fl-sys"
+    COIN_LISTING_DELISTING = "coin-listing-delisting"
+    API = "api"
+    USER_ACTIVELY_CANCELS_ORDER_WEB = "user-actively-cancels-order-web"
+    USER_ACTIVELY_CANCELS_ORDER_IOS = "user-actively-cancels-order-ios"
+    USER_ACTIVELY_CANCELS_ORDER_ANDROID = "user-actively-cancels-order-android"
+    ADMIN = "admin"
+    GRID_END = "grid-end"
+    SYSTEM_MANUALLY_CANCELS_ORDER = "system-manually-cancels-order"
+    CIRCUIT = "circuit"
+    SELF_MATCH_PREVENT = "self_match_prevent"
+    MARKET = "market"
+    FOK = "fok"
+    IOC = "ioc"
+    LIMIT_MAKER = "limit_maker"
+
+
+class SpotOrderState(OpenEnum):
+    """Order state"""
+
+    CREATED = "created"
+    """Created"""
+    SUBMITTED = "submitted"
+    """The order is waiting for transaction"""
+    PARTIAL_FILLED = "partial-filled"
+    """Partial deal"""
+    FILLED = "filled"
+    """Closed the deal"""
+    PARTIAL_CANCELED = "partial-canceled"
+    """Partial cancellation of transaction"""
+    CANCELING = "canceling"
+    """Undo in process"""
+    CANCELED = "canceled"
+    """Have been withdrawn"""
+
+
+class States(OpenEnum):
+    """One or more states of order to include in the search."""
+
+    FILLED = "filled"
+    """Closed the deal"""
+    PARTIAL_CANCELED = "partial-canceled"
+    """Partial cancellation of transaction"""
+    CANCELED = "canceled"
+    """Have been withdrawn"""
+
+
+class SpotSymbolState(OpenEnum):
+    """symbol status"""
+
+    UNKNOWN = "unknown"
+    NOT_ONLINE = "not-online"
+    PRE_ONLINE = "pre-online"
+    ONLINE = "online"
+    SUSPEND = "suspend"
+    OFFLINE = "offline"
+    TRANSFER_BOARD = "transfer-board"
+    FUSE = "fuse"
+
+
+class D(OpenEnum):
+    """direction"""
+
+    VALUE_1 = "1"
+    """long"""
+    VALUE_2 = "2"
+    """short"""
+
+
+class Castate(OpenEnum):
+    """The state of the call auction, present only in its 1st and 2nd stage."""
+
+    CA_1 = "ca_1"
+    CA_2 = "ca_2"
+
+
+class PlaceOrderSource(OpenEnum):
+    """The account the order trades from; default spot-api."""
+
+    SPOT_API = "spot-api"
+    """spot"""
+    MARGIN_API = "margin-api"
+    """isolated margin"""
+    SUPER_MARGIN_API = "super-margin-api"
+    """cross margin"""
+    C2_C_MARGIN_API = "c2c-margin-api"
+    """c2c margin"""
+
+
+class SelfMatchPrevent(OpenEnum):
+    """Self-trade prevention; default 0."""
+
+    VALUE_0 = "0"
+    """no: self-trading allowed"""
+    VALUE_1 = "1"
+    """yes: self-trading not allowed"""

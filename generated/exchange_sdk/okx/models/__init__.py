@@ -8,85 +8,256 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from exchange_sdk.okx.models._enums import AcctLv as AcctLv
+    from exchange_sdk.okx.models._enums import AcctStpMode as AcctStpMode
+    from exchange_sdk.okx.models._enums import Alias as Alias
     from exchange_sdk.okx.models._enums import AutoLendStatus as AutoLendStatus
     from exchange_sdk.okx.models._enums import BillMgnMode as BillMgnMode
+    from exchange_sdk.okx.models._enums import Category as Category
     from exchange_sdk.okx.models._enums import Confirm as Confirm
+    from exchange_sdk.okx.models._enums import CtIsoMode as CtIsoMode
     from exchange_sdk.okx.models._enums import CtType as CtType
     from exchange_sdk.okx.models._enums import ExecType as ExecType
+    from exchange_sdk.okx.models._enums import FeeType as FeeType
+    from exchange_sdk.okx.models._enums import GetBillsType as GetBillsType
+    from exchange_sdk.okx.models._enums import GetFillsSubType as GetFillsSubType
+    from exchange_sdk.okx.models._enums import GetInstrumentsInstType as GetInstrumentsInstType
+    from exchange_sdk.okx.models._enums import GetLeverageMgnMode as GetLeverageMgnMode
+    from exchange_sdk.okx.models._enums import GetOpenOrdersState as GetOpenOrdersState
+    from exchange_sdk.okx.models._enums import GetOrderHistoryCategory as GetOrderHistoryCategory
+    from exchange_sdk.okx.models._enums import GetOrderHistoryState as GetOrderHistoryState
+    from exchange_sdk.okx.models._enums import GetPositionsInstType as GetPositionsInstType
+    from exchange_sdk.okx.models._enums import GetTickersInstType as GetTickersInstType
+    from exchange_sdk.okx.models._enums import GreeksType as GreeksType
+    from exchange_sdk.okx.models._enums import InstCategory as InstCategory
     from exchange_sdk.okx.models._enums import InstType as InstType
+    from exchange_sdk.okx.models._enums import KycLv as KycLv
+    from exchange_sdk.okx.models._enums import MgnIsoMode as MgnIsoMode
     from exchange_sdk.okx.models._enums import MgnMode as MgnMode
+    from exchange_sdk.okx.models._enums import NewTpOrdKind as NewTpOrdKind
+    from exchange_sdk.okx.models._enums import OpAuth as OpAuth
+    from exchange_sdk.okx.models._enums import OpenType as OpenType
+    from exchange_sdk.okx.models._enums import OptType as OptType
+    from exchange_sdk.okx.models._enums import OrderPosSide as OrderPosSide
+    from exchange_sdk.okx.models._enums import OrderRequestOrdType as OrderRequestOrdType
+    from exchange_sdk.okx.models._enums import OrderSource as OrderSource
+    from exchange_sdk.okx.models._enums import OrderState as OrderState
     from exchange_sdk.okx.models._enums import OrdType as OrdType
+    from exchange_sdk.okx.models._enums import Outcome as Outcome
+    from exchange_sdk.okx.models._enums import Param as Param
+    from exchange_sdk.okx.models._enums import PosMode as PosMode
     from exchange_sdk.okx.models._enums import PosSide as PosSide
     from exchange_sdk.okx.models._enums import PxAmendType as PxAmendType
+    from exchange_sdk.okx.models._enums import PxType as PxType
+    from exchange_sdk.okx.models._enums import ReduceOnly as ReduceOnly
+    from exchange_sdk.okx.models._enums import RoleType as RoleType
+    from exchange_sdk.okx.models._enums import RuleType as RuleType
+    from exchange_sdk.okx.models._enums import SetLeveragePosSide as SetLeveragePosSide
     from exchange_sdk.okx.models._enums import Side as Side
-    from exchange_sdk.okx.models._enums import StpMode as StpMode
+    from exchange_sdk.okx.models._enums import SlTriggerPxType as SlTriggerPxType
+    from exchange_sdk.okx.models._enums import Source as Source
+    from exchange_sdk.okx.models._enums import SpeedBump as SpeedBump
+    from exchange_sdk.okx.models._enums import State as State
+    from exchange_sdk.okx.models._enums import StgyType as StgyType
     from exchange_sdk.okx.models._enums import SubType as SubType
     from exchange_sdk.okx.models._enums import TdMode as TdMode
     from exchange_sdk.okx.models._enums import TgtCcy as TgtCcy
-    from exchange_sdk.okx.models._enums import TpOrdKind as TpOrdKind
-    from exchange_sdk.okx.models._enums import TpTriggerPxType as TpTriggerPxType
     from exchange_sdk.okx.models._enums import Type as Type
     from exchange_sdk.okx.models._shapes import AttachAlgoOrder as AttachAlgoOrder
+    from exchange_sdk.okx.models._shapes import AttachedAlgoOrder as AttachedAlgoOrder
+    from exchange_sdk.okx.models._shapes import CancelledOrder as CancelledOrder
+    from exchange_sdk.okx.models._shapes import Order as Order
+    from exchange_sdk.okx.models._shapes import OrderLinkedAlgoOrd as OrderLinkedAlgoOrd
     from exchange_sdk.okx.models._shapes import OrderRequest as OrderRequest
     from exchange_sdk.okx.models._shapes import PlacedOrder as PlacedOrder
+    from exchange_sdk.okx.models._shapes import Ticker as Ticker
     from exchange_sdk.okx.models.account import AccountBalance as AccountBalance
     from exchange_sdk.okx.models.account import AccountBalanceDetail as AccountBalanceDetail
+    from exchange_sdk.okx.models.account import AccountConfig as AccountConfig
     from exchange_sdk.okx.models.account import Bill as Bill
+    from exchange_sdk.okx.models.account import CloseOrderAlgo as CloseOrderAlgo
+    from exchange_sdk.okx.models.account import Leverage as Leverage
+    from exchange_sdk.okx.models.account import LeverageSetting as LeverageSetting
+    from exchange_sdk.okx.models.account import Position as Position
     from exchange_sdk.okx.models.market import Candle as Candle
+    from exchange_sdk.okx.models.market import OrderBook as OrderBook
+    from exchange_sdk.okx.models.market import OrderBookLevel as OrderBookLevel
+    from exchange_sdk.okx.models.market import PublicTrade as PublicTrade
+    from exchange_sdk.okx.models.public import Instrument as Instrument
+    from exchange_sdk.okx.models.public import InstrumentChange as InstrumentChange
+    from exchange_sdk.okx.models.public import SystemTime as SystemTime
+    from exchange_sdk.okx.models.trade import AmendAttachAlgoOrder as AmendAttachAlgoOrder
+    from exchange_sdk.okx.models.trade import AmendedOrder as AmendedOrder
+    from exchange_sdk.okx.models.trade import CancelOrderRequest as CancelOrderRequest
+    from exchange_sdk.okx.models.trade import Fill as Fill
 
 _MODULES = {
     "AccountBalance": "account",
     "AccountBalanceDetail": "account",
+    "AccountConfig": "account",
+    "AcctLv": "_enums",
+    "AcctStpMode": "_enums",
+    "Alias": "_enums",
+    "AmendAttachAlgoOrder": "trade",
+    "AmendedOrder": "trade",
     "AttachAlgoOrder": "_shapes",
+    "AttachedAlgoOrder": "_shapes",
     "AutoLendStatus": "_enums",
     "Bill": "account",
     "BillMgnMode": "_enums",
+    "CancelOrderRequest": "trade",
+    "CancelledOrder": "_shapes",
     "Candle": "market",
+    "Category": "_enums",
+    "CloseOrderAlgo": "account",
     "Confirm": "_enums",
+    "CtIsoMode": "_enums",
     "CtType": "_enums",
     "ExecType": "_enums",
+    "FeeType": "_enums",
+    "Fill": "trade",
+    "GetBillsType": "_enums",
+    "GetFillsSubType": "_enums",
+    "GetInstrumentsInstType": "_enums",
+    "GetLeverageMgnMode": "_enums",
+    "GetOpenOrdersState": "_enums",
+    "GetOrderHistoryCategory": "_enums",
+    "GetOrderHistoryState": "_enums",
+    "GetPositionsInstType": "_enums",
+    "GetTickersInstType": "_enums",
+    "GreeksType": "_enums",
+    "InstCategory": "_enums",
     "InstType": "_enums",
+    "Instrument": "public",
+    "InstrumentChange": "public",
+    "KycLv": "_enums",
+    "Leverage": "account",
+    "LeverageSetting": "account",
+    "MgnIsoMode": "_enums",
     "MgnMode": "_enums",
+    "NewTpOrdKind": "_enums",
+    "OpAuth": "_enums",
+    "OpenType": "_enums",
+    "OptType": "_enums",
     "OrdType": "_enums",
+    "Order": "_shapes",
+    "OrderBook": "market",
+    "OrderBookLevel": "market",
+    "OrderLinkedAlgoOrd": "_shapes",
+    "OrderPosSide": "_enums",
     "OrderRequest": "_shapes",
+    "OrderRequestOrdType": "_enums",
+    "OrderSource": "_enums",
+    "OrderState": "_enums",
+    "Outcome": "_enums",
+    "Param": "_enums",
     "PlacedOrder": "_shapes",
+    "PosMode": "_enums",
     "PosSide": "_enums",
+    "Position": "account",
+    "PublicTrade": "market",
     "PxAmendType": "_enums",
+    "PxType": "_enums",
+    "ReduceOnly": "_enums",
+    "RoleType": "_enums",
+    "RuleType": "_enums",
+    "SetLeveragePosSide": "_enums",
     "Side": "_enums",
-    "StpMode": "_enums",
+    "SlTriggerPxType": "_enums",
+    "Source": "_enums",
+    "SpeedBump": "_enums",
+    "State": "_enums",
+    "StgyType": "_enums",
     "SubType": "_enums",
+    "SystemTime": "public",
     "TdMode": "_enums",
     "TgtCcy": "_enums",
-    "TpOrdKind": "_enums",
-    "TpTriggerPxType": "_enums",
+    "Ticker": "_shapes",
     "Type": "_enums",
 }
 
 __all__ = [
     "AccountBalance",
     "AccountBalanceDetail",
+    "AccountConfig",
+    "AcctLv",
+    "AcctStpMode",
+    "Alias",
+    "AmendAttachAlgoOrder",
+    "AmendedOrder",
     "AttachAlgoOrder",
+    "AttachedAlgoOrder",
     "AutoLendStatus",
     "Bill",
     "BillMgnMode",
+    "CancelOrderRequest",
+    "CancelledOrder",
     "Candle",
+    "Category",
+    "CloseOrderAlgo",
     "Confirm",
+    "CtIsoMode",
     "CtType",
     "ExecType",
+    "FeeType",
+    "Fill",
+    "GetBillsType",
+    "GetFillsSubType",
+    "GetInstrumentsInstType",
+    "GetLeverageMgnMode",
+    "GetOpenOrdersState",
+    "GetOrderHistoryCategory",
+    "GetOrderHistoryState",
+    "GetPositionsInstType",
+    "GetTickersInstType",
+    "GreeksType",
+    "InstCategory",
     "InstType",
+    "Instrument",
+    "InstrumentChange",
+    "KycLv",
+    "Leverage",
+    "LeverageSetting",
+    "MgnIsoMode",
     "MgnMode",
+    "NewTpOrdKind",
+    "OpAuth",
+    "OpenType",
+    "OptType",
     "OrdType",
+    "Order",
+    "OrderBook",
+    "OrderBookLevel",
+    "OrderLinkedAlgoOrd",
+    "OrderPosSide",
     "OrderRequest",
+    "OrderRequestOrdType",
+    "OrderSource",
+    "OrderState",
+    "Outcome",
+    "Param",
     "PlacedOrder",
+    "PosMode",
     "PosSide",
+    "Position",
+    "PublicTrade",
     "PxAmendType",
+    "PxType",
+    "ReduceOnly",
+    "RoleType",
+    "RuleType",
+    "SetLeveragePosSide",
     "Side",
-    "StpMode",
+    "SlTriggerPxType",
+    "Source",
+    "SpeedBump",
+    "State",
+    "StgyType",
     "SubType",
+    "SystemTime",
     "TdMode",
     "TgtCcy",
-    "TpOrdKind",
-    "TpTriggerPxType",
+    "Ticker",
     "Type",
 ]
 

@@ -7,6 +7,133 @@ from __future__ import annotations
 from exchange_sdk._runtime._enums import OpenEnum
 
 
+class AcctLv(OpenEnum):
+    """Account mode"""
+
+    spot = "1"
+    """Spot mode"""
+    futures = "2"
+    """Futures mode"""
+    multi_currency_margin = "3"
+    """Multi-currency margin"""
+    portfolio_margin = "4"
+    """Portfolio margin"""
+
+
+class AcctStpMode(OpenEnum):
+    """Account self-trade prevention mode; the default cancel_maker can be changed on the web page by the master account."""
+
+    CANCEL_MAKER = "cancel_maker"
+    CANCEL_TAKER = "cancel_taker"
+    CANCEL_BOTH = "cancel_both"
+
+
+class PosMode(OpenEnum):
+    """Position mode"""
+
+    LONG_SHORT_MODE = "long_short_mode"
+    """long/short, only applicable to FUTURES/SWAP"""
+    NET_MODE = "net_mode"
+    """net"""
+
+
+class GreeksType(OpenEnum):
+    """Current display type of Greeks"""
+
+    PA = "PA"
+    """Greeks in coins"""
+    BS = "BS"
+    """Black-Scholes Greeks in dollars"""
+
+
+class FeeType(OpenEnum):
+    """Fee type"""
+
+    received_currency = "0"
+    """The fee is charged in the currency received from the trade"""
+    quote_currency = "1"
+    """The fee is always charged in the quote currency of the trading pair"""
+
+
+class CtIsoMode(OpenEnum):
+    """Contract isolated margin trading settings"""
+
+    AUTOMATIC = "automatic"
+    """Auto transfers"""
+    AUTONOMY = "autonomy"
+    """Manual transfers"""
+
+
+class MgnIsoMode(OpenEnum):
+    """Margin isolated margin trading settings (new accounts, sub-accounts included, default to automatic or quick_margin)."""
+
+    AUTO_TRANSFERS_CCY = "auto_transfers_ccy"
+    """New auto transfers: base and quote currency both as margin"""
+    AUTOMATIC = "automatic"
+    """Auto transfers"""
+    QUICK_MARGIN = "quick_margin"
+    """Quick Margin Mode"""
+
+
+class StgyType(OpenEnum):
+    """Strategy type"""
+
+    general = "0"
+    """General strategy"""
+    delta_neutral = "1"
+    """Delta neutral strategy"""
+
+
+class RoleType(OpenEnum):
+    """Role type"""
+
+    general_user = "0"
+    """General user"""
+    leading_trader = "1"
+    """Leading trader"""
+    copy_trader = "2"
+    """Copy trader"""
+
+
+class OpAuth(OpenEnum):
+    """Whether option trading is activated"""
+
+    not_activated = "0"
+    """Not activated"""
+    activated = "1"
+    """Activated"""
+
+
+class KycLv(OpenEnum):
+    """KYC level of the main account (of the requesting account when that is the main account): 0 no verification, 1 to 3 that level completed."""
+
+    none = "0"
+    """No verification"""
+    level_1 = "1"
+    """Level 1 completed"""
+    level_2 = "2"
+    """Level 2 completed"""
+    level_3 = "3"
+    """Level 3 completed"""
+
+
+class Type(OpenEnum):
+    """Account type"""
+
+    main = "0"
+    """Main account"""
+    standard_sub_account = "1"
+    """Standard sub-account"""
+    managed_sub_account = "2"
+    """Managed trading sub-account"""
+    custody_copper = "5"
+    """Custody trading sub-account - Copper"""
+    managed_copper = "9"
+    """Managed trading sub-account - Copper"""
+    custody_komainu = "12"
+    """Custody trading sub-account - Komainu"""
+
+
 class AutoLendStatus(OpenEnum):
     """Auto lend status: unsupported, off, pending, active"""
 
@@ -44,7 +171,7 @@ class CtType(OpenEnum):
     INVERSE = "inverse"
 
 
-class Type(OpenEnum):
+class GetBillsType(OpenEnum):
     """Bill type"""
 
     VALUE_1 = "1"
@@ -355,6 +482,49 @@ class ExecType(OpenEnum):
     """maker"""
 
 
+class GetLeverageMgnMode(OpenEnum):
+    """Margin mode"""
+
+    CROSS = "cross"
+    ISOLATED = "isolated"
+
+
+class PosSide(OpenEnum):
+    """Position side; in long/short mode the leverage of both long and short is returned."""
+
+    LONG = "long"
+    SHORT = "short"
+    NET = "net"
+
+
+class GetPositionsInstType(OpenEnum):
+    """Instrument type; instId is checked against it when both are passed."""
+
+    MARGIN = "MARGIN"
+    SWAP = "SWAP"
+    FUTURES = "FUTURES"
+    OPTION = "OPTION"
+    EVENTS = "EVENTS"
+
+
+class SlTriggerPxType(OpenEnum):
+    """Stop-loss trigger price type."""
+
+    LAST = "last"
+    """last price"""
+    INDEX = "index"
+    """index price"""
+    MARK = "mark"
+    """mark price"""
+
+
+class SetLeveragePosSide(OpenEnum):
+    """Position side (conditional); only required for isolated margin in long/short mode for FUTURES/SWAP."""
+
+    LONG = "long"
+    SHORT = "short"
+
+
 class Confirm(OpenEnum):
     """The state of the candlestick."""
 
@@ -364,21 +534,18 @@ class Confirm(OpenEnum):
     """K line is completed"""
 
 
-class TdMode(OpenEnum):
-    """Trade mode. Margin modes cross and isolated; non-margin mode cash; spot_isolated only for SPOT lead trading. isolated is not available in multi-currency margin and portfolio margin modes."""
+class GetTickersInstType(OpenEnum):
+    """Instrument type"""
 
-    CROSS = "cross"
-    """Cross margin"""
-    ISOLATED = "isolated"
-    """Isolated margin"""
-    CASH = "cash"
-    """Non-margin"""
-    SPOT_ISOLATED = "spot_isolated"
-    """Only for SPOT lead trading"""
+    SPOT = "SPOT"
+    SWAP = "SWAP"
+    FUTURES = "FUTURES"
+    OPTION = "OPTION"
+    EVENTS = "EVENTS"
 
 
 class Side(OpenEnum):
-    """Order side"""
+    """Trade side of the taker"""
 
     BUY = "buy"
     """Buy"""
@@ -386,18 +553,415 @@ class Side(OpenEnum):
     """Sell"""
 
 
-class PosSide(OpenEnum):
-    """Position side (conditional). net by default in net mode; required in long/short mode, where it can only be long or short. Only for FUTURES and SWAP."""
+class Source(OpenEnum):
+    """Order source"""
 
-    NET = "net"
-    """Net mode"""
-    LONG = "long"
-    """Long, in long/short mode"""
-    SHORT = "short"
-    """Short, in long/short mode"""
+    normal = "0"
+    """Normal order"""
+    elp = "1"
+    """Enhanced Liquidity Program order"""
+
+
+class GetInstrumentsInstType(OpenEnum):
+    """Instrument type"""
+
+    SPOT = "SPOT"
+    """Spot"""
+    MARGIN = "MARGIN"
+    """Margin"""
+    SWAP = "SWAP"
+    """Perpetual Futures"""
+    FUTURES = "FUTURES"
+    """Expiry Futures"""
+    OPTION = "OPTION"
+    """Option"""
+    EVENTS = "EVENTS"
+    """Event Contracts"""
+
+
+class OptType(OpenEnum):
+    """Option type; only applicable to OPTION."""
+
+    call = "C"
+    """Call"""
+    put = "P"
+    """Put"""
+
+
+class OpenType(OpenEnum):
+    """Open type; only applicable to SPOT/MARGIN, "" for all other business lines."""
+
+    FIX_PRICE = "fix_price"
+    """Fix price opening"""
+    PRE_QUOTE = "pre_quote"
+    """Pre-quote"""
+    CALL_AUCTION = "call_auction"
+    """Call auction"""
+
+
+class Alias(OpenEnum):
+    """Contract alias (deprecated, to be removed by the end of April 2026; use expTime); only applicable to FUTURES."""
+
+    THIS_WEEK = "this_week"
+    NEXT_WEEK = "next_week"
+    THIS_MONTH = "this_month"
+    NEXT_MONTH = "next_month"
+    QUARTER = "quarter"
+    NEXT_QUARTER = "next_quarter"
+    THIRD_QUARTER = "third_quarter"
+    THIS_FIVE_YEARS = "this_five_years"
+    """Current 5-year contract"""
+    NEXT_FIVE_YEARS = "next_five_years"
+    """Next 5-year contract"""
+
+
+class State(OpenEnum):
+    """Instrument status"""
+
+    LIVE = "live"
+    SUSPEND = "suspend"
+    REBASE = "rebase"
+    """Cannot be traded during rebasing; SWAP only"""
+    POST_ONLY = "post_only"
+    """Only post-only orders are accepted (and may be amended or cancelled); SWAP only"""
+    PREOPEN = "preopen"
+    """Before a new Futures or Options contract is live"""
+    TEST = "test"
+    """Test pair, cannot be traded"""
+    SETTLING = "settling"
+    """Settling; EVENTS only"""
+
+
+class RuleType(OpenEnum):
+    """Trading rule type"""
+
+    NORMAL = "normal"
+    """Normal trading"""
+    PRE_MARKET = "pre_market"
+    """Pre-market trading"""
+    REBASE_CONTRACT = "rebase_contract"
+    """Pre-market rebase contract"""
+    XPERP = "xperp"
+    """Perpetual-style futures, certain FUTURES contracts only"""
+
+
+class InstCategory(OpenEnum):
+    """The asset category of the instrument's base asset (BTC for BTC-USDT-SWAP); "" when not available."""
+
+    crypto = "1"
+    """Crypto"""
+    stocks = "3"
+    """Stocks"""
+    commodities = "4"
+    """Commodities"""
+    forex = "5"
+    """Forex"""
+    bonds = "6"
+    """Bonds"""
+
+
+class Param(OpenEnum):
+    """The parameter to be updated (for FUTURES/SWAP, lotSz changes together with minSz)."""
+
+    TICK_SZ = "tickSz"
+    MIN_SZ = "minSz"
+    MAX_MKT_SZ = "maxMktSz"
+
+
+class SpeedBump(OpenEnum):
+    """Speed bump (conditional); required for non-post-only orders of EVENTS symbols."""
+
+    event_contract = "1"
+    """Event contract speed bump (its delay may change without notice)"""
+
+
+class PxAmendType(OpenEnum):
+    """What happens when newPx exceeds the price limit. The default is 0."""
+
+    VALUE_0 = "0"
+    """The system does not amend the price"""
+    VALUE_1 = "1"
+    """The system amends the price to the best value within the price limit"""
+
+
+class NewTpOrdKind(OpenEnum):
+    """TP order kind"""
+
+    CONDITION = "condition"
+    """Condition order"""
+    LIMIT = "limit"
+    """Limit order"""
+
+
+class GetFillsSubType(OpenEnum):
+    """Transaction type"""
+
+    VALUE_1 = "1"
+    """Buy"""
+    VALUE_2 = "2"
+    """Sell"""
+    VALUE_3 = "3"
+    """Open long"""
+    VALUE_4 = "4"
+    """Open short"""
+    VALUE_5 = "5"
+    """Close long"""
+    VALUE_6 = "6"
+    """Close short"""
+    VALUE_100 = "100"
+    """Partial liquidation close long"""
+    VALUE_101 = "101"
+    """Partial liquidation close short"""
+    VALUE_102 = "102"
+    """Partial liquidation buy"""
+    VALUE_103 = "103"
+    """Partial liquidation sell"""
+    VALUE_104 = "104"
+    """Liquidation long"""
+    VALUE_105 = "105"
+    """Liquidation short"""
+    VALUE_106 = "106"
+    """Liquidation buy"""
+    VALUE_107 = "107"
+    """Liquidation sell"""
+    VALUE_110 = "110"
+    """Liquidation transfer in"""
+    VALUE_111 = "111"
+    """Liquidation transfer out"""
+    VALUE_118 = "118"
+    """System token conversion transfer in"""
+    VALUE_119 = "119"
+    """System token conversion transfer out"""
+    VALUE_112 = "112"
+    """Delivery long"""
+    VALUE_113 = "113"
+    """Delivery short"""
+    VALUE_125 = "125"
+    """ADL close long"""
+    VALUE_126 = "126"
+    """ADL close short"""
+    VALUE_127 = "127"
+    """ADL buy"""
+    VALUE_128 = "128"
+    """ADL sell"""
+    VALUE_212 = "212"
+    """Auto borrow of quick margin"""
+    VALUE_213 = "213"
+    """Auto repay of quick margin"""
+    VALUE_204 = "204"
+    """block trade buy"""
+    VALUE_205 = "205"
+    """block trade sell"""
+    VALUE_206 = "206"
+    """block trade open long"""
+    VALUE_207 = "207"
+    """block trade open short"""
+    VALUE_208 = "208"
+    """block trade close long"""
+    VALUE_209 = "209"
+    """block trade close short"""
+    VALUE_236 = "236"
+    """Easy convert in"""
+    VALUE_237 = "237"
+    """Easy convert out"""
+    VALUE_270 = "270"
+    """Spread trading buy"""
+    VALUE_271 = "271"
+    """Spread trading sell"""
+    VALUE_272 = "272"
+    """Spread trading open long"""
+    VALUE_273 = "273"
+    """Spread trading open short"""
+    VALUE_274 = "274"
+    """Spread trading close long"""
+    VALUE_275 = "275"
+    """Spread trading close short"""
+    VALUE_324 = "324"
+    """Move position buy"""
+    VALUE_325 = "325"
+    """Move position sell"""
+    VALUE_326 = "326"
+    """Move position open long"""
+    VALUE_327 = "327"
+    """Move position open short"""
+    VALUE_328 = "328"
+    """Move position close long"""
+    VALUE_329 = "329"
+    """Move position close short"""
+    VALUE_376 = "376"
+    """Collateralized borrowing auto conversion buy"""
+    VALUE_377 = "377"
+    """Collateralized borrowing auto conversion sell"""
+    VALUE_410 = "410"
+    """Buy yes"""
+    VALUE_411 = "411"
+    """Buy no"""
+    VALUE_412 = "412"
+    """Sell yes"""
+    VALUE_413 = "413"
+    """Sell no"""
+    VALUE_414 = "414"
+    """Yes expiry"""
+    VALUE_415 = "415"
+    """No expiry"""
 
 
 class OrdType(OpenEnum):
+    """Order type. The table documents one value; the page's example sends several separated by commas (post_only,fok,ioc), which the SDK accepts as a list."""
+
+    MARKET = "market"
+    """Market order"""
+    LIMIT = "limit"
+    """Limit order"""
+    POST_ONLY = "post_only"
+    """Post-only order"""
+    FOK = "fok"
+    """Fill-or-kill order"""
+    IOC = "ioc"
+    """Immediate-or-cancel order"""
+    OPTIMAL_LIMIT_IOC = "optimal_limit_ioc"
+    """Market order with immediate-or-cancel order"""
+    MMP = "mmp"
+    """Market Maker Protection (Option in Portfolio Margin mode only)"""
+    MMP_AND_POST_ONLY = "mmp_and_post_only"
+    """Market Maker Protection and post-only (Option in Portfolio Margin mode only)"""
+    OP_FOK = "op_fok"
+    """Simple options (fok)"""
+    ELP = "elp"
+    """Enhanced Liquidity Program order"""
+
+
+class GetOpenOrdersState(OpenEnum):
+    """State"""
+
+    LIVE = "live"
+    PARTIALLY_FILLED = "partially_filled"
+
+
+class TgtCcy(OpenEnum):
+    """The unit of sz, only for SPOT market orders; the default is quote_ccy for buy, base_ccy for sell."""
+
+    BASE_CCY = "base_ccy"
+    """Base currency"""
+    QUOTE_CCY = "quote_ccy"
+    """Quote currency"""
+
+
+class PxType(OpenEnum):
+    """Price type of options"""
+
+    PX = "px"
+    """Placed by price, in coin units (px in BTC or ETH)"""
+    PX_VOL = "pxVol"
+    """Placed by pxVol"""
+    PX_USD = "pxUsd"
+    """Placed by pxUsd, in USD"""
+
+
+class OrderPosSide(OpenEnum):
+    """Position side"""
+
+    NET = "net"
+    LONG = "long"
+    SHORT = "short"
+
+
+class TdMode(OpenEnum):
+    """Trade mode"""
+
+    CROSS = "cross"
+    ISOLATED = "isolated"
+    CASH = "cash"
+    SPOT_ISOLATED = "spot_isolated"
+
+
+class OrderState(OpenEnum):
+    """Order state. Order List returns only live and partially_filled; Order history returns filled, canceled and mmp_canceled."""
+
+    LIVE = "live"
+    """On the order book, no fills yet"""
+    PARTIALLY_FILLED = "partially_filled"
+    """Partially executed, still active on the book"""
+    FILLED = "filled"
+    """Fully executed (terminal)"""
+    CANCELED = "canceled"
+    """Cancelled (terminal); an IOC order partially filled before cancellation may have accFillSz above 0"""
+    MMP_CANCELED = "mmp_canceled"
+    """Cancelled automatically by Market Maker Protection (terminal)"""
+
+
+class OrderSource(OpenEnum):
+    """Order source; the list is not exhaustive (all are child orders generated by the system for a parent algo or strategy order), and new values may be added."""
+
+    VALUE_6 = "6"
+    """The normal order triggered by the trigger order"""
+    VALUE_7 = "7"
+    """The normal order triggered by the TP/SL order"""
+    VALUE_13 = "13"
+    """The normal order triggered by the algo order"""
+    VALUE_25 = "25"
+    """The normal order triggered by the trailing stop order"""
+    VALUE_34 = "34"
+    """The normal order triggered by the chase order"""
+
+
+class Category(OpenEnum):
+    """Category"""
+
+    NORMAL = "normal"
+    """Standard user-placed order"""
+    TWAP = "twap"
+    """Forced repayment order generated by the system (not a TWAP strategy)"""
+    ADL = "adl"
+    """Auto-deleveraging"""
+    FULL_LIQUIDATION = "full_liquidation"
+    """Forced full position close"""
+    PARTIAL_LIQUIDATION = "partial_liquidation"
+    """Forced partial position close"""
+    DELIVERY = "delivery"
+    """Futures/options expiry settlement"""
+    DDH = "ddh"
+    """Delta dynamic hedge order of the options market-maker system"""
+    AUTO_CONVERSION = "auto_conversion"
+    """System-triggered asset conversion"""
+
+
+class ReduceOnly(OpenEnum):
+    """Whether the order can only reduce the position size, "true" or "false" (a string)."""
+
+    TRUE = "true"
+    FALSE = "false"
+
+
+class Outcome(OpenEnum):
+    """The market outcome the user traded on; only applicable to EVENTS."""
+
+    YES = "yes"
+    NO = "no"
+
+
+class GetOrderHistoryState(OpenEnum):
+    """State"""
+
+    CANCELED = "canceled"
+    FILLED = "filled"
+    MMP_CANCELED = "mmp_canceled"
+    """Order canceled automatically due to Market Maker Protection"""
+
+
+class GetOrderHistoryCategory(OpenEnum):
+    """Category"""
+
+    TWAP = "twap"
+    ADL = "adl"
+    FULL_LIQUIDATION = "full_liquidation"
+    PARTIAL_LIQUIDATION = "partial_liquidation"
+    DELIVERY = "delivery"
+    DDH = "ddh"
+    """Delta dynamic hedge"""
+
+
+class OrderRequestOrdType(OpenEnum):
     """Order type"""
 
     MARKET = "market"
@@ -418,52 +982,3 @@ class OrdType(OpenEnum):
     """Market Maker Protection and post-only (Options in Portfolio Margin mode only)"""
     ELP = "elp"
     """Enhanced Liquidity Program order"""
-
-
-class TgtCcy(OpenEnum):
-    """Whether sz of a SPOT market order is in the base or the quote currency. Default quote_ccy for buy, base_ccy for sell."""
-
-    BASE_CCY = "base_ccy"
-    """Base currency"""
-    QUOTE_CCY = "quote_ccy"
-    """Quote currency"""
-
-
-class PxAmendType(OpenEnum):
-    """What happens when px exceeds the price limit. The default is 0."""
-
-    VALUE_0 = "0"
-    """The system does not amend the price"""
-    VALUE_1 = "1"
-    """The system amends the price to the best value within the price limit"""
-
-
-class StpMode(OpenEnum):
-    """Self trade prevention mode; by default the account-level acctStpMode (cancel_maker unless changed). cancel_both does not support FOK."""
-
-    CANCEL_MAKER = "cancel_maker"
-    """Cancel maker"""
-    CANCEL_TAKER = "cancel_taker"
-    """Cancel taker"""
-    CANCEL_BOTH = "cancel_both"
-    """Cancel both"""
-
-
-class TpOrdKind(OpenEnum):
-    """TP order kind; the default is condition."""
-
-    CONDITION = "condition"
-    """Condition order"""
-    LIMIT = "limit"
-    """Limit order"""
-
-
-class TpTriggerPxType(OpenEnum):
-    """Take-profit trigger price type; the default is last."""
-
-    LAST = "last"
-    """Last price"""
-    INDEX = "index"
-    """Index price"""
-    MARK = "mark"
-    """Mark price"""
