@@ -247,6 +247,7 @@ def build_operation(
         notes=tuple(n.strip() for n in data.get("notes", [])),
         auth=data.get("auth", "private"),
         family=data.get("family", ""),
+        data_member=data.get("data_member", ""),
         permission=Permission(**data["permission"]),
         rate_limit=RateLimit(
             text=rate["text"],

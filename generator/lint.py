@@ -190,7 +190,12 @@ class _Walker:
         missing, moved = self.find_flattening(shape, objects, path, missing)
         for field, name in checks:
             self.check_values(
-                field, [o[name] for o in objects if name in o], f"{path}.{name}", moved.get(field.name, frozenset())
+                field,
+                [o[name] for o in objects if name in o],
+                f"{path}.{name}",
+                moved.get(field.name, frozenset()),
+                # a field the table leaves out, or a position it does not type, has no table type
+                typed=field.table.listed and (not shape.positional or field.table.type is not None),
             )
         for field in list(missing):
             similar = difflib.get_close_matches(field.name, undocumented, n=1, cutoff=0.85)
@@ -262,9 +267,11 @@ class _Walker:
                 moved[container.name] = frozenset(f.name for f in displaced)
         return missing, moved
 
-    def check_values(self, field: Field, values: list[Any], path: str, displaced: frozenset[str] = frozenset()) -> None:
+    def check_values(
+        self, field: Field, values: list[Any], path: str, displaced: frozenset[str] = frozenset(), typed: bool = True
+    ) -> None:
         present = [v for v in values if v is not None]
-        documented = _documented_kind(_table_type(field))
+        documented = _documented_kind(_table_type(field)) if typed else None
         if documented is not None:
             wrong = [
                 v
@@ -354,7 +361,7 @@ def _lint_example(
             )
         )
     body = example.body
-    data_key = exchange.family_of(operation).envelope.data
+    data_key = exchange.envelope_of(operation).data
     if isinstance(body, dict) and data_key in body:
         walker.walk_value(operation.response, [body[data_key]], data_key)
     return walker.findings, walker.matched

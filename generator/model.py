@@ -7,6 +7,7 @@ same thing in differently laid-out files compare equal.
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -308,6 +309,7 @@ class Operation:
     notes: tuple[str, ...] = ()
     auth: str = "private"
     family: str = ""  # the API family of the exchange ("" the default one)
+    data_member: str = ""  # the envelope member holding the data, when not the family's (HTX `tick`)
     idempotent: bool = False
     deprecated: bool = False
     parameters: tuple[Parameter, ...] = ()
@@ -518,6 +520,14 @@ class Exchange:
         family = self.family(operation.family)
         assert family is not None, operation.family
         return family
+
+    def envelope_of(self, operation: Operation) -> Envelope:
+        """The envelope of an operation's responses: its family's, with the operation's own data
+        member when it has one."""
+        envelope = self.family_of(operation).envelope
+        if operation.data_member and operation.data_member != envelope.data:
+            return dataclasses.replace(envelope, data=operation.data_member)
+        return envelope
 
     @property
     def sections(self) -> tuple[str, ...]:

@@ -118,7 +118,7 @@ def _routes() -> list[_Route]:
             if operation.response_examples:
                 body = operation.response_examples[0].json_text
             else:
-                envelope = exchange.family_of(operation).envelope
+                envelope = exchange.envelope_of(operation)
                 empty: Any = [] if operation.response.type.value == "array" else {}
                 body = json.dumps(
                     {envelope.code: envelope.success_codes[0], envelope.message: "", envelope.data: empty}

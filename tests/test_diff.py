@@ -218,6 +218,7 @@ MUTATIONS: dict[str, Callable[[Path], None]] = {
     ),
     "family-removed": lambda t: edit(t, EXCHANGE, lambda d: d["families"].pop("earn")),
     "endpoint-family-changed": lambda t: edit(t, TRADES, lambda d: d.update(family="earn")),
+    "endpoint-data-member-changed": lambda t: edit(t, CANDLES, lambda d: d.update(data_member="tick")),
     "rate-limit-scope-changed": lambda t: edit(t, CANDLES, lambda d: d["rate_limit"].update(scope="api_key")),
     "rate-limit-weight-changed": lambda t: edit(t, ORDERS, lambda d: d["rate_limit"].update(per_item="orders")),
     "rate-limit-bucket-added": lambda t: edit(t, ORDER, lambda d: d["rate_limit"].update(buckets=["shared"])),

@@ -33,11 +33,14 @@ def _operation(specs: Path, relative: str):
     return next(op for op in load_specs(specs).operations if op.spec_path == relative)
 
 
-def _drafted(tmp_path: Path, page: Path, exchange: str, section: str | None):
-    """The draft of a page, loaded from a specs tree where it replaces its spec."""
+def _drafted(tmp_path: Path, page: Path, exchange: str, section: str | None, replaces: str | None = None):
+    """The draft of a page, loaded from a specs tree where it replaces its spec (`replaces`, when
+    the draft's file name, from the page's title, is not the spec's)."""
     tree = tmp_path / "drafted"
     if not tree.exists():
         shutil.copytree(ROOT / "specs", tree)
+    if replaces is not None:
+        (tree / replaces).unlink()
     draft = draft_page(page, ROOT / "specs", exchange, section)
     target = tree / draft.spec_path.relative_to(ROOT / "specs")
     target.write_text(draft.text)
@@ -210,3 +213,33 @@ def test_a_page_of_another_api_family_drafts_into_that_family(tmp_path):
     assert "family: spot\n" in draft.text  # the example's envelope is the spot family's (status, data)
     assert "  - name: order-id\n    in: path\n    type: string\n    required: true\n" in draft.text
     assert "count: 50\n" in draft.text and "window_seconds: 2\n" in draft.text
+
+
+REAL_PAGES = ROOT / "tests" / "data" / "pages"  # copies of real pages, each naming its source
+# real page -> the reviewed spec written from its draft
+MARKET_PAGES = {
+    "htx/get_order_book.md": "htx/spot/get_order_book.yaml",
+    "htx/get_ticker.md": "htx/spot/get_ticker.yaml",
+    "htx/get_last_trade.md": "htx/spot/get_last_trade.yaml",
+    "htx/get_market_summary.md": "htx/spot/get_market_summary.yaml",
+}
+
+
+@pytest.mark.parametrize("name", sorted(MARKET_PAGES))
+def test_htx_market_pages_draft_every_fact_their_tables_state(tmp_path, name):
+    """HTX market data: data under `tick` (TICK_START rows), enum values in a Value Range column,
+    `[price, size]` arrays, unsigned requests, "4,500 5 minutes", a curl line in inline code."""
+    draft, drafted = _drafted(tmp_path, REAL_PAGES / name, "htx", "spot", MARKET_PAGES[name])
+    assert "data_member: tick\n" in draft.text and "family: spot\n" in draft.text
+    assert drafted.auth == "public" and drafted.rate_limit.scope.value == "ip"
+    result = compare(_operation(ROOT / "specs", MARKET_PAGES[name]), drafted)
+    # units aside: the reviewed specs add the currencies of prices and sizes that the tables omit
+    assert {kind: result.cell(kind) for kind in result.total if kind != "units"} == {
+        kind: f"{result.total[kind]}/{result.total[kind]}" for kind in result.total if kind != "units"
+    }, result.missing
+
+
+def test_a_request_body_printed_like_the_response_is_not_taken_for_it(tmp_path):
+    _, drafted = _drafted(tmp_path, REAL_PAGES / "htx" / "cancel_order.md", "htx", "spot", "htx/spot/cancel_order.yaml")
+    bodies = [example.body for example in drafted.response_examples]
+    assert bodies == [{"status": "ok", "data": "356501495694025"}]  # not the request's {"order-id", "symbol"}

@@ -34,7 +34,7 @@ def test_no_secret_anywhere(operation, caplog):
         path = path.replace(f"{{{parameter.name}}}", str(arguments[parameter.python_name]))
     with FakeExchange() as fake:
         empty = [] if operation.response.type.value == "array" else {}
-        envelope = exchange.family_of(operation).envelope
+        envelope = exchange.envelope_of(operation)
         fake.bodies[(operation.method, path)] = json.dumps(
             {envelope.code: envelope.success_codes[0], envelope.message: "", envelope.data: empty}
         )

@@ -13,7 +13,13 @@ from typing import Any
 
 import httpx
 import pytest
-from exchange_sdk import AuthenticationError, InsufficientFundsError, PartialFailureError, RequestValidationError
+from exchange_sdk import (
+    AuthenticationError,
+    InsufficientFundsError,
+    PartialFailureError,
+    RequestValidationError,
+    ResponseValidationError,
+)
 from exchange_sdk.bitget import AsyncBitgetClient, BitgetClient
 from exchange_sdk.htx import AsyncHtxClient, HtxClient
 from exchange_sdk.okx import AsyncOkxClient, OkxClient
@@ -243,6 +249,49 @@ def test_htx_spot_errors_read_the_spot_envelope(fake):
     with _htx(fake) as client, pytest.raises(AuthenticationError) as caught:
         client.spot.get_account_balance(account_id=1000001)
     assert caught.value.code == "api-signature-not-valid" and caught.value.exchange_message == "Signature not valid"
+
+
+def test_htx_market_data_is_read_from_tick_sync_and_async(fake):
+    """The order book's data is under `tick` (the spec's data_member), not the spot envelope's
+    `data`: the page's example, served by the fake, comes back typed; the call is unsigned."""
+    with _htx(fake) as client:
+        book = client.spot.get_order_book(symbol="btcusdt", depth=5, type_="step0")
+        raw = client.with_raw_response.spot.get_ticker(symbol="ethusdt")
+
+    async def main() -> Any:
+        async with _htx(fake, AsyncHtxClient) as client:
+            return await client.spot.get_order_book(symbol="btcusdt", depth=5, type_="step0")
+
+    assert asyncio.run(main()) == book
+    assert book.version == 136107114472 and len(book.bids) == len(book.asks) == 5
+    assert (book.bids[0].price, book.bids[0].size) == (Decimal("49790.87"), Decimal("0.779876"))
+    assert (book.asks[-1].price, book.asks[-1].size) == (Decimal("49793.23"), Decimal("0.043103"))
+    record = fake.requests_to("/market/depth")[0]
+    assert record.verdict == "public" and sorted(record.query) == [
+        ("depth", "5"),
+        ("symbol", "btcusdt"),
+        ("type", "step0"),
+    ]
+    ticker = raw.parsed
+    assert (ticker.bid.price, ticker.ask.size, ticker.count) == (Decimal("49819.48"), Decimal("0.002411"), 420573)
+    assert raw.envelope["ch"] == "market.btcusdt.detail.merged" and "tick" not in raw.envelope
+
+
+def test_an_integer_enum_takes_ints_and_refuses_undocumented_values(fake):
+    with _htx(fake) as client:
+        client.spot.get_order_book(symbol="btcusdt", depth=20)
+        with pytest.raises(RequestValidationError, match=r"depth must be one of 5, 10, 20; got 7"):
+            client.spot.get_order_book(symbol="btcusdt", depth=7)
+        with pytest.raises(RequestValidationError, match=r"depth must be one of 5, 10, 20; got True"):
+            client.spot.get_order_book(symbol="btcusdt", depth=True)
+    assert [dict(r.query)["depth"] for r in fake.requests_to("/market/depth")] == ["20"]
+
+
+def test_htx_market_data_without_tick_is_a_response_error(fake):
+    body = {"ch": "market.btcusdt.depth.step0", "status": "ok", "ts": 1629790438801, "data": {"bids": [], "asks": []}}
+    fake.fail_next("/market/depth", Fault(200, json.dumps(body)))
+    with _htx(fake) as client, pytest.raises(ResponseValidationError, match="the response has no 'tick'"):
+        client.spot.get_order_book(symbol="btcusdt")
 
 
 def test_each_family_goes_to_its_own_production_host():

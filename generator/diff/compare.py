@@ -463,6 +463,19 @@ def _compare_operation(out: _Collector, exchange: Exchange, old: Operation, new:
             new.family or "(default)",
             f"the endpoint moved to the API family {new.family or '(default)'}, with its host and envelope",
         )
+    old_data, new_data = (
+        exchange.envelope_of(old).data,
+        exchange.envelope_of(new).data,
+    )  # a family's own change: its rule
+    if old.family == new.family and old_data != new_data:
+        add(
+            "endpoint-data-member-changed",
+            "data_member",
+            new.location,
+            old_data,
+            new_data,
+            f"the response's data is now read from `{new_data}`, no longer `{old_data}`",
+        )
     if old.deprecated != new.deprecated and new.deprecated:
         add("endpoint-deprecated", "deprecated", new.location, False, True, "the endpoint is now deprecated")
     if (old.method == "GET" or old.idempotent) != (new.method == "GET" or new.idempotent):

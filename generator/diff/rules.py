@@ -41,6 +41,11 @@ _RULES = [
         BREAKING,
         "The endpoint moved to another API family: another host, envelope and error table.",
     ),
+    Rule(
+        "endpoint-data-member-changed",
+        BREAKING,
+        "The response's data moved to another member of the body (e.g. from `data` to `tick`).",
+    ),
     Rule("endpoint-deprecated", NON_BREAKING, "The documentation marks the endpoint deprecated."),
     Rule("endpoint-idempotency-changed", NON_BREAKING, "Whether the SDK may retry the call changed."),
     # Python surface of the generated SDK, whatever the wire does

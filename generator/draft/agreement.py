@@ -33,6 +33,13 @@ class Agreement:
     def complete(self) -> bool:
         return self.found == self.total
 
+    def __add__(self, other: Agreement) -> Agreement:
+        return Agreement(
+            {kind: self.found[kind] + other.found[kind] for kind in KINDS},
+            {kind: self.total[kind] + other.total[kind] for kind in KINDS},
+            self.missing + other.missing,
+        )
+
 
 def _fields(shape: Shape, path: str) -> Iterator[tuple[str, Shape, bool]]:
     """(path, shape, listed by the page's table) of every field."""

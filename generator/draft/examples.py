@@ -68,7 +68,7 @@ def response_examples(page: Page) -> list[ResponseText]:
     found: list[ResponseText] = []
     for block, title in _code_blocks(page):
         text = block.text
-        if text.lstrip().startswith("{"):
+        if text.lstrip().startswith("{") and not re.search(r"\brequest\b", title, re.IGNORECASE):
             found.append(ResponseText(text, title, _corrected(text)))
     tree = _rendered_tree(page)
     if tree is not None:
@@ -91,13 +91,15 @@ def _code_blocks(page: Page) -> list[tuple[Code, str]]:
 
 
 def _corrected(text: str) -> str | None:
-    """Valid JSON for a response example the page prints with trailing commas; None when valid."""
+    """Valid JSON for a response example the page prints with trailing or missing commas between
+    lines; None when the text is valid (or cannot be repaired so)."""
     try:
         parse_json(text)
         return None
     except ExampleError:
         pass
-    repaired = re.sub(r",(\s*[}\]])", r"\1", text)
+    repaired = re.sub(r",(\s*[}\]])", r"\1", text)  # trailing commas
+    repaired = re.sub(r'(["\d\]}]|true|false|null)([ \t]*\n\s*["{\[])', r"\1,\2", repaired)  # a missing one
     try:
         parse_json(repaired)
     except ExampleError:
@@ -117,6 +119,8 @@ def _rendered_tree(page: Page) -> tuple[str, str] | None:
                     break
                 last = item
             heading = next((b for b in reversed(blocks[:index]) if isinstance(b, Heading)), None)
+            if heading is not None and re.search(r"\brequest\b", heading.text, re.IGNORECASE):
+                continue  # a request body, printed the same way
             if page.lines:  # Markdown: the page's own lines, escapes and blank lines as printed
                 start = heading.line if heading is not None else block.line - 1
                 text = "\n".join(page.lines[start : last.line + last.text.count("\n")])
@@ -131,9 +135,13 @@ def tree_to_json(text: str) -> str | None:
     items, no commas. None when the lines do not form one."""
     out: list[str] = []
     lines = [line.strip() for line in text.split("\n") if line.strip()]
-    for line in lines:
+    joined = "\n".join(lines)
+    joined = re.sub(r"^\d+\n:\n", "", joined, flags=re.MULTILINE)  # a scalar item's index: `0`, `:`, then the value
+    joined = re.sub(r"^\d+\s*:\s*(?=\S)", "", joined, flags=re.MULTILINE)  # `0:{`, `0 : "12345"`
+    for line in joined.split("\n"):
         line = line.replace("\\[", "[").replace("\\]", "]").replace("\\_", "_")
-        line = re.sub(r"^\d+:(?=[{\[])", "", line)  # array indices
+        if line in ("NULL", "Null", "None"):
+            line = "null"
         if out and not out[-1].endswith((":", "{", "[")) and not line.startswith(("}", "]")):
             out[-1] += ","
         out.append(line)

@@ -52,9 +52,15 @@ def draft_spec(page: Page, exchange: Exchange, section: str | None = None) -> di
     family = _family(responses, exchange)
     if family:
         spec["family"] = family
-    spec["auth"] = "private"
-    spec["permission"] = _permission(page, method)
+    data_member = _data_member(responses, exchange, family or "")
+    if data_member:
+        spec["data_member"] = data_member
+    unsigned = _unsigned(page)
+    spec["auth"] = "public" if unsigned else "private"
+    spec["permission"] = {"level": "none", "text": unsigned} if unsigned else _permission(page, method)
     spec["rate_limit"] = _rate_limit(page, exchange, spec["permission"]["level"])
+    if unsigned and spec["rate_limit"].get("scope") == "uid":  # an unsigned request names no user
+        spec["rate_limit"]["scope"] = "ip"
     skipped: list[str] = []
     spec["parameters"] = _parameters(request_table, method, path, skipped) if request_table is not None else []
     spec["response"] = _response(response_table, data, envelope, skipped)
@@ -166,6 +172,13 @@ def _lines(page: Page) -> list[str]:
     return [line.strip(" *") for block in blocks for line in block.text.split("\n")]
 
 
+def _unsigned(page: Page) -> str | None:
+    """The page's line saying that requests are not signed (HTX: `Signature verification: No`)."""
+    return next(
+        (line for line in _lines(page) if re.match(r"^Signature verification:\s*No\b", line, re.IGNORECASE)), None
+    )
+
+
 def _permission(page: Page, method: str) -> dict[str, Any]:
     for line in _lines(page):
         match = re.match(r"^(?:Interface )?Permission:\s*(.+)$", line, re.IGNORECASE)
@@ -199,12 +212,13 @@ def _rate_limit(page: Page, exchange: Exchange, level: str) -> dict[str, Any]:
     patterns = [
         r"(\d+)\s*(?:requests?|times?|orders?)?\s*(?:per|/)\s*(\d+(?:\.\d+)?)?\s*(seconds?|sec|s|minutes?|min)\b",
         r"(\d+)\s*(?:requests?|times?)\s+every\s+(\d+(?:\.\d+)?)\s*(seconds?)",
+        r"(\d{1,3}(?:,\d{3})+|\d+)\s+(\d+(?:\.\d+)?)\s*(seconds?|minutes?)\b",  # HTX: "4,500 5 minutes"
     ]
     buckets = _buckets(text, exchange, level)
     for pattern in patterns:
         match = re.search(pattern, text, re.IGNORECASE)
         if match and not buckets:
-            limit["count"] = int(match.group(1))
+            limit["count"] = int(match.group(1).replace(",", ""))
             limit["window_seconds"] = _number(float(match.group(2) or 1) * _WINDOWS[match.group(3).lower()])
             limit["scope"] = "ip" if re.search(r"\bIP\b", text) else "uid"
             if re.search(r"User ID\s*\+\s*Instrument ID", text, re.IGNORECASE):
@@ -292,11 +306,41 @@ def _example_data(responses: list[Any], exchange: Exchange) -> tuple[Any, tuple[
         except ExampleError:
             continue
         if isinstance(body, dict):
-            for family in (exchange.family(""), *exchange.families):
-                if family is not None and family.envelope.data in body:
-                    key = family.envelope.data
-                    return body[key], (key, " ".join(k for k in body if k != key))
+            key = _data_key(body, exchange)
+            if key is not None:
+                return body[key], (key, " ".join(k for k in body if k != key))
     return None, ("data", "")
+
+
+def _data_member(responses: list[Any], exchange: Exchange, family: str) -> str | None:
+    """The member holding the examples' data, when it is not the one the family's envelope names."""
+    found = exchange.family(family)
+    for example in responses:
+        try:
+            body = parse_json(example.corrected or example.text)
+        except ExampleError:
+            continue
+        key = _data_key(body, exchange) if isinstance(body, dict) else None
+        if key is not None:
+            return key if found is not None and key != found.envelope.data else None
+    return None
+
+
+def _data_key(body: dict[str, Any], exchange: Exchange) -> str | None:
+    """The member of a response body holding the data: an envelope's data member, else (HTX market
+    data under `tick`) the one member holding an object or array beside an envelope's code."""
+    families = [f for f in (exchange.family(""), *exchange.families) if f is not None]
+    for family in families:
+        if family.envelope.data in body:
+            return family.envelope.data
+    for family in families:
+        envelope = family.envelope
+        if envelope.code in body:
+            envelope_members = {envelope.code, envelope.message, envelope.error_code, envelope.timestamp}
+            held = [k for k, v in body.items() if isinstance(v, dict | list) and k not in envelope_members]
+            if len(held) == 1:
+                return held[0]
+    return None
 
 
 def _avoid_shared_names(response: dict[str, Any], exchange: Exchange, title: str) -> None:

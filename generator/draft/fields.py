@@ -58,6 +58,8 @@ _DECIMAL_WORDS = (
     "max",
     "eq",
 )
+_INTEGER_TYPES = ("integer", "int", "long")
+_DECIMAL_TYPES = ("float", "double", "decimal", "number")
 _CURRENCIES = ("USD", "USDT", "USDC", "BTC", "ETH")
 
 
@@ -71,6 +73,7 @@ class Row:
     description: str
     required: str = ""
     line: int = 0
+    values: tuple[dict[str, Any], ...] = ()  # the enum values of a Value Range column (HTX)
 
 
 @dataclass
@@ -85,6 +88,7 @@ class Node:
     flattened: bool = False
     listed: bool = True  # False: only the example has it
     aliases: list[str] = field(default_factory=list)  # the example's spelling of a listed field
+    values: tuple[dict[str, Any], ...] = ()  # enum values read from their own column
 
 
 _TYPE_CELL = re.compile(
@@ -92,7 +96,12 @@ _TYPE_CELL = re.compile(
     r"array of \w+|list<\w+>|\w+\[\])?$",
     re.IGNORECASE,
 )
+_REQUIRED_CELLS = ("", "yes", "no", "true", "false", "y", "n", "required", "optional", "conditional", "-")
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_\-.]*$")
+# HTX marks a container's members with rows around them: DATA_START ... DATA_END, TICK_START ...
+# TICK_END, or __tick__ ... __/tick__ (and <tick> ... </tick> in text copies).
+_OPENS = re.compile(r"^(?:([A-Za-z]+)_START|__([A-Za-z]+)__|<([A-Za-z]+)>)$")
+_CLOSES = re.compile(r"^(?:([A-Za-z]+)_END|__/([A-Za-z]+)__|</([A-Za-z]+)>)$")
 
 
 def read_rows(
@@ -111,20 +120,39 @@ def read_rows(
     required_at = column("required")
     description_at = column("description", "comments", "comment", "remarks")
     range_at = column("value range")
-    found = []
+    found: list[Row] = []
+    open_markers: list[str] = []  # the containers whose START row has been read, innermost last
     for cells in rows:
         raw = cells[name_at] if name_at < len(cells) else ""
         name, depth = _name_and_depth(raw)
-        if not name or name.upper() in ("DATA_START", "DATA_END", "LIST_START", "LIST_END"):
+        opens, closes = _OPENS.match(name), _CLOSES.match(name)
+        if opens:  # the container's name, in lower case; its type is the example's to tell
+            container = next(g for g in opens.groups() if g).lower()
+            found.append(Row(container, depth + len(open_markers), "", ""))
+            open_markers.append(container)
+            continue
+        if closes:
+            closed = next(g for g in closes.groups() if g).lower()
+            if closed in open_markers:
+                del open_markers[open_markers.index(closed) :]
+            continue
+        depth += len(open_markers)
+        if not name:
             continue
         type_cell = cells[type_at].strip() if type_at is not None and type_at < len(cells) else ""
-        if not _NAME.match(name) or not _TYPE_CELL.match(type_cell):
+        required_cell = (
+            cells[required_at].strip().lower() if required_at is not None and required_at < len(cells) else ""
+        )
+        sentence = len(raw.split()) > 3 and not type_cell  # text a copy broke out of a cell
+        if not _NAME.match(name) or not _TYPE_CELL.match(type_cell) or sentence or required_cell not in _REQUIRED_CELLS:
             if skipped is not None:
                 skipped.append(" | ".join(cell.replace("\n", " ") for cell in cells)[:120])
             continue
         description = cells[description_at] if description_at is not None and description_at < len(cells) else ""
-        if range_at is not None and range_at < len(cells) and cells[range_at].strip():
-            description = f"{description}\n{cells[range_at]}".strip()
+        value_range = cells[range_at].strip() if range_at is not None and range_at < len(cells) else ""
+        values = parse_value_range(value_range)
+        if value_range and not values:
+            description = f"{description}\n{value_range}".strip()
         found.append(
             Row(
                 name=name,
@@ -132,6 +160,7 @@ def read_rows(
                 type_text=cells[type_at].strip() if type_at is not None and type_at < len(cells) else "",
                 description=description.strip(),
                 required=cells[required_at].strip() if required_at is not None and required_at < len(cells) else "",
+                values=tuple(values),
             )
         )
     if found:
@@ -171,7 +200,9 @@ def build_tree(rows: list[Row]) -> list[Node]:
     roots: list[Node] = []
     stack: list[tuple[int, Node]] = []
     for row in rows:
-        node = Node(row.name, row.type_text, row.description, row.required.lower() in ("yes", "true", "y"))
+        node = Node(
+            row.name, row.type_text, row.description, row.required.lower() in ("yes", "true", "y"), values=row.values
+        )
         while stack and stack[-1][0] >= row.depth:
             stack.pop()
         (stack[-1][1].children if stack else roots).append(node)
@@ -276,6 +307,7 @@ def entry(node: Node, example: Any, *, request: bool = False) -> dict[str, Any]:
     result["type"] = kind
     described = " ".join(node.description.split())
     description, enum = parse_enum(node.description)
+    enum = enum or list(node.values)
     unit = _unit(described, kind)
     if unit:
         result["unit"] = unit
@@ -291,7 +323,19 @@ def entry(node: Node, example: Any, *, request: bool = False) -> dict[str, Any]:
         result["table"] = {"flattened": True, **({"type": table_type} if table_type else {})}
     elif table_type and table_type.lower() != spec_type(FieldType(kind)).table_type.lower():
         result["table"] = {"type": table_type}
-    if kind == "object":
+    names = _position_names(node.description)
+    if (
+        kind == "array"
+        and not node.children
+        and names
+        and values
+        and all(
+            isinstance(v, list) and len(v) == len(names) and not any(isinstance(x, (dict, list)) for x in v)
+            for v in values
+        )
+    ):  # one array naming its positions (`the best bid in format [price, size]`): a positional object
+        result.update(_tuple_items(node.description, values))
+    elif kind == "object":
         result["fields"] = [entry(child, _values(example, node.name), request=request) for child in node.children]
     elif kind == "array":
         inner = _nested(example, node.name)
@@ -300,10 +344,35 @@ def entry(node: Node, example: Any, *, request: bool = False) -> dict[str, Any]:
                 "type": "object",
                 "fields": [entry(child, inner, request=request) for child in node.children],
             }
+        elif inner and all(isinstance(v, list) for v in inner):
+            result["items"] = _tuple_items(node.description, inner)
         else:
-            scalars = [v for v in inner if not isinstance(v, (dict, list))]
-            result["items"] = {"type": "decimal" if scalars and all(_is_number(v) for v in scalars) else "string"}
+            result["items"] = _scalar_items(inner)
     return result
+
+
+def _scalar_items(values: list[Any]) -> dict[str, Any]:
+    scalars = [v for v in values if not isinstance(v, (dict, list))]
+    return {"type": "decimal" if scalars and all(_is_number(v) for v in scalars) else "string"}
+
+
+def _position_names(description: str) -> list[str]:
+    """The positions a description names for an array (`in format [price, size]`)."""
+    named = re.search(r"\[\s*([A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)+)\s*\]", description)
+    return [name.strip() for name in named.group(1).split(",")] if named else []
+
+
+def _tuple_items(description: str, rows: list[list[Any]]) -> dict[str, Any]:
+    """The items of an array of arrays: a positional object when the description names the
+    positions (`in format [price, size]`) as many as the example has, else arrays of scalars."""
+    names = _position_names(description)
+    if names and all(len(row) == len(names) for row in rows):
+        fields = [
+            {"name": name, **_scalar_items([row[i] for row in rows]), "description": name}
+            for i, name in enumerate(names)
+        ]
+        return {"type": "object", "positional": True, "fields": fields}
+    return {"type": "array", "items": _scalar_items([v for row in rows for v in row])}
 
 
 def _kind(node: Node, values: list[Any]) -> str:
@@ -311,7 +380,8 @@ def _kind(node: Node, values: list[Any]) -> str:
     if node.children and declared in ("object",):
         return "object"
     if node.children or declared in _COLLECTIONS or any(isinstance(v, list) for v in values):
-        if declared == "object" or (values and all(isinstance(v, dict) for v in values)):
+        lists = bool(values) and all(isinstance(v, list) for v in values)  # HTX types arrays "object"
+        if (declared == "object" and not lists) or (values and all(isinstance(v, dict) for v in values)):
             return "object"
         return "array"
     if any(isinstance(v, dict) for v in values):
@@ -320,19 +390,23 @@ def _kind(node: Node, values: list[Any]) -> str:
         return "boolean"
     text = f"{node.name} {node.description}".lower()
     present = [v for v in values if v != ""]
-    if node.name.lower().endswith(("id", "ids", "code")):  # identifiers and result codes, even when numeric
-        return "string"
+    if node.name.lower().endswith(("id", "ids", "code")) and declared not in _INTEGER_TYPES:
+        return "string"  # identifiers and result codes, even when numeric, unless the table says integer
     if present and all(_is_epoch_ms(v) for v in present) and re.search(r"time|timestamp|millisecond", text):
         return "timestamp_ms"
     if not present and re.search(r"timestamp|millisecond", text):
         return "timestamp_ms"
+    if declared in _INTEGER_TYPES and all(_is_integer(v) for v in present):
+        return "integer"
+    if declared in _DECIMAL_TYPES and all(_is_number(v) for v in present):
+        return "decimal"
     if present and all(_is_integer(v) for v in present) and re.search(r"\blevels?\s+\d", text):
         return "integer"
     if present and all(_is_number(v) for v in present):
         return "decimal"
     if present and all(isinstance(v, str) and re.fullmatch(r"-?[\d.,]+", v) for v in present) and _decimal_words(node):
         return "decimal"  # an amount the example writes with a comma ("111,1"): lint reports the value
-    if not present and not parse_enum(node.description)[1] and _decimal_words(node):
+    if not present and not node.values and not parse_enum(node.description)[1] and _decimal_words(node):
         return "decimal"
     return "string"
 
@@ -376,6 +450,9 @@ def _unit(description: str, kind: str) -> str | None:
     paren = re.search(r"\(\s*(usd|usdt|usdc|btc|eth|margin coin|base coin|quote coin)\s*\)", description, re.IGNORECASE)
     if paren:
         return _currency(paren.group(1))
+    side = re.search(r"\bin (base|quote) currency\b", description, re.IGNORECASE)
+    if side:
+        return f"{side.group(1).lower()} currency"
     in_currency = re.search(r"\bin (USD|USDT|USDC|BTC)\b", description)
     if in_currency and "ratio" not in description.lower():
         return in_currency.group(1)
@@ -422,10 +499,34 @@ def parse_enum(description: str) -> tuple[str, list[dict[str, Any]]]:
     trailing = re.match(r"^([^`]*?)[,:]?\s*((?:`[A-Za-z0-9_\-.]+`[\s,/]*){2,})$", " ".join(lines))
     if trailing:  # `Order side, `buy` `sell``: the values closing the sentence
         return trailing.group(1).strip(), [{"value": v} for v in re.findall(r"`([^`]+)`", trailing.group(2))]
+    quoted_pair = re.match(r"^(.*?):?\s*(['\"])([\w\-]+)\2\s*(?:or|,)\s*(['\"])([\w\-]+)\4\s*\.?$", " ".join(lines))
+    if quoted_pair:  # HTX: "The direction of the taker trade: 'buy' or 'sell'"
+        return quoted_pair.group(1).strip(), [{"value": quoted_pair.group(3)}, {"value": quoted_pair.group(5)}]
     listed = re.match(r"^(.*?):\s*([a-z][a-z0-9_]*(?:,\s*[a-z][a-z0-9_]*){2,})\s*\.?$", " ".join(lines))
     if listed:
         return listed.group(1), [{"value": value.strip()} for value in listed.group(2).split(",")]
     return description, []
+
+
+_RANGE_VALUE = r"[A-Za-z0-9][A-Za-z0-9_\-.]*"
+
+
+def parse_value_range(cell: str) -> list[dict[str, Any]]:
+    """The enum values of a Value Range cell (HTX): a comma list (`5, 10, 20`; `buy-market,
+    sell-market`), or values each with its meaning (`step0：No aggregation step1：...`, full-width
+    colons and commas too). A range (`[1-2000]`), a reference (`Refer to GET /v1/common/symbols`)
+    or a sentence gives none."""
+    text = " ".join(cell.replace("\\", "").split()).replace("，", ",").replace("：", ":")
+    if re.fullmatch(rf"{_RANGE_VALUE}(?:\s*,\s*{_RANGE_VALUE})+", text):
+        return [{"value": value.strip()} for value in text.split(",")]
+    pairs = list(re.finditer(rf"(?:^|(?<=[\s,;]))({_RANGE_VALUE})\s*:\s*", text))
+    if len(pairs) >= 2 and pairs[0].start() == 0:
+        values = []
+        for here, after in zip(pairs, [*pairs[1:], None], strict=True):
+            meaning = text[here.end() : after.start() if after else len(text)].strip(" ,;")
+            values.append({"value": here.group(1), **({"description": meaning} if meaning else {})})
+        return values
+    return []
 
 
 def _value_line(line: str) -> dict[str, Any] | None:

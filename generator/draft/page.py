@@ -209,7 +209,10 @@ def _blocks(tokens: list[Token], origin: list[int]) -> list[Block]:
             blocks.append(Code(token.info.strip(), token.content, line))
         elif token.type == "inline" and tokens[index - 1].type == "paragraph_open":
             text = _inline_text(token)
-            if text.strip():
+            children = [child for child in token.children or [] if child.content.strip()]
+            if len(children) == 1 and children[0].type == "code_inline":  # a paragraph of code: HTX's curl line
+                blocks.append(Code("", children[0].content + "\n", line))
+            elif text.strip():
                 blocks.append(Text(text, line, _links(token)))
         elif token.type == "table_open":
             table, index = _table(tokens, index, line)

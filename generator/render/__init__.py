@@ -154,13 +154,13 @@ def _method_docstring(
         lines += [
             "",
             "Yields:",
-            f"    {item}: each item of each page's `{exchange.family_of(operation).envelope.data}`, in order.",
+            f"    {item}: each item of each page's `{exchange.envelope_of(operation).data}`, in order.",
         ]
     else:
         lines += [
             "",
             "Returns:",
-            f"    {response_annotation(operation.response)}: the envelope's `{exchange.family_of(operation).envelope.data}`.",
+            f"    {response_annotation(operation.response)}: the envelope's `{exchange.envelope_of(operation).data}`.",
         ]
     lines += [
         "",
@@ -229,6 +229,7 @@ def _operation_view(exchange: Exchange, operation: Operation, context: ExchangeC
         **_paging_view(exchange, operation, context),
         "item_results": _item_results_literal(operation),
         "family": operation.family,
+        "data_member": operation.data_member,
     }
 
 

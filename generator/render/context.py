@@ -239,7 +239,8 @@ def parameter_annotation(context: ExchangeContext, parameter: Parameter) -> str:
 
 def _scalar_annotation(context: ExchangeContext, shape: Shape) -> str:
     if shape.enum:
-        literals = ", ".join(repr(str(v.value)) for v in shape.enum)
+        as_value = int if shape.type is FieldType.INTEGER else str  # an integer enum takes ints: depth=5
+        literals = ", ".join(repr(as_value(v.value)) for v in shape.enum)
         return f"{context.enum_of[id(shape)]} | Literal[{literals}]"
     return spec_type(shape).parameter_annotation
 

@@ -139,13 +139,13 @@ def _invalid_paths(shape: Shape, value: Any, path: str) -> list[str]:
 def response_cases(exchange: Exchange, operation: Operation, context: ExchangeContext) -> list[ResponseCase]:
     cases = []
     for index, example in enumerate(operation.response_examples):
-        data = example.body.get(exchange.family_of(operation).envelope.data) if isinstance(example.body, dict) else None
+        data = example.body.get(exchange.envelope_of(operation).data) if isinstance(example.body, dict) else None
         case = ResponseCase(
             name=f"response_{index}",
             title=f"Response example {index} ({example.title or 'untitled'}) of {operation.doc_url}",
             fixture=fixture_name(operation, f"response_{index}"),
         )
-        case.invalid = _invalid_paths(operation.response, data, exchange.family_of(operation).envelope.data)
+        case.invalid = _invalid_paths(operation.response, data, exchange.envelope_of(operation).data)
         if not case.invalid:
             _assertions(operation.response, data, "result", context, case.assertions)
         cases.append(case)
@@ -163,7 +163,7 @@ def paging_cases(exchange: Exchange, operation: Operation, responses: list[Respo
     by_name = {p.name: p for p in operation.parameters}
     cases = []
     for index, (example, case) in enumerate(zip(operation.response_examples, responses, strict=True)):
-        data = example.body.get(exchange.family_of(operation).envelope.data) if isinstance(example.body, dict) else None
+        data = example.body.get(exchange.envelope_of(operation).data) if isinstance(example.body, dict) else None
         if case.invalid or not isinstance(data, list) or not data:
             continue
         arguments = default_arguments(operation)
@@ -364,7 +364,7 @@ def minimal_fixture(header: str, exchange: Exchange, operation: Operation) -> st
     empty: Any = [] if response.type is FieldType.ARRAY else {} if response.type is FieldType.OBJECT else None
     if empty is None:  # a scalar response (a server time, an order id): a value of its type
         empty = str(response.enum[0].value) if response.enum else spec_type(response).placeholder
-    envelope = exchange.family_of(operation).envelope
+    envelope = exchange.envelope_of(operation)
     body = json.dumps({envelope.code: envelope.success_codes[0], envelope.message: "", envelope.data: empty})
     return json.dumps({"//": header, "status": 200, "body": body}, indent=2, ensure_ascii=False) + "\n"
 

@@ -12,7 +12,7 @@ import json
 import logging
 import time
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import TracebackType
 from typing import Any, Literal, Self, TypeVar
 from urllib.parse import unquote, urlsplit
@@ -350,10 +350,18 @@ class BaseClient:
             adapter = self._adapters[id(operation)] = TypeAdapter(operation.response)
         return adapter
 
+    def _envelope(self, operation: OperationInfo[Any]) -> Envelope:
+        """Where an operation's responses keep code, message and data: its family's envelope, with
+        the operation's own data member when it has one (HTX market data under `tick`)."""
+        envelope = self._routes[operation.family].envelope
+        if operation.data_member and operation.data_member != envelope.data:
+            return replace(envelope, data=operation.data_member)
+        return envelope
+
     def _envelope_model(self, operation: OperationInfo[Any]) -> type[BaseModel]:
         model = self._envelopes.get(id(operation))
         if model is None:
-            envelope = self._routes[operation.family].envelope
+            envelope = self._envelope(operation)
             model = create_model(
                 f"{operation.name}_envelope",
                 __config__=ConfigDict(extra="ignore"),
@@ -388,7 +396,7 @@ class BaseClient:
         return result
 
     def _parse_response(self, operation: OperationInfo[T], response: IncomingResponse, attempts: int) -> RawResponse[T]:
-        envelope = self._routes[operation.family].envelope
+        envelope = self._envelope(operation)
         status = response.status_code
         request_id = response.headers.get(envelope.request_id_header) if envelope.request_id_header else None
         self._check_decoded(operation.display, response, request_id)
@@ -534,7 +542,7 @@ class BaseClient:
             request_id,
             limits,
             attempts,
-            self._routes[operation.family].envelope.data,
+            self._envelope(operation).data,
         )
 
     def _api_error(

@@ -97,6 +97,7 @@ class OperationInfo(Generic[T]):
     rules: tuple[Rule, ...] = field(default_factory=tuple)  # between the keyword arguments
     pagination: Pagination | None = None  # how `iter_<name>()` pages
     family: str = ""  # the API family: its host, envelope and errors ("" the exchange's default)
+    data_member: str = ""  # the body member holding the data when not the envelope's (HTX `tick`)
     item_results: ItemResults | None = None  # each item of the response carries its own result
 
     @property

@@ -73,10 +73,12 @@ def _scalar(operation: str, param: ParamInfo, value: Any, kind: str, where: str)
     if isinstance(value, Enum):
         value = value.value
     if param.enum:
-        if not isinstance(value, str) or value not in param.enum:
-            allowed = ", ".join(sorted(param.enum))
+        integer = kind == "integer"
+        text = str(value) if integer and isinstance(value, int) and not isinstance(value, bool) else value
+        if not isinstance(text, str) or text not in param.enum:
+            allowed = ", ".join(sorted(param.enum, key=lambda v: (len(v), v) if integer else (0, v)))
             raise _fail(operation, where, f"must be one of {allowed}; got {value!r}")
-        return value
+        return int(text) if integer else text
     try:
         return ENCODERS[kind](value)
     except ValueError as exc:

@@ -106,7 +106,7 @@ class HtxClient(SyncAPIClient):
 
     @cached_property
     def spot(self) -> SpotSection:
-        """Endpoints of the documentation's 'spot' section: cancel_open_orders, cancel_order, cancel_order_by_client_order_id, cancel_orders, get_account_balance, get_account_history, get_accounts, get_candles, get_fills, get_open_orders, get_order, get_order_by_client_order_id, get_order_fills, get_order_history, get_past_orders, get_recent_trades, get_server_time, get_symbols, get_tickers, place_order."""
+        """Endpoints of the documentation's 'spot' section: cancel_open_orders, cancel_order, cancel_order_by_client_order_id, cancel_orders, get_account_balance, get_account_history, get_accounts, get_candles, get_fills, get_last_trade, get_market_summary, get_open_orders, get_order, get_order_book, get_order_by_client_order_id, get_order_fills, get_order_history, get_past_orders, get_recent_trades, get_server_time, get_symbols, get_ticker, get_tickers, place_order."""
         from exchange_sdk.htx.spot import SpotSection
 
         return SpotSection(self)
@@ -208,7 +208,7 @@ class AsyncHtxClient(AsyncAPIClient):
 
     @cached_property
     def spot(self) -> AsyncSpotSection:
-        """Endpoints of the documentation's 'spot' section: cancel_open_orders, cancel_order, cancel_order_by_client_order_id, cancel_orders, get_account_balance, get_account_history, get_accounts, get_candles, get_fills, get_open_orders, get_order, get_order_by_client_order_id, get_order_fills, get_order_history, get_past_orders, get_recent_trades, get_server_time, get_symbols, get_tickers, place_order."""
+        """Endpoints of the documentation's 'spot' section: cancel_open_orders, cancel_order, cancel_order_by_client_order_id, cancel_orders, get_account_balance, get_account_history, get_accounts, get_candles, get_fills, get_last_trade, get_market_summary, get_open_orders, get_order, get_order_book, get_order_by_client_order_id, get_order_fills, get_order_history, get_past_orders, get_recent_trades, get_server_time, get_symbols, get_ticker, get_tickers, place_order."""
         from exchange_sdk.htx.spot import AsyncSpotSection
 
         return AsyncSpotSection(self)

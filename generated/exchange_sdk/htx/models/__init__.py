@@ -11,9 +11,11 @@ if TYPE_CHECKING:
     from exchange_sdk.htx.models._enums import CanceledSource as CanceledSource
     from exchange_sdk.htx.models._enums import Castate as Castate
     from exchange_sdk.htx.models._enums import D as D
+    from exchange_sdk.htx.models._enums import Depth as Depth
     from exchange_sdk.htx.models._enums import Direct as Direct
     from exchange_sdk.htx.models._enums import FeeDeductState as FeeDeductState
     from exchange_sdk.htx.models._enums import GetOpenOrdersDirect as GetOpenOrdersDirect
+    from exchange_sdk.htx.models._enums import GetOrderBookType as GetOrderBookType
     from exchange_sdk.htx.models._enums import Operator as Operator
     from exchange_sdk.htx.models._enums import Period as Period
     from exchange_sdk.htx.models._enums import PlaceOrderSource as PlaceOrderSource
@@ -34,11 +36,14 @@ if TYPE_CHECKING:
     from exchange_sdk.htx.models._enums import TransactTypes as TransactTypes
     from exchange_sdk.htx.models._enums import Type as Type
     from exchange_sdk.htx.models._enums import Types as Types
+    from exchange_sdk.htx.models._shapes import SpotPriceLevel as SpotPriceLevel
+    from exchange_sdk.htx.models._shapes import SpotTrade as SpotTrade
     from exchange_sdk.htx.models.account import MultiAssetsAccount as MultiAssetsAccount
     from exchange_sdk.htx.models.account import MultiAssetsCurrencyBalance as MultiAssetsCurrencyBalance
     from exchange_sdk.htx.models.spot import SpotAccount as SpotAccount
     from exchange_sdk.htx.models.spot import SpotAccountBalance as SpotAccountBalance
     from exchange_sdk.htx.models.spot import SpotAccountHistoryItem as SpotAccountHistoryItem
+    from exchange_sdk.htx.models.spot import SpotAggregatedTicker as SpotAggregatedTicker
     from exchange_sdk.htx.models.spot import SpotBalance as SpotBalance
     from exchange_sdk.htx.models.spot import SpotBatchCancelFailure as SpotBatchCancelFailure
     from exchange_sdk.htx.models.spot import SpotBatchCancelResult as SpotBatchCancelResult
@@ -47,23 +52,27 @@ if TYPE_CHECKING:
     from exchange_sdk.htx.models.spot import SpotClientOrder as SpotClientOrder
     from exchange_sdk.htx.models.spot import SpotFill as SpotFill
     from exchange_sdk.htx.models.spot import SpotHistoricalOrder as SpotHistoricalOrder
+    from exchange_sdk.htx.models.spot import SpotLastTrade as SpotLastTrade
+    from exchange_sdk.htx.models.spot import SpotMarketSummary as SpotMarketSummary
     from exchange_sdk.htx.models.spot import SpotOpenOrder as SpotOpenOrder
     from exchange_sdk.htx.models.spot import SpotOrder as SpotOrder
+    from exchange_sdk.htx.models.spot import SpotOrderBook as SpotOrderBook
     from exchange_sdk.htx.models.spot import SpotOrderFill as SpotOrderFill
     from exchange_sdk.htx.models.spot import SpotPastOrder as SpotPastOrder
     from exchange_sdk.htx.models.spot import SpotSymbol as SpotSymbol
     from exchange_sdk.htx.models.spot import SpotSymbolPartition as SpotSymbolPartition
     from exchange_sdk.htx.models.spot import SpotTicker as SpotTicker
-    from exchange_sdk.htx.models.spot import SpotTrade as SpotTrade
     from exchange_sdk.htx.models.spot import SpotTradeGroup as SpotTradeGroup
 
 _MODULES = {
     "CanceledSource": "_enums",
     "Castate": "_enums",
     "D": "_enums",
+    "Depth": "_enums",
     "Direct": "_enums",
     "FeeDeductState": "_enums",
     "GetOpenOrdersDirect": "_enums",
+    "GetOrderBookType": "_enums",
     "MultiAssetsAccount": "account",
     "MultiAssetsCurrencyBalance": "account",
     "Operator": "_enums",
@@ -79,6 +88,7 @@ _MODULES = {
     "SpotAccountBalanceState": "_enums",
     "SpotAccountHistoryItem": "spot",
     "SpotAccountType": "_enums",
+    "SpotAggregatedTicker": "spot",
     "SpotBalance": "spot",
     "SpotBalanceType": "_enums",
     "SpotBatchCancelFailure": "spot",
@@ -89,17 +99,21 @@ _MODULES = {
     "SpotFill": "spot",
     "SpotFillType": "_enums",
     "SpotHistoricalOrder": "spot",
+    "SpotLastTrade": "spot",
+    "SpotMarketSummary": "spot",
     "SpotOpenOrder": "spot",
     "SpotOpenOrderState": "_enums",
     "SpotOrder": "spot",
+    "SpotOrderBook": "spot",
     "SpotOrderFill": "spot",
     "SpotOrderState": "_enums",
     "SpotPastOrder": "spot",
+    "SpotPriceLevel": "_shapes",
     "SpotSymbol": "spot",
     "SpotSymbolPartition": "spot",
     "SpotSymbolState": "_enums",
     "SpotTicker": "spot",
-    "SpotTrade": "spot",
+    "SpotTrade": "_shapes",
     "SpotTradeGroup": "spot",
     "State": "_enums",
     "States": "_enums",
@@ -112,9 +126,11 @@ __all__ = [
     "CanceledSource",
     "Castate",
     "D",
+    "Depth",
     "Direct",
     "FeeDeductState",
     "GetOpenOrdersDirect",
+    "GetOrderBookType",
     "MultiAssetsAccount",
     "MultiAssetsCurrencyBalance",
     "Operator",
@@ -130,6 +146,7 @@ __all__ = [
     "SpotAccountBalanceState",
     "SpotAccountHistoryItem",
     "SpotAccountType",
+    "SpotAggregatedTicker",
     "SpotBalance",
     "SpotBalanceType",
     "SpotBatchCancelFailure",
@@ -140,12 +157,16 @@ __all__ = [
     "SpotFill",
     "SpotFillType",
     "SpotHistoricalOrder",
+    "SpotLastTrade",
+    "SpotMarketSummary",
     "SpotOpenOrder",
     "SpotOpenOrderState",
     "SpotOrder",
+    "SpotOrderBook",
     "SpotOrderFill",
     "SpotOrderState",
     "SpotPastOrder",
+    "SpotPriceLevel",
     "SpotSymbol",
     "SpotSymbolPartition",
     "SpotSymbolState",

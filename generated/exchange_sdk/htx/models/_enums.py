@@ -272,6 +272,31 @@ class SpotOrderState(OpenEnum):
     """Have been withdrawn"""
 
 
+class Depth(OpenEnum):
+    """The number of price levels to return on each side; default 20."""
+
+    VALUE_5 = "5"
+    VALUE_10 = "10"
+    VALUE_20 = "20"
+
+
+class GetOrderBookType(OpenEnum):
+    """The aggregation level of the book; default step0."""
+
+    STEP0 = "step0"
+    """No market depth aggregation"""
+    STEP1 = "step1"
+    """Aggregation level = precision*10"""
+    STEP2 = "step2"
+    """Aggregation level = precision*100"""
+    STEP3 = "step3"
+    """Aggregation level = precision*1000"""
+    STEP4 = "step4"
+    """Aggregation level = precision*10000"""
+    STEP5 = "step5"
+    """Aggregation level = precision*100000"""
+
+
 class States(OpenEnum):
     """One or more states of order to include in the search."""
 
