@@ -117,8 +117,11 @@ def build_exchange(data: dict[str, Any], positions: Positions, issues: list[Spec
             production_host=raw["hosts"]["production"],
             alternate_hosts=tuple(Host(**h) for h in raw["hosts"].get("alternates", [])),
             envelope=_build_envelope(ctx, raw["envelope"], ("families", name, "envelope")),
-            errors=tuple(_build_errors(ctx, raw["errors"], ("families", name, "errors"))),
-            error_doc_url=raw.get("error_doc_url"),
+            # without its own table, a family reads the exchange's (one home for codes both APIs send)
+            errors=tuple(
+                _build_errors(ctx, raw["errors"], ("families", name, "errors")) if "errors" in raw else errors
+            ),
+            error_doc_url=raw.get("error_doc_url", data.get("error_doc_url") if "errors" not in raw else None),
             location=ctx.at(("families", name)),
         )
         for name, raw in sorted(data.get("families", {}).items())

@@ -156,7 +156,7 @@ IMPORTED_NAMES = frozenset(
     {
         "AliasChoices", "Annotated", "Any", "AsyncIterator", "Callable", "ClassVar", "Decimal", "Iterator", "Literal", "Mapping",
         "Sequence", "TYPE_CHECKING", "annotations", "datetime", "ConfigDict", "Field", "BaseModel",
-        "AsyncAPIClient", "SyncAPIClient", "ItemResults", "Limit", "OperationInfo", "Pagination", "ParamInfo",
+        "AsyncAPIClient", "SyncAPIClient", "ItemResults", "Limit", "Limits", "VerifyTypes", "OperationInfo", "Pagination", "ParamInfo",
         "RawResponse", "RequestOptions", "Rule", "TimeoutTypes", "OpenEnum", "PositionalModel", "RequestModel",
         "ResponseModel", "BooleanArg", "BooleanValue", "DecimalArg", "DecimalValue", "IntegerArg", "IntegerValue",
         "JsonNumber", "StringArg", "StringValue", "TimestampArg", "TimestampMs",

@@ -15,6 +15,7 @@ import hashlib
 import hmac
 import json
 import re
+import ssl
 import sys
 import threading
 import time
@@ -141,7 +142,7 @@ class _Server(ThreadingHTTPServer):
 class FakeExchange:
     """Start with `with FakeExchange() as fake:`; clients use `fake.url` as base_url."""
 
-    def __init__(self) -> None:
+    def __init__(self, tls: ssl.SSLContext | None = None) -> None:
         self.records: list[Record] = []
         self.skew_ms: dict[str, int] = defaultdict(int)
         self.bodies: dict[tuple[str, str], str] = {}  # (method, concrete path) -> body, set by tests
@@ -149,13 +150,17 @@ class FakeExchange:
         self._faults: dict[str, deque[Fault]] = defaultdict(deque)
         self._lock = threading.Lock()
         self._server = _Server(("127.0.0.1", 0), self._handler())
+        self._scheme = "http"
+        if tls is not None:  # HTTPS: every accepted connection does the TLS handshake first
+            self._server.socket = tls.wrap_socket(self._server.socket, server_side=True)
+            self._scheme = "https"
         # A short poll interval: shutdown() waits for the loop to notice, 0.5 s by default.
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
 
     @property
     def url(self) -> str:
         host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"{self._scheme}://{host}:{port}"
 
     def __enter__(self) -> FakeExchange:
         self._thread.start()

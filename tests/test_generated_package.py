@@ -72,9 +72,9 @@ def _listing(folder: Path) -> list[str]:
 
 
 @pytest.mark.slow
-def test_installs_in_a_clean_venv_with_only_httpx_and_pydantic_and_writes_nothing_into_its_folder(tmp_path):
+def test_installs_in_a_clean_venv_with_only_its_locked_dependencies_and_writes_nothing_into_its_folder(tmp_path):
     """Installed as users install it (non-editable, then editable), from its locked dependencies
-    (requirements/sdk.txt: httpx, pydantic and the build backend): the folder it is installed from
+    (requirements/sdk.txt: aiohttp, httpx, pydantic, urllib3 and the build backend): the folder it is installed from
     gains no file (no build/, no *.egg-info), one exchange imports alone, and the five calls work."""
     source = tmp_path / "generated"
     shutil.copytree(GENERATED, source, ignore=shutil.ignore_patterns("__pycache__"))
@@ -96,5 +96,5 @@ def test_installs_in_a_clean_venv_with_only_httpx_and_pydantic_and_writes_nothin
         assert result.returncode == 0, result.stderr
         report = json.loads(result.stdout)
         assert report["results"] == ["1", [], [], "2", "3"]
-        assert report["requires"] == ["httpx", "pydantic"]
+        assert report["requires"] == ["aiohttp", "httpx", "pydantic", "urllib3"]
         run("uninstall", "--yes", "exchange-sdk")

@@ -357,4 +357,4 @@ def test_rate_limit_scopes_name_parameters_and_items(spec_copy):
 def test_an_endpoint_names_a_family_of_its_exchange(spec_copy):
     spot = "htx/spot/get_account_balance.yaml"
     line = _edit(spec_copy, spot, "family: spot\n", "family: margin\n")
-    _one(_errors(spec_copy), spot, line, "family 'margin' is not a family of", "(defined: spot)")
+    _one(_errors(spec_copy), spot, line, "family 'margin' is not a family of", "(defined: linear_swap, spot)")

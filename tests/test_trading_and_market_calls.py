@@ -310,7 +310,7 @@ def test_each_family_goes_to_its_own_production_host():
         client.spot.get_account_balance(account_id=7)
         client.account.get_account_balance()
     assert hosts == [("api.huobi.pro", "/v1/account/accounts/7/balance"), ("api.hbdm.com", "/v5/account/balance")]
-    with pytest.raises(ValueError, match="base_urls names margin; HTX's API families are: spot"):
+    with pytest.raises(ValueError, match="base_urls names margin; HTX's API families are: linear_swap, spot"):
         HtxClient(base_urls={"margin": "https://example.invalid"})
 
 

@@ -49,7 +49,7 @@ def draft_spec(page: Page, exchange: Exchange, section: str | None = None) -> di
     spec["description"] = description or title
     if notes:
         spec["notes"] = notes
-    family = _family(responses, exchange)
+    family = _family(page, responses, exchange)
     if family:
         spec["family"] = family
     data_member = _data_member(responses, exchange, family or "")
@@ -283,17 +283,21 @@ def _tables(page: Page) -> tuple[Table | None, Table | None]:
     return request, response
 
 
-def _family(responses: list[Any], exchange: Exchange) -> str | None:
-    """The API family whose envelope the response examples have, when it is not the default's."""
+def _family(page: Page, responses: list[Any], exchange: Exchange) -> str | None:
+    """The API family whose envelope the response examples have, when it is not the default's; of
+    families with the same envelope, the one whose host the page names (its Request Address)."""
+    tables = [" ".join(cell for row in b.rows for cell in row) for b in page.blocks if isinstance(b, Table)]
+    text = "\n".join([*_lines(page), *tables])
     for example in responses:
         try:
             body = parse_json(example.corrected or example.text)
         except ExampleError:
             continue
         if isinstance(body, dict) and exchange.envelope.code not in body:
-            found = next((f.name for f in exchange.families if f.envelope.code in body), None)
-            if found:
-                return found
+            found = [f for f in exchange.families if f.envelope.code in body]
+            named = [f for f in found if f.production_host in text]
+            if named or found:
+                return (named or found)[0].name
     return None
 
 

@@ -1,46 +1,40 @@
-"""How a built, signed request reaches the exchange, and what comes back.
+"""How a built, signed request reaches the exchange, and what comes back: through well-kept HTTP
+libraries, never HTTP code of the SDK's own.
 
-The clients build an `OutgoingRequest` (method, target, headers, body) and hand it to a sender:
+The clients build an `OutgoingRequest` (method, target, headers, body) and hand it to the sender of
+its API family:
 
-- `DirectSender` / `AsyncDirectSender` (the default): the request is encoded as HTTP/1.1 bytes
-  once and written by the SDK's own pooled transport (`PooledTransport`, `AsyncPooledTransport`);
-  the response comes back as status, headers and body. No `httpx.Request`, `httpx.URL` or
-  `httpx.Response` is built: on a burst of small calls that object work cost more than the HTTP
-  (see bench/README.md). The bytes sent are exactly the bytes signed.
-- `HttpxSender` / `AsyncHttpxSender`: when the caller passes any other httpx transport (a mock,
-  a proxy, HTTP/2), the request goes through `httpx.Client.send` / `httpx.AsyncClient.send` with
-  that transport, as before.
+- `Urllib3Sender` (the sync default): one `urllib3.PoolManager` (a `ProxyManager` behind a proxy)
+  for every family of a client, so each host keeps its own pool of keep-alive connections;
+- `AiohttpSender` (the async default): one `aiohttp.ClientSession`, made in the running event loop
+  on the first call;
+- `HttpxSender` / `AsyncHttpxSender`: the caller's `httpx.Client` / `httpx.AsyncClient`
+  (`http_client=`), or one made around the caller's httpx transport (`transport=`, e.g. a mock).
 
-Both ask for gzip or deflate only, give an `IncomingResponse` with the body's Content-Encoding
-undone (a body that does not decode is reported in `decode_error`, so that the client can raise it
-with the status and request id), and raise `httpx.TransportError`s for the network, which the
-clients turn into the SDK's typed errors.
+bench/README.md has the measurements behind the defaults. Every sender asks for gzip or deflate
+only, reads at most `Limits.max_body_bytes` of decoded body (a compression bomb or a flooding
+server is cut off there, not buffered) and refuses more than `Limits.max_encodings` chained
+Content-Encodings before decoding any. Network failures come out as `TransportFailure`, which
+says whether repeating the request can help: a certificate or TLS failure cannot.
 """
 
 from __future__ import annotations
 
+import os
+import ssl
+import urllib.request
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 
-from ._sync_transport import PooledTransport
-from ._transport import AsyncPooledTransport
-from ._wire import (
-    ACCEPTED_ENCODINGS,
-    DEFAULT_PORTS,
-    Origin,
-    WireRequest,
-    WireResponse,
-    decode_content,
-    encode_request,
-    header_value,
-    origin_of,
-)
-
 USER_AGENT = "exchange-sdk-python"
-_USER_AGENT = USER_AGENT.encode()
+ACCEPTED_ENCODINGS = "gzip, deflate"
 Timeouts = Mapping[str, float | None]
+VerifyTypes = bool | str | ssl.SSLContext
+_CHUNK = 65536
 
 
 @dataclass(slots=True)
@@ -59,7 +53,7 @@ class OutgoingRequest:
 @dataclass(slots=True)
 class IncomingResponse:
     """The exchange's answer: status, headers, and the body with its Content-Encoding undone;
-    `decode_error` says why the body did not decode (then `content` is what could be read)."""
+    `decode_error` says why the body did not decode or was refused (then `content` is empty)."""
 
     status_code: int
     headers: httpx.Headers
@@ -67,176 +61,459 @@ class IncomingResponse:
     decode_error: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """What a response may cost: its decoded body at most `max_body_bytes`, at most
+    `max_encodings` Content-Encodings (gzip and deflate; `gzip, gzip` is two)."""
+
+    max_body_bytes: int = 32 * 1024 * 1024
+    max_encodings: int = 2
+
+
+class TransportFailure(Exception):
+    """The request did not get a response: `timeout` when a timeout ran out, `retryable` False when
+    repeating it cannot help (a certificate the client refuses, a TLS handshake that fails)."""
+
+    def __init__(self, message: str, *, timeout: bool = False, retryable: bool = True) -> None:
+        super().__init__(message)
+        self.timeout = timeout
+        self.retryable = retryable
+
+
+class BodyRefused(Exception):
+    """A response body over the limits: reported as a decode error of the response."""
+
+
 def timeouts_of(timeout: float | httpx.Timeout | None) -> dict[str, float | None]:
-    """httpx's four timeouts (connect, read, write, pool) from a number of seconds or an httpx.Timeout."""
+    """The four timeouts (connect, read, write, pool) from a number of seconds or an httpx.Timeout."""
     return (timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)).as_dict()
 
 
-class _BaseURL:
-    """The parts of the client's base URL the direct senders need, worked out once."""
+def ssl_context(verify: VerifyTypes) -> ssl.SSLContext:
+    """The TLS settings of `verify`: True the system's trust store (certifi's where the system has
+    none), a path a CA bundle file (or directory), an SSLContext as it is, False no verification."""
+    if isinstance(verify, ssl.SSLContext):
+        return verify
+    if verify is False:
+        context = ssl.create_default_context()
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+        return context
+    if isinstance(verify, str | os.PathLike):
+        path = os.fspath(verify)
+        if os.path.isdir(path):
+            return ssl.create_default_context(capath=path)
+        if not os.path.isfile(path):
+            raise ValueError(f"verify names no CA bundle file or directory: {path}")
+        return ssl.create_default_context(cafile=path)
+    context = ssl.create_default_context()
+    if not context.get_ca_certs() and not ssl.get_default_verify_paths().cafile:
+        import certifi  # a dependency of httpx: a trust store where the system has none
 
-    __slots__ = ("host_header", "origin", "path")
-
-    def __init__(self, base_url: str) -> None:
-        url = httpx.URL(base_url)
-        self.origin: Origin = origin_of(url)
-        scheme, host, port = self.origin
-        if b":" in host:  # an IPv6 literal
-            host = b"[" + host + b"]"
-        self.host_header = host if port == DEFAULT_PORTS[scheme] else host + b":%d" % port
-        self.path = url.raw_path.split(b"?", 1)[0].rstrip(b"/")
-
-
-def _incoming(response: WireResponse) -> IncomingResponse:
-    headers = httpx.Headers(response.headers)
-    encoding = header_value(response.headers, b"content-encoding")
-    if encoding is None:
-        return IncomingResponse(response.status_code, headers, response.content)
-    try:
-        content = decode_content(encoding.decode("latin-1"), response.content)
-    except httpx.DecodingError as exc:
-        return IncomingResponse(response.status_code, headers, response.content, str(exc))
-    return IncomingResponse(response.status_code, headers, content)
+        context.load_verify_locations(certifi.where())
+    return context
 
 
-def _httpx_request(base_url: str, request: OutgoingRequest) -> httpx.Request:
-    built = httpx.Request(
-        request.method,
-        base_url + request.target,
-        headers={"User-Agent": USER_AGENT, "Accept-Encoding": ACCEPTED_ENCODINGS.decode(), **request.headers},
-        content=request.body or None,
+def proxy_for(url: str, proxy: str | None, trust_env: bool) -> str | None:
+    """The proxy to reach `url` through: `proxy` when given, else (with `trust_env`) the
+    environment's HTTPS_PROXY / HTTP_PROXY / ALL_PROXY unless NO_PROXY names the host."""
+    if proxy is not None:
+        return proxy or None
+    if not trust_env:
+        return None
+    parts = urlsplit(url)
+    if parts.hostname and urllib.request.proxy_bypass(parts.hostname):  # NO_PROXY (and the system's bypass list)
+        return None
+    found = urllib.request.getproxies_environment()
+    return found.get(parts.scheme) or found.get("all")
+
+
+def _encodings(headers: Mapping[str, str], limits: Limits) -> None:
+    """Refuse a body encoded more times than the limit allows, before anything is decoded."""
+    value = headers.get("content-encoding", "")
+    codings = [c for c in (part.strip() for part in value.split(",")) if c and c.lower() != "identity"]
+    if len(codings) > limits.max_encodings:
+        raise BodyRefused(
+            f"the body has {len(codings)} Content-Encodings ({value}); the client allows {limits.max_encodings}"
+        )
+
+
+def _too_large(limits: Limits) -> BodyRefused:
+    return BodyRefused(f"the decoded body is larger than the client's limit of {limits.max_body_bytes} bytes")
+
+
+def _headers(request: OutgoingRequest) -> dict[str, str]:
+    return {"User-Agent": USER_AGENT, "Accept-Encoding": ACCEPTED_ENCODINGS, **request.headers}
+
+
+def _is_tls_failure(exc: BaseException) -> bool:
+    """A certificate refused or a handshake failed, anywhere in the exception's causes."""
+    seen = 0
+    current: BaseException | None = exc
+    while current is not None and seen < 10:
+        if isinstance(current, ssl.SSLError | ssl.CertificateError):
+            return True
+        current = current.__cause__ or current.__context__
+        seen += 1
+    return False
+
+
+# --- sync: urllib3 --------------------------------------------------------------------------------
+
+
+def pool_manager(proxy: str | None, context: ssl.SSLContext, maxsize: int = 100) -> Any:
+    """The urllib3 manager of a client's connections: pools per host, keep-alive, TLS by `context`."""
+    import urllib3
+
+    options: dict[str, Any] = {
+        "num_pools": 16,
+        "maxsize": maxsize,
+        "block": False,
+        "ssl_context": context,
+        "cert_reqs": "CERT_REQUIRED" if context.verify_mode != ssl.CERT_NONE else "CERT_NONE",
+        "assert_hostname": None if context.check_hostname else False,
+        "retries": False,
+    }
+    if proxy is not None:
+        return urllib3.ProxyManager(proxy, proxy_ssl_context=context, **options)
+    return urllib3.PoolManager(**options)
+
+
+class Urllib3Sender:
+    """Blocking requests through a urllib3 PoolManager (or ProxyManager)."""
+
+    def __init__(self, manager: Any, base_url: str, timeout: float | httpx.Timeout, limits: Limits) -> None:
+        import urllib3
+
+        self._urllib3 = urllib3
+        self._manager = manager
+        self._base_url = base_url.rstrip("/")
+        self._prefix = urlsplit(self._base_url).path
+        # Without a proxy, requests go straight to the host's pool (the manager's lookup costs a
+        # URL parse per call); a ProxyManager needs the whole URL to forward or tunnel.
+        self._pool = None if isinstance(manager, urllib3.ProxyManager) else manager.connection_from_url(base_url)
+        self._timeout = self._timeout_of(timeouts_of(timeout))
+        self._limits = limits
+
+    def _timeout_of(self, timeouts: Timeouts) -> Any:
+        return self._urllib3.Timeout(connect=timeouts.get("connect"), read=timeouts.get("read"))
+
+    def send(self, request: OutgoingRequest) -> IncomingResponse:
+        urllib3 = self._urllib3
+        timeout = self._timeout_of(request.timeouts) if request.timeouts else self._timeout
+        pool = self._pool
+        try:
+            response = (pool or self._manager).urlopen(
+                request.method,
+                self._prefix + request.target if pool is not None else self._base_url + request.target,
+                body=request.body or None,
+                headers=_headers(request),
+                retries=False,
+                redirect=False,
+                assert_same_host=False,
+                preload_content=False,
+                decode_content=True,
+                timeout=timeout,
+            )
+        except urllib3.exceptions.HTTPError as exc:
+            raise _urllib3_failure(urllib3, exc) from None
+        headers = httpx.Headers(list(response.headers.items()))
+        try:
+            _encodings(headers, self._limits)
+            content = self._read(response)
+        except BodyRefused as refused:
+            response.close()  # the rest is never read: the connection is dropped, not reused
+            return IncomingResponse(response.status, headers, b"", str(refused))
+        except urllib3.exceptions.DecodeError as exc:
+            response.close()
+            return IncomingResponse(response.status, headers, b"", f"{headers.get('content-encoding')}: {exc}")
+        except urllib3.exceptions.HTTPError as exc:
+            response.close()
+            raise _urllib3_failure(urllib3, exc) from None
+        response.release_conn()
+        return IncomingResponse(response.status, headers, content)
+
+    def _read(self, response: Any) -> bytes:
+        """The decoded body, read in one go up to one byte past the limit: urllib3 decodes as it
+        reads and stops there, so a body that expands past the limit is never held whole."""
+        encoded = "content-encoding" in response.headers  # without one, urllib3's decoder machinery is skipped
+        content: bytes = response.read(self._limits.max_body_bytes + 1, decode_content=encoded)
+        if len(content) > self._limits.max_body_bytes:
+            raise _too_large(self._limits)
+        return content
+
+    def close(self) -> None:
+        self._manager.clear()
+
+
+def _urllib3_failure(urllib3: Any, exc: Exception) -> TransportFailure:
+    errors = urllib3.exceptions
+    detail = str(exc) or type(exc).__name__
+    if isinstance(exc, errors.SSLError) or _is_tls_failure(exc):
+        return TransportFailure(f"TLS failed: {detail}", retryable=False)
+    if isinstance(exc, errors.TimeoutError):
+        return TransportFailure(detail, timeout=True)
+    return TransportFailure(detail)
+
+
+# --- async: aiohttp -------------------------------------------------------------------------------
+
+
+class AiohttpSession:
+    """The aiohttp session every family of an async client shares: made in the running loop on the
+    first request (aiohttp binds a session to its loop), closed by the client's aclose()."""
+
+    def __init__(self, proxy: str | None, trust_env: bool, context: ssl.SSLContext, session: Any = None) -> None:
+        self._proxy, self._trust_env, self._context = proxy, trust_env, context
+        self._session = session
+        self._owned = session is None
+
+    def get(self) -> Any:
+        if self._session is None:
+            import aiohttp
+
+            connector = aiohttp.TCPConnector(limit=100, ssl=self._context, keepalive_timeout=30.0)
+            # auto_decompress: aiohttp undoes gzip and deflate while the body is read, chunk by chunk
+            self._session = aiohttp.ClientSession(connector=connector, auto_decompress=True, trust_env=False)
+        return self._session
+
+    def proxy_for(self, url: str) -> str | None:
+        return proxy_for(url, self._proxy, self._trust_env)
+
+    async def aclose(self) -> None:
+        if self._session is not None and self._owned:
+            await self._session.close()
+            self._session = None
+
+
+class AiohttpSender:
+    """asyncio requests through an aiohttp ClientSession."""
+
+    def __init__(self, session: AiohttpSession, base_url: str, timeout: float | httpx.Timeout, limits: Limits) -> None:
+        self._session = session
+        self._base_url = base_url.rstrip("/")
+        self._proxy = session.proxy_for(base_url)
+        self._timeout = self._timeout_of(timeouts_of(timeout))
+        self._limits = limits
+
+    @staticmethod
+    def _timeout_of(timeouts: Timeouts) -> Any:
+        import aiohttp
+
+        return aiohttp.ClientTimeout(total=None, sock_connect=timeouts.get("connect"), sock_read=timeouts.get("read"))
+
+    async def send(self, request: OutgoingRequest) -> IncomingResponse:
+        import aiohttp
+        import yarl
+
+        timeout = self._timeout_of(request.timeouts) if request.timeouts else self._timeout
+        try:
+            async with self._session.get().request(
+                request.method,
+                # encoded: the target goes out byte for byte as it was signed (yarl would requote it)
+                yarl.URL(self._base_url + request.target, encoded=True),
+                data=request.body or None,
+                headers=_headers(request),
+                allow_redirects=False,
+                timeout=timeout,
+                proxy=self._proxy,
+            ) as response:
+                headers = httpx.Headers([(k.decode("latin-1"), v.decode("latin-1")) for k, v in response.raw_headers])
+                try:
+                    _encodings(headers, self._limits)
+                    content = await self._read(response)
+                except BodyRefused as refused:
+                    response.close()
+                    return IncomingResponse(response.status, headers, b"", str(refused))
+                except aiohttp.ClientPayloadError as exc:
+                    if "encod" in str(exc).lower() or "compress" in str(exc).lower():
+                        return IncomingResponse(
+                            response.status, headers, b"", f"{headers.get('content-encoding')}: {exc}"
+                        )
+                    raise
+                return IncomingResponse(response.status, headers, content)
+        except TimeoutError as exc:
+            raise TransportFailure(str(exc) or "timed out", timeout=True) from None
+        except aiohttp.ClientError as exc:
+            raise _aiohttp_failure(aiohttp, exc) from None
+
+    async def _read(self, response: Any) -> bytes:
+        limit = self._limits.max_body_bytes
+        length = response.content_length
+        if length is not None and length <= limit and response.headers.get("Content-Encoding") is None:
+            body: bytes = await response.read()  # as long as the header says, at most the limit: one read
+            return body
+        chunks: list[bytes] = []
+        size = 0
+        while chunk := await response.content.read(_CHUNK):
+            size += len(chunk)
+            if size > limit:
+                raise _too_large(self._limits)
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    async def aclose(self) -> None:
+        await self._session.aclose()
+
+
+def _aiohttp_failure(aiohttp: Any, exc: Exception) -> TransportFailure:
+    detail = str(exc) or type(exc).__name__
+    if isinstance(exc, aiohttp.ClientConnectorCertificateError | aiohttp.ClientSSLError) or _is_tls_failure(exc):
+        return TransportFailure(f"TLS failed: {detail}", retryable=False)
+    if isinstance(exc, aiohttp.ServerTimeoutError):
+        return TransportFailure(detail, timeout=True)
+    return TransportFailure(detail)
+
+
+# --- httpx: the caller's client or transport ------------------------------------------------------
+
+
+def _httpx_request(client: httpx.Client | httpx.AsyncClient, base_url: str, request: OutgoingRequest) -> httpx.Request:
+    built = client.build_request(
+        request.method, base_url + request.target, headers=_headers(request), content=request.body or None
     )
     if request.timeouts is not None:
         built.extensions["timeout"] = dict(request.timeouts)
     return built
 
 
-class _DirectSender:
-    """What both direct senders share: the base URL worked out once, and the encoding."""
-
-    def __init__(self, base_url: str, timeout: float | httpx.Timeout) -> None:
-        self._base = _BaseURL(base_url)
-        self._timeouts = timeouts_of(timeout)
-
-    def _encode(self, request: OutgoingRequest) -> WireRequest:
-        base = self._base
-        headers = [(b"Host", base.host_header), (b"User-Agent", _USER_AGENT), (b"Accept-Encoding", ACCEPTED_ENCODINGS)]
-        try:
-            headers += [(name.encode("ascii"), value.encode("ascii")) for name, value in request.headers.items()]
-            target = base.path + request.target.encode("ascii")
-        except UnicodeEncodeError as exc:
-            raise httpx.LocalProtocolError(f"A request header or the target is not ASCII: {exc.reason}.") from None
-        if request.body or request.method in ("POST", "PUT", "PATCH"):
-            headers.append((b"Content-Length", b"%d" % len(request.body)))
-        message, close = encode_request(request.method.encode("ascii"), target, headers, request.body)
-        return WireRequest(base.origin, request.method, message, close, request.timeouts or self._timeouts)
-
-
-class DirectSender(_DirectSender):
-    """Blocking requests written straight to a `PooledTransport`."""
-
-    def __init__(self, transport: PooledTransport, base_url: str, timeout: float | httpx.Timeout) -> None:
-        super().__init__(base_url, timeout)
-        self._transport = transport
-
-    def send(self, request: OutgoingRequest) -> IncomingResponse:
-        return _incoming(self._transport.round_trip(self._encode(request)))
-
-    def close(self) -> None:
-        self._transport.close()
-
-
-class AsyncDirectSender(_DirectSender):
-    """asyncio requests written straight to an `AsyncPooledTransport`."""
-
-    def __init__(self, transport: AsyncPooledTransport, base_url: str, timeout: float | httpx.Timeout) -> None:
-        super().__init__(base_url, timeout)
-        self._transport = transport
-
-    async def send(self, request: OutgoingRequest) -> IncomingResponse:
-        return _incoming(await self._transport.round_trip(self._encode(request)))
-
-    async def aclose(self) -> None:
-        await self._transport.aclose()
+def _httpx_failure(exc: httpx.TransportError) -> TransportFailure:
+    detail = str(exc) or type(exc).__name__
+    if _is_tls_failure(exc):
+        return TransportFailure(f"TLS failed: {detail}", retryable=False)
+    return TransportFailure(detail, timeout=isinstance(exc, httpx.TimeoutException))
 
 
 class HttpxSender:
-    """Blocking requests through `httpx.Client` with the caller's transport."""
+    """Blocking requests through an httpx.Client (the caller's, or one around the caller's transport)."""
 
-    def __init__(self, transport: httpx.BaseTransport, base_url: str, timeout: float | httpx.Timeout) -> None:
-        self._client = httpx.Client(transport=transport, timeout=timeout)
-        self._base_url = base_url
+    def __init__(self, client: httpx.Client, base_url: str, limits: Limits, owned: bool) -> None:
+        self._client, self._base_url, self._limits, self._owned = client, base_url.rstrip("/"), limits, owned
 
     def send(self, request: OutgoingRequest) -> IncomingResponse:
-        response = self._client.send(_httpx_request(self._base_url, request), stream=True)
         try:
-            response.read()
+            response = self._client.send(_httpx_request(self._client, self._base_url, request), stream=True)
+        except httpx.TransportError as exc:
+            raise _httpx_failure(exc) from None
+        try:
+            _encodings(response.headers, self._limits)
+            chunks, size = [], 0
+            for chunk in response.iter_bytes(_CHUNK):
+                size += len(chunk)
+                if size > self._limits.max_body_bytes:
+                    raise _too_large(self._limits)
+                chunks.append(chunk)
+        except BodyRefused as refused:
+            return IncomingResponse(response.status_code, response.headers, b"", str(refused))
         except httpx.DecodingError as exc:
             return IncomingResponse(response.status_code, response.headers, b"", str(exc))
+        except httpx.TransportError as exc:
+            raise _httpx_failure(exc) from None
         finally:
             response.close()
-        return IncomingResponse(response.status_code, response.headers, response.content)
+        return IncomingResponse(response.status_code, response.headers, b"".join(chunks))
 
     def close(self) -> None:
-        self._client.close()
+        if self._owned:
+            self._client.close()
 
 
 class AsyncHttpxSender:
-    """asyncio requests through `httpx.AsyncClient` with the caller's transport."""
+    """asyncio requests through an httpx.AsyncClient (the caller's, or one around the caller's transport)."""
 
-    def __init__(self, transport: httpx.AsyncBaseTransport, base_url: str, timeout: float | httpx.Timeout) -> None:
-        self._client = httpx.AsyncClient(transport=transport, timeout=timeout)
-        self._base_url = base_url
+    def __init__(self, client: httpx.AsyncClient, base_url: str, limits: Limits, owned: bool) -> None:
+        self._client, self._base_url, self._limits, self._owned = client, base_url.rstrip("/"), limits, owned
 
     async def send(self, request: OutgoingRequest) -> IncomingResponse:
-        response = await self._client.send(_httpx_request(self._base_url, request), stream=True)
         try:
-            await response.aread()
+            response = await self._client.send(_httpx_request(self._client, self._base_url, request), stream=True)
+        except httpx.TransportError as exc:
+            raise _httpx_failure(exc) from None
+        try:
+            _encodings(response.headers, self._limits)
+            chunks, size = [], 0
+            async for chunk in response.aiter_bytes(_CHUNK):
+                size += len(chunk)
+                if size > self._limits.max_body_bytes:
+                    raise _too_large(self._limits)
+                chunks.append(chunk)
+        except BodyRefused as refused:
+            return IncomingResponse(response.status_code, response.headers, b"", str(refused))
         except httpx.DecodingError as exc:
             return IncomingResponse(response.status_code, response.headers, b"", str(exc))
+        except httpx.TransportError as exc:
+            raise _httpx_failure(exc) from None
         finally:
             await response.aclose()
-        return IncomingResponse(response.status_code, response.headers, response.content)
+        return IncomingResponse(response.status_code, response.headers, b"".join(chunks))
 
     async def aclose(self) -> None:
-        await self._client.aclose()
+        if self._owned:
+            await self._client.aclose()
 
 
-def sender_for(
-    transport: httpx.BaseTransport | None, base_url: str, timeout: float | httpx.Timeout
-) -> DirectSender | HttpxSender:
-    """The direct sender on the SDK's own transport (made here when `transport` is None), else httpx."""
-    if transport is None:
-        transport = PooledTransport(max_connections=100, keepalive_expiry=30.0)
-    if isinstance(transport, PooledTransport):
-        return DirectSender(transport, base_url, timeout)
-    return HttpxSender(transport, base_url, timeout)
+# --- one sender per API family --------------------------------------------------------------------
 
 
-def async_sender_for(
-    transport: httpx.AsyncBaseTransport | None, base_url: str, timeout: float | httpx.Timeout
-) -> AsyncDirectSender | AsyncHttpxSender:
-    """The asyncio twin of `sender_for`."""
-    if transport is None:
-        transport = AsyncPooledTransport(max_connections=100, keepalive_expiry=30.0)
-    if isinstance(transport, AsyncPooledTransport):
-        return AsyncDirectSender(transport, base_url, timeout)
-    return AsyncHttpxSender(transport, base_url, timeout)
+@dataclass(frozen=True, slots=True)
+class Connection:
+    """How a client reaches the exchange: the caller's HTTP client or httpx transport, else the
+    default library's, through `proxy` (or the environment's, with `trust_env`), TLS by `verify`."""
+
+    http_client: Any = None
+    transport: Any = None
+    proxy: str | None = None
+    trust_env: bool = True
+    verify: VerifyTypes = True
+    limits: Limits = Limits()
 
 
 def senders_for(
-    transport: httpx.BaseTransport | None, base_urls: Mapping[str, str], timeout: float | httpx.Timeout
-) -> dict[str, DirectSender | HttpxSender]:
-    """A sender per API family (name -> base URL), all on one transport (made here when None)."""
-    if transport is None:
-        transport = PooledTransport(max_connections=100, keepalive_expiry=30.0)
-    return {name: sender_for(transport, url, timeout) for name, url in base_urls.items()}
+    connection: Connection, base_urls: Mapping[str, str], timeout: float | httpx.Timeout
+) -> dict[str, Urllib3Sender | HttpxSender]:
+    """A sender per API family (name -> base URL), all on one connection pool."""
+    limits, client = connection.limits, connection.http_client
+    if connection.transport is not None and client is None:
+        client = httpx.Client(transport=connection.transport, timeout=timeout)
+        return {name: HttpxSender(client, url, limits, owned=True) for name, url in base_urls.items()}
+    if isinstance(client, httpx.Client):
+        return {name: HttpxSender(client, url, limits, owned=False) for name, url in base_urls.items()}
+    if client is not None and not _is_urllib3_manager(client):
+        raise TypeError(f"http_client must be an httpx.Client or a urllib3.PoolManager, not {type(client).__name__}")
+    context = ssl_context(connection.verify)
+    managers: dict[str | None, Any] = {}
+    senders: dict[str, Urllib3Sender | HttpxSender] = {}
+    for name, url in base_urls.items():
+        if client is not None:
+            manager = client
+        else:
+            proxy = proxy_for(url, connection.proxy, connection.trust_env)
+            manager = managers.get(proxy) or managers.setdefault(proxy, pool_manager(proxy, context))
+        senders[name] = Urllib3Sender(manager, url, timeout, limits)
+    return senders
 
 
 def async_senders_for(
-    transport: httpx.AsyncBaseTransport | None, base_urls: Mapping[str, str], timeout: float | httpx.Timeout
-) -> dict[str, AsyncDirectSender | AsyncHttpxSender]:
+    connection: Connection, base_urls: Mapping[str, str], timeout: float | httpx.Timeout
+) -> dict[str, AiohttpSender | AsyncHttpxSender]:
     """The asyncio twin of `senders_for`."""
-    if transport is None:
-        transport = AsyncPooledTransport(max_connections=100, keepalive_expiry=30.0)
-    return {name: async_sender_for(transport, url, timeout) for name, url in base_urls.items()}
+    limits, client = connection.limits, connection.http_client
+    if connection.transport is not None and client is None:
+        client = httpx.AsyncClient(transport=connection.transport, timeout=timeout)
+        return {name: AsyncHttpxSender(client, url, limits, owned=True) for name, url in base_urls.items()}
+    if isinstance(client, httpx.AsyncClient):
+        return {name: AsyncHttpxSender(client, url, limits, owned=False) for name, url in base_urls.items()}
+    if client is not None and type(client).__name__ != "ClientSession":
+        raise TypeError(
+            f"http_client must be an httpx.AsyncClient or an aiohttp.ClientSession, not {type(client).__name__}"
+        )
+    session = AiohttpSession(connection.proxy, connection.trust_env, ssl_context(connection.verify), client)
+    return {name: AiohttpSender(session, url, timeout, limits) for name, url in base_urls.items()}
+
+
+def _is_urllib3_manager(client: Any) -> bool:
+    try:
+        import urllib3
+    except ImportError:  # pragma: no cover - urllib3 is a dependency of the SDK
+        return False
+    return isinstance(client, urllib3.PoolManager)

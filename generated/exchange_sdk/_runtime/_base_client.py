@@ -44,7 +44,17 @@ from ._pagination import Pagination
 from ._params import PreparedArguments, json_body, prepare_arguments
 from ._profile import Envelope, ErrorInfo, ExchangeProfile, OperationInfo
 from ._rate_limit import SHARED_LIMITER, Draw, RateLimiter, Slot
-from ._sender import IncomingResponse, OutgoingRequest, async_senders_for, senders_for, timeouts_of
+from ._sender import (
+    Connection,
+    IncomingResponse,
+    Limits,
+    OutgoingRequest,
+    TransportFailure,
+    VerifyTypes,
+    async_senders_for,
+    senders_for,
+    timeouts_of,
+)
 from ._signing import SIGNERS, SigningInput
 from ._types import JsonNumber, lossy_floats
 
@@ -52,6 +62,29 @@ T = TypeVar("T")
 Clock = Callable[[], int]
 RateLimitMode = Literal["wait", "raise"] | None
 DEFAULT_TIMEOUT = 10.0
+# Headers that frame the request on the wire: the HTTP library writes them, a caller cannot.
+FRAMING_HEADERS = frozenset(
+    {"host", "content-length", "transfer-encoding", "connection", "keep-alive", "te", "trailer", "upgrade"}
+)
+_TOKEN = frozenset("!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
+def _checked_headers(display: str, headers: Mapping[str, str]) -> Mapping[str, str]:
+    """The caller's extra headers, or RequestValidationError (nothing is sent) for a name that is
+    not an HTTP token, a value holding CR, LF or NUL, or a header that frames the request."""
+    for name, value in headers.items():
+        if not isinstance(name, str) or not name or not set(name) <= _TOKEN:
+            raise RequestValidationError(f"{display}: extra header name {name!r} is not a valid HTTP header name")
+        if name.lower() in FRAMING_HEADERS:
+            raise RequestValidationError(
+                f"{display}: extra header {name} frames the request; the HTTP library sets it, a caller cannot"
+            )
+        if not isinstance(value, str) or not all(" " <= c <= "~" or c == "\t" for c in value):
+            raise RequestValidationError(
+                f"{display}: extra header {name}'s value must be printable ASCII text; it holds CR, LF or NUL, "
+                "another control character, or non-ASCII text"
+            )
+    return headers
 
 
 _MISSING: Any = object()  # the envelope had no data member
@@ -201,7 +234,8 @@ class BaseClient:
         query = list(prepared.query) + [(str(k), str(v)) for k, v in (options.extra_query or {}).items()]
         body = b""
         headers: dict[str, str] = {"Accept": "application/json"}
-        headers.update(options.extra_headers or {})
+        if options.extra_headers:
+            headers.update(_checked_headers(operation.display, options.extra_headers))
         if self._demo and self._profile.demo_headers:
             headers.update(self._profile.demo_headers)
         if prepared.body is not None or operation.method in ("POST", "PUT"):
@@ -304,7 +338,7 @@ class BaseClient:
             state.resynced = True
             logger.debug("%s: timestamp rejected (%s); resyncing the clock", operation.display, error.code)
             return _Retry(resync=True, delay=0.0)
-        retryable = isinstance(error, APIConnectionError) or (isinstance(error, APIError) and error.retryable)
+        retryable = isinstance(error, APIConnectionError | APIError) and error.retryable
         if not retryable or not operation.idempotent or state.retries_left <= 0:
             return None
         state.retries_left -= 1
@@ -595,11 +629,13 @@ class BaseClient:
             retry_after=retry_after,
         )
 
-    def _connection_error(self, operation: OperationInfo[Any], exc: httpx.TransportError) -> APIConnectionError:
-        detail = redact(str(exc) or type(exc).__name__, self._credentials.secrets())
-        if isinstance(exc, httpx.TimeoutException):
-            return APITimeoutError(f"{operation.display} timed out: {detail}", operation=operation.display)
-        return APIConnectionError(f"{operation.display} could not connect: {detail}", operation=operation.display)
+    def _connection_error(self, display: str, failure: TransportFailure) -> APIConnectionError:
+        detail = redact(str(failure), self._credentials.secrets())
+        if failure.timeout:
+            return APITimeoutError(f"{display} timed out: {detail}", operation=display)
+        return APIConnectionError(
+            f"{display} could not connect: {detail}", operation=display, retryable=failure.retryable
+        )
 
 
 class SyncAPIClient(BaseClient):
@@ -613,6 +649,11 @@ class SyncAPIClient(BaseClient):
         base_url: str | None = None,
         base_urls: Mapping[str, str] | None = None,
         transport: httpx.BaseTransport | None = None,
+        http_client: Any = None,
+        proxy: str | None = None,
+        trust_env: bool = True,
+        verify: VerifyTypes = True,
+        limits: Limits | None = None,
         clock: Clock | None = None,
         timeout: TimeoutTypes = DEFAULT_TIMEOUT,
         demo: bool = False,
@@ -633,9 +674,9 @@ class SyncAPIClient(BaseClient):
             max_retries=max_retries,
             retry_policy=retry_policy,
         )
-        # The SDK's own transport, written to directly, unless the caller passes another (_sender.py);
-        # one transport (one connection pool) for every API family.
-        self._senders = senders_for(transport, {name: route.base_url for name, route in self._routes.items()}, timeout)
+        # One connection pool for every API family: urllib3's, or the caller's client (_sender.py).
+        connection = Connection(http_client, transport, proxy, trust_env, verify, limits or Limits())
+        self._senders = senders_for(connection, {name: route.base_url for name, route in self._routes.items()}, timeout)
         self._sender = self._senders[""]
 
     def request(
@@ -660,8 +701,8 @@ class SyncAPIClient(BaseClient):
                     request = self._build_request(operation, prepared, options)
                     self._log_request(operation, request, state.number)
                     response = self._senders[operation.family].send(request)
-                except httpx.TransportError as exc:
-                    raise self._connection_error(operation, exc) from None
+                except TransportFailure as failure:
+                    raise self._connection_error(operation.display, failure) from None
                 finally:
                     self._release(taken[1])
                 self._log_response(operation, response, state.number)
@@ -711,12 +752,12 @@ class SyncAPIClient(BaseClient):
         sent = self._clock()
         try:
             response = self._sender.send(self._server_time_request())
-        except httpx.TransportError as exc:
-            raise APIConnectionError(f"{self._profile.name} server time: {exc}", operation="sync_time") from None
+        except TransportFailure as failure:
+            raise self._connection_error(f"{self._profile.name} server time", failure) from None
         return self._apply_server_time(response, sent, self._clock())
 
     def close(self) -> None:
-        for sender in self._senders.values():  # they share one transport; closing it again is harmless
+        for sender in self._senders.values():  # they share one pool; closing it again is harmless
             sender.close()
 
     def __enter__(self) -> Self:
@@ -739,6 +780,11 @@ class AsyncAPIClient(BaseClient):
         base_url: str | None = None,
         base_urls: Mapping[str, str] | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
+        http_client: Any = None,
+        proxy: str | None = None,
+        trust_env: bool = True,
+        verify: VerifyTypes = True,
+        limits: Limits | None = None,
         clock: Clock | None = None,
         timeout: TimeoutTypes = DEFAULT_TIMEOUT,
         demo: bool = False,
@@ -759,10 +805,10 @@ class AsyncAPIClient(BaseClient):
             max_retries=max_retries,
             retry_policy=retry_policy,
         )
-        # The SDK's own transport, written to directly, unless the caller passes another (_sender.py);
-        # one transport (one connection pool) for every API family.
+        # One aiohttp session for every API family, or the caller's client (_sender.py).
+        connection = Connection(http_client, transport, proxy, trust_env, verify, limits or Limits())
         self._senders = async_senders_for(
-            transport, {name: route.base_url for name, route in self._routes.items()}, timeout
+            connection, {name: route.base_url for name, route in self._routes.items()}, timeout
         )
         self._sender = self._senders[""]
 
@@ -788,8 +834,8 @@ class AsyncAPIClient(BaseClient):
                     request = self._build_request(operation, prepared, options)
                     self._log_request(operation, request, state.number)
                     response = await self._senders[operation.family].send(request)
-                except httpx.TransportError as exc:
-                    raise self._connection_error(operation, exc) from None
+                except TransportFailure as failure:
+                    raise self._connection_error(operation.display, failure) from None
                 finally:
                     self._release(taken[1])
                 self._log_response(operation, response, state.number)
@@ -833,12 +879,12 @@ class AsyncAPIClient(BaseClient):
         sent = self._clock()
         try:
             response = await self._sender.send(self._server_time_request())
-        except httpx.TransportError as exc:
-            raise APIConnectionError(f"{self._profile.name} server time: {exc}", operation="sync_time") from None
+        except TransportFailure as failure:
+            raise self._connection_error(f"{self._profile.name} server time", failure) from None
         return self._apply_server_time(response, sent, self._clock())
 
     async def aclose(self) -> None:
-        for sender in self._senders.values():  # they share one transport; closing it again is harmless
+        for sender in self._senders.values():  # they share one session; closing it again is harmless
             await sender.aclose()
 
     async def __aenter__(self) -> Self:

@@ -57,11 +57,16 @@ class MissingCredentialsError(ExchangeSDKError):
 
 
 class APIConnectionError(ExchangeSDKError):
-    """The request did not get an HTTP response (connection refused, reset, DNS, TLS)."""
+    """The request did not get an HTTP response (connection refused, reset, DNS, TLS).
 
-    def __init__(self, message: str, *, operation: str) -> None:
+    `retryable` is False when repeating the request cannot help: a certificate the client refuses
+    or a TLS handshake that fails is not retried.
+    """
+
+    def __init__(self, message: str, *, operation: str, retryable: bool = True) -> None:
         super().__init__(message)
         self.operation = operation
+        self.retryable = retryable
 
 
 class APITimeoutError(APIConnectionError):

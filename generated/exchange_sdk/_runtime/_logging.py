@@ -2,9 +2,9 @@
 """Logging without credentials.
 
 The SDK logs each attempt and retry on the "exchange_sdk" logger at DEBUG, with signature and
-key headers and query parameters replaced by ***. httpx itself logs every request URL at INFO;
-for exchanges that sign in the query string (HTX) that URL carries the key and the signature,
-so a filter on the httpx and httpcore loggers redacts the same parameters there.
+key headers and query parameters replaced by ***. The HTTP libraries log request URLs too (httpx
+at INFO, urllib3 at DEBUG); for exchanges that sign in the query string (HTX) that URL carries the
+key and the signature, so a filter on those libraries' loggers redacts the same parameters there.
 """
 
 from __future__ import annotations
@@ -37,7 +37,9 @@ class RedactingFilter(logging.Filter):
 _FILTER = RedactingFilter()
 
 
-def install_filters(names: Iterable[str] = ("httpx", "httpcore")) -> None:
+def install_filters(
+    names: Iterable[str] = ("httpx", "httpcore", "urllib3.connectionpool", "urllib3.poolmanager", "aiohttp.client"),
+) -> None:
     """Attach the redacting filter to the loggers of the HTTP libraries (once each)."""
     for name in names:
         library_logger = logging.getLogger(name)

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
 from exchange_sdk._runtime._base_client import DEFAULT_TIMEOUT, AsyncAPIClient, RateLimitMode, SyncAPIClient
 from exchange_sdk._runtime._options import RetryPolicy, TimeoutTypes
 from exchange_sdk._runtime._rate_limit import RateLimiter
+from exchange_sdk._runtime._sender import Limits, VerifyTypes
 from exchange_sdk.bitget._profile import PROFILE
 
 if TYPE_CHECKING:
@@ -44,6 +45,17 @@ class BitgetClient(SyncAPIClient):
         passphrase: The passphrase chosen when the key was created, sent as ACCESS-PASSPHRASE. Read from $BITGET_PASSPHRASE when not given.
         base_url: The host to call; defaults to https://api.bitget.com.
         transport: Any httpx transport, e.g. httpx.MockTransport in tests.
+        http_client: Your own HTTP client, used as it is configured (and not closed by this client):
+            an httpx.Client or a urllib3.PoolManager. By default the client keeps its own
+            urllib3 pool: up to 100 keep-alive connections per host.
+        proxy: The proxy URL every request goes through (http://host:port, with user:password@ if
+            needed); "" for none. By default HTTPS_PROXY, HTTP_PROXY and ALL_PROXY are honoured,
+            except for the hosts NO_PROXY names.
+        trust_env: False ignores the proxy environment variables.
+        verify: TLS verification: True (default) the system's trust store, a path to a CA bundle,
+            an ssl.SSLContext, or False to turn verification off. A certificate failure is not retried.
+        limits: What a response may cost: Limits(max_body_bytes=32 MiB, max_encodings=2) by default;
+            a larger decoded body, or more chained Content-Encodings, raises ResponseValidationError.
         clock: A callable returning the current time in epoch milliseconds; every signed timestamp
             comes from it. Defaults to the system clock.
         timeout: Seconds (or an httpx.Timeout) for each request; each method also takes `timeout`.
@@ -70,6 +82,11 @@ class BitgetClient(SyncAPIClient):
         passphrase: str | None = None,
         base_url: str | None = None,
         transport: httpx.BaseTransport | None = None,
+        http_client: Any = None,
+        proxy: str | None = None,
+        trust_env: bool = True,
+        verify: VerifyTypes = True,
+        limits: Limits | None = None,
         clock: Callable[[], int] | None = None,
         timeout: TimeoutTypes = DEFAULT_TIMEOUT,
         demo: bool = False,
@@ -87,6 +104,11 @@ class BitgetClient(SyncAPIClient):
             },
             base_url=base_url,
             transport=transport,
+            http_client=http_client,
+            proxy=proxy,
+            trust_env=trust_env,
+            verify=verify,
+            limits=limits,
             clock=clock,
             timeout=timeout,
             demo=demo,
@@ -157,6 +179,17 @@ class AsyncBitgetClient(AsyncAPIClient):
         passphrase: The passphrase chosen when the key was created, sent as ACCESS-PASSPHRASE. Read from $BITGET_PASSPHRASE when not given.
         base_url: The host to call; defaults to https://api.bitget.com.
         transport: Any httpx async transport, e.g. httpx.MockTransport in tests.
+        http_client: Your own HTTP client, used as it is configured (and not closed by this client):
+            an httpx.AsyncClient or an aiohttp.ClientSession. By default the client keeps its own
+            aiohttp session: up to 100 keep-alive connections per host.
+        proxy: The proxy URL every request goes through (http://host:port, with user:password@ if
+            needed); "" for none. By default HTTPS_PROXY, HTTP_PROXY and ALL_PROXY are honoured,
+            except for the hosts NO_PROXY names.
+        trust_env: False ignores the proxy environment variables.
+        verify: TLS verification: True (default) the system's trust store, a path to a CA bundle,
+            an ssl.SSLContext, or False to turn verification off. A certificate failure is not retried.
+        limits: What a response may cost: Limits(max_body_bytes=32 MiB, max_encodings=2) by default;
+            a larger decoded body, or more chained Content-Encodings, raises ResponseValidationError.
         clock: A callable returning the current time in epoch milliseconds; every signed timestamp
             comes from it. Defaults to the system clock.
         timeout: Seconds (or an httpx.Timeout) for each request; each method also takes `timeout`.
@@ -183,6 +216,11 @@ class AsyncBitgetClient(AsyncAPIClient):
         passphrase: str | None = None,
         base_url: str | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
+        http_client: Any = None,
+        proxy: str | None = None,
+        trust_env: bool = True,
+        verify: VerifyTypes = True,
+        limits: Limits | None = None,
         clock: Callable[[], int] | None = None,
         timeout: TimeoutTypes = DEFAULT_TIMEOUT,
         demo: bool = False,
@@ -200,6 +238,11 @@ class AsyncBitgetClient(AsyncAPIClient):
             },
             base_url=base_url,
             transport=transport,
+            http_client=http_client,
+            proxy=proxy,
+            trust_env=trust_env,
+            verify=verify,
+            limits=limits,
             clock=clock,
             timeout=timeout,
             demo=demo,

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
 from exchange_sdk._runtime._base_client import DEFAULT_TIMEOUT, AsyncAPIClient, RateLimitMode, SyncAPIClient
 from exchange_sdk._runtime._options import RetryPolicy, TimeoutTypes
 from exchange_sdk._runtime._rate_limit import RateLimiter
+from exchange_sdk._runtime._sender import Limits, VerifyTypes
 from exchange_sdk.htx._profile import PROFILE
 
 if TYPE_CHECKING:
@@ -38,8 +39,20 @@ class HtxClient(SyncAPIClient):
         base_url: The host to call; defaults to https://api.hbdm.com.
             Alternative: https://api.hbdm.vn (For clients hosted on AWS. The host is part of the signed string.)
         base_urls: The host of each other API family, by name; each defaults to its production host:
+            "linear_swap": https://api.hbdm.com (HTX USDT-margined contracts (api.hbdm.com, paths /linear-swap-api/v1/...), whose bodies use the status envelope, not the v5 code envelope. Its error codes are the exchange's table above.); alternative: https://api.hbdm.vn (For clients hosted on AWS. The host is part of the signed string.)
             "spot": https://api.huobi.pro (HTX spot (api.huobi.pro, paths /v1/...).); alternative: https://api-aws.huobi.pro (Optimized for AWS clients, with lower latency there. The host is part of the signed string.)
         transport: Any httpx transport, e.g. httpx.MockTransport in tests.
+        http_client: Your own HTTP client, used as it is configured (and not closed by this client):
+            an httpx.Client or a urllib3.PoolManager. By default the client keeps its own
+            urllib3 pool: up to 100 keep-alive connections per host.
+        proxy: The proxy URL every request goes through (http://host:port, with user:password@ if
+            needed); "" for none. By default HTTPS_PROXY, HTTP_PROXY and ALL_PROXY are honoured,
+            except for the hosts NO_PROXY names.
+        trust_env: False ignores the proxy environment variables.
+        verify: TLS verification: True (default) the system's trust store, a path to a CA bundle,
+            an ssl.SSLContext, or False to turn verification off. A certificate failure is not retried.
+        limits: What a response may cost: Limits(max_body_bytes=32 MiB, max_encodings=2) by default;
+            a larger decoded body, or more chained Content-Encodings, raises ResponseValidationError.
         clock: A callable returning the current time in epoch milliseconds; every signed timestamp
             comes from it. Defaults to the system clock.
         timeout: Seconds (or an httpx.Timeout) for each request; each method also takes `timeout`.
@@ -66,6 +79,11 @@ class HtxClient(SyncAPIClient):
         base_url: str | None = None,
         base_urls: Mapping[str, str] | None = None,
         transport: httpx.BaseTransport | None = None,
+        http_client: Any = None,
+        proxy: str | None = None,
+        trust_env: bool = True,
+        verify: VerifyTypes = True,
+        limits: Limits | None = None,
         clock: Callable[[], int] | None = None,
         timeout: TimeoutTypes = DEFAULT_TIMEOUT,
         demo: bool = False,
@@ -83,6 +101,11 @@ class HtxClient(SyncAPIClient):
             base_url=base_url,
             base_urls=base_urls,
             transport=transport,
+            http_client=http_client,
+            proxy=proxy,
+            trust_env=trust_env,
+            verify=verify,
+            limits=limits,
             clock=clock,
             timeout=timeout,
             demo=demo,
@@ -140,8 +163,20 @@ class AsyncHtxClient(AsyncAPIClient):
         base_url: The host to call; defaults to https://api.hbdm.com.
             Alternative: https://api.hbdm.vn (For clients hosted on AWS. The host is part of the signed string.)
         base_urls: The host of each other API family, by name; each defaults to its production host:
+            "linear_swap": https://api.hbdm.com (HTX USDT-margined contracts (api.hbdm.com, paths /linear-swap-api/v1/...), whose bodies use the status envelope, not the v5 code envelope. Its error codes are the exchange's table above.); alternative: https://api.hbdm.vn (For clients hosted on AWS. The host is part of the signed string.)
             "spot": https://api.huobi.pro (HTX spot (api.huobi.pro, paths /v1/...).); alternative: https://api-aws.huobi.pro (Optimized for AWS clients, with lower latency there. The host is part of the signed string.)
         transport: Any httpx async transport, e.g. httpx.MockTransport in tests.
+        http_client: Your own HTTP client, used as it is configured (and not closed by this client):
+            an httpx.AsyncClient or an aiohttp.ClientSession. By default the client keeps its own
+            aiohttp session: up to 100 keep-alive connections per host.
+        proxy: The proxy URL every request goes through (http://host:port, with user:password@ if
+            needed); "" for none. By default HTTPS_PROXY, HTTP_PROXY and ALL_PROXY are honoured,
+            except for the hosts NO_PROXY names.
+        trust_env: False ignores the proxy environment variables.
+        verify: TLS verification: True (default) the system's trust store, a path to a CA bundle,
+            an ssl.SSLContext, or False to turn verification off. A certificate failure is not retried.
+        limits: What a response may cost: Limits(max_body_bytes=32 MiB, max_encodings=2) by default;
+            a larger decoded body, or more chained Content-Encodings, raises ResponseValidationError.
         clock: A callable returning the current time in epoch milliseconds; every signed timestamp
             comes from it. Defaults to the system clock.
         timeout: Seconds (or an httpx.Timeout) for each request; each method also takes `timeout`.
@@ -168,6 +203,11 @@ class AsyncHtxClient(AsyncAPIClient):
         base_url: str | None = None,
         base_urls: Mapping[str, str] | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
+        http_client: Any = None,
+        proxy: str | None = None,
+        trust_env: bool = True,
+        verify: VerifyTypes = True,
+        limits: Limits | None = None,
         clock: Callable[[], int] | None = None,
         timeout: TimeoutTypes = DEFAULT_TIMEOUT,
         demo: bool = False,
@@ -185,6 +225,11 @@ class AsyncHtxClient(AsyncAPIClient):
             base_url=base_url,
             base_urls=base_urls,
             transport=transport,
+            http_client=http_client,
+            proxy=proxy,
+            trust_env=trust_env,
+            verify=verify,
+            limits=limits,
             clock=clock,
             timeout=timeout,
             demo=demo,

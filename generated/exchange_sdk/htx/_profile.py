@@ -68,6 +68,52 @@ PROFILE = ExchangeProfile(
         "interval": "ratelimit-interval",
     },
     families={
+        "linear_swap": Family(
+            production_host="https://api.hbdm.com",
+            envelope=Envelope(
+                code="status",
+                message="err_msg",
+                data="data",
+                success_codes=frozenset(
+                    {
+                        "ok",
+                    }
+                ),
+                request_id_header=None,
+                error_code="err_code",
+            ),
+            errors={
+                "403": ErrorInfo("authentication", retryable=False),
+                "api-signature-not-valid": ErrorInfo("authentication", retryable=False),
+                "1253": ErrorInfo("authentication", retryable=False),
+                "12002": ErrorInfo("authentication", retryable=False),
+                "12003": ErrorInfo("authentication", retryable=False),
+                "12004": ErrorInfo("authentication", retryable=False),
+                "12008": ErrorInfo("authentication", retryable=False),
+                "12009": ErrorInfo("authentication", retryable=False),
+                "1220": ErrorInfo("permission", retryable=False),
+                "12005": ErrorInfo("permission", retryable=False),
+                "1032": ErrorInfo("rate_limit", retryable=True),
+                "base-request-exceed-frequency-limit": ErrorInfo("rate_limit", retryable=True),
+                "12001": ErrorInfo("timestamp", retryable=False),
+                "12006": ErrorInfo("timestamp", retryable=False),
+                "1030": ErrorInfo("invalid_parameter", retryable=False),
+                "1066": ErrorInfo("invalid_parameter", retryable=False),
+                "1067": ErrorInfo("invalid_parameter", retryable=False),
+                "1347": ErrorInfo("invalid_parameter", retryable=False),
+                "invalid-parameter": ErrorInfo("invalid_parameter", retryable=False),
+                "1000": ErrorInfo("server", retryable=True),
+                "1001": ErrorInfo("server", retryable=True),
+                "1002": ErrorInfo("server", retryable=True),
+                "1003": ErrorInfo("server", retryable=True),
+                "1004": ErrorInfo("server", retryable=True),
+                "1046": ErrorInfo("server", retryable=True),
+                "gateway-internal-error": ErrorInfo("server", retryable=True),
+                "system-maintenance": ErrorInfo("server", retryable=True),
+                "1047": ErrorInfo("insufficient_funds", retryable=False),
+                "1010": ErrorInfo("not_found", retryable=False),
+            },
+        ),
         "spot": Family(
             production_host="https://api.huobi.pro",
             envelope=Envelope(

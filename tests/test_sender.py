@@ -1,0 +1,330 @@
+"""The clients' ways to the network (templates/runtime/_sender.py), through the SDK's clients against
+real local servers: urllib3 (the sync default), aiohttp (the async default) and httpx (a caller's
+transport or client). Every way sends the same request, decodes the same bodies, refuses the same
+bodies and headers, times out, verifies TLS (a local HTTPS server with a throwaway CA) and goes
+through a proxy (a local one that must see the request) the same way."""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import ssl
+import time
+import tracemalloc
+import zlib
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+import aiohttp
+import httpx
+import pytest
+import urllib3
+from exchange_sdk import APIConnectionError, APITimeoutError, RequestValidationError, ResponseValidationError
+from exchange_sdk._runtime._sender import Limits
+from exchange_sdk.bitget import AsyncBitgetClient, BitgetClient
+from exchange_sdk.htx import AsyncHtxClient, HtxClient
+from exchange_sdk.okx import AsyncOkxClient, OkxClient
+from fake_exchange import API_KEY, PASSPHRASE, SECRET, FakeExchange, Fault, Record
+from http_servers import Proxy, authority
+
+OKX_BALANCE = "/api/v5/account/balance"
+OKX_BODY = b'{"code":"0","msg":"","data":[{"totalEq":"41624.32","details":[{"ccy":"BTC","eq":"1.5"}]}]}'
+# Connection management headers a library adds on its own; everything else must be the same.
+LIBRARY_ONLY = {"connection", "keep-alive"}
+WAYS = ["urllib3", "aiohttp", "httpx", "httpx-async"]
+
+# (client classes, their keyword arguments, the five seed calls) per exchange
+SEED_CALLS: list[tuple[type, type, dict[str, str], Callable[[Any], Any]]] = [
+    (OkxClient, AsyncOkxClient, {"passphrase": PASSPHRASE}, lambda c: c.account.get_balance(ccy=["BTC", "ETH"])),
+    (
+        BitgetClient,
+        AsyncBitgetClient,
+        {"passphrase": PASSPHRASE},
+        lambda c: c.contract.get_account_list(product_type="USDT-FUTURES"),
+    ),
+    (
+        BitgetClient,
+        AsyncBitgetClient,
+        {"passphrase": PASSPHRASE},
+        lambda c: c.contract.get_subaccount_assets(product_type="USDT-FUTURES"),
+    ),
+    (BitgetClient, AsyncBitgetClient, {"passphrase": PASSPHRASE}, lambda c: c.uta.get_account_assets()),
+    (HtxClient, AsyncHtxClient, {}, lambda c: c.account.get_account_balance()),
+]
+
+
+def _run(way: str, classes: tuple[type, type], options: dict[str, Any], call: Callable[[Any], Any]) -> Any:
+    """Make the client of `way`, make the call, close the client; the call's result."""
+    sync_class, async_class = classes
+    if way in ("urllib3", "httpx"):
+        extra = {"transport": httpx.HTTPTransport()} if way == "httpx" else {}
+        with sync_class(**options, **extra) as client:
+            return call(client)
+
+    async def main() -> Any:
+        extra = {"transport": httpx.AsyncHTTPTransport()} if way == "httpx-async" else {}
+        async with async_class(**options, **extra) as client:
+            return await call(client)
+
+    return asyncio.run(main())
+
+
+def _okx_options(fake: FakeExchange, **more: Any) -> dict[str, Any]:
+    return {
+        "api_key": API_KEY,
+        "secret_key": SECRET,
+        "passphrase": PASSPHRASE,
+        "base_url": fake.url,
+        "max_retries": 0,
+        **more,
+    }
+
+
+def _okx(way: str, fake: FakeExchange, call: Callable[[Any], Any], **more: Any) -> Any:
+    return _run(way, (OkxClient, AsyncOkxClient), _okx_options(fake, **more), call)
+
+
+def _comparable(record: Record) -> tuple[Any, ...]:
+    headers = {k: v for k, v in record.headers.items() if k not in LIBRARY_ONLY}
+    return record.method, record.path, record.query, headers, record.body, record.verdict
+
+
+@pytest.fixture
+def fake():
+    with FakeExchange() as server:
+        server.bodies[("GET", "/api/v2/mix/account/accounts")] = (
+            '{"code":"00000","msg":"success","requestTime":1,"data":[{"marginCoin":"USDT","available":"10.5"}]}'
+        )
+        yield server
+
+
+@pytest.mark.parametrize("index", range(len(SEED_CALLS)))
+def test_every_way_sends_the_same_request(fake, index):
+    sync_class, async_class, extra, call = SEED_CALLS[index]
+    now = int(time.time() * 1000)
+    # Clients of one key share its rate-limit buckets; waiting for them is not what this compares.
+    options = {"api_key": API_KEY, "secret_key": SECRET, "base_url": fake.url, "clock": lambda: now, "rate_limit": None}
+    results = [_run(way, (sync_class, async_class), {**options, **extra}, call) for way in WAYS]
+    records = [_comparable(record) for record in fake.records]
+    assert len(records) == 4 and records[0][-1] == "ok", records
+    assert records[1:] == [records[0]] * 3, records
+    assert results[1:] == [results[0]] * 3
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "deflate"])
+@pytest.mark.parametrize("way", WAYS)
+def test_compressed_bodies_are_decoded(fake, encoding, way):
+    body = gzip.compress(OKX_BODY) if encoding == "gzip" else zlib.compress(OKX_BODY)
+    fake.fail_next(OKX_BALANCE, Fault(body=body, headers={"Content-Encoding": encoding}))
+    raw = _okx(way, fake, lambda c: c.with_raw_response.account.get_balance())
+    assert fake.records[0].headers["accept-encoding"] == "gzip, deflate"
+    assert raw.content == OKX_BODY and raw.headers["content-encoding"] == encoding
+    assert raw.parsed[0].total_eq == Decimal("41624.32") and raw.parsed[0].details[0].eq == Decimal("1.5")
+
+
+@pytest.mark.parametrize(
+    ("encoding", "body"),
+    [("gzip", b"this is not gzip"), ("deflate", b"nor deflate"), ("gzip", gzip.compress(OKX_BODY)[:-10])],
+)
+@pytest.mark.parametrize("way", WAYS)
+def test_a_body_that_does_not_decode_is_a_typed_error(fake, encoding, body, way):
+    """Whichever library decodes, the caller gets a ResponseValidationError with the status (a
+    truncated gzip body may come out short and then is not JSON)."""
+    fake.fail_next(OKX_BALANCE, Fault(status=200, body=body, headers={"Content-Encoding": encoding}))
+    with pytest.raises(ResponseValidationError) as caught:
+        _okx(way, fake, lambda c: c.account.get_balance())
+    assert caught.value.status_code == 200 and caught.value.operation.startswith("okx.account.get_balance")
+
+
+@pytest.mark.parametrize("way", WAYS)
+def test_a_compression_bomb_is_cut_off_at_the_body_limit(fake, way):
+    """64 MiB of zeros in a 64 KB gzip body: refused once the decoded body passes the limit, and on
+    the default ways without ever holding much more than the limit."""
+    bomb = gzip.compress(bytes(64 * 1024 * 1024), compresslevel=9)
+    assert len(bomb) < 100_000
+    fake.fail_next(OKX_BALANCE, Fault(body=bomb, headers={"Content-Encoding": "gzip"}))
+    tracemalloc.start()
+    try:
+        with pytest.raises(ResponseValidationError, match="larger than the client's limit of 1048576 bytes"):
+            _okx(way, fake, lambda c: c.account.get_balance(), limits=Limits(max_body_bytes=1024 * 1024))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    if way in ("urllib3", "aiohttp"):  # the defaults decode chunk by chunk; httpx decodes a whole received chunk
+        assert peak < 16 * 1024 * 1024, f"peak {peak} bytes while refusing a 64 MiB body"
+
+
+@pytest.mark.parametrize("way", WAYS)
+def test_more_content_encodings_than_allowed_are_refused_before_decoding(fake, way):
+    body = gzip.compress(gzip.compress(gzip.compress(OKX_BODY)))
+    fake.fail_next(OKX_BALANCE, Fault(body=body, headers={"Content-Encoding": "gzip, gzip, gzip"}))
+    with pytest.raises(ResponseValidationError, match=r"3 Content-Encodings \(gzip, gzip, gzip\); the client allows 2"):
+        _okx(way, fake, lambda c: c.account.get_balance())
+
+
+@pytest.mark.parametrize(
+    ("headers", "words"),
+    [
+        ({"X-Note": "a\r\nOK-ACCESS-KEY: stolen"}, "CR, LF or NUL"),
+        ({"X-Note": "line\nbreak"}, "CR, LF or NUL"),
+        ({"X-Note": "nul\x00"}, "CR, LF or NUL"),
+        ({"X-Note": "caf\u00e9"}, "non-ASCII"),
+        ({"X-Bad Name": "1"}, "not a valid HTTP header name"),
+        ({"Host": "evil.example"}, "frames the request"),
+        ({"Content-Length": "0"}, "frames the request"),
+        ({"transfer-encoding": "chunked"}, "frames the request"),
+        ({"Connection": "close"}, "frames the request"),
+    ],
+)
+@pytest.mark.parametrize("way", ["urllib3", "aiohttp"])
+def test_a_header_that_would_break_the_request_is_refused_before_sending(fake, headers, words, way):
+    with pytest.raises(RequestValidationError, match=words) as caught:
+        _okx(way, fake, lambda c: c.account.get_balance(extra_headers=headers), max_retries=2)
+    assert fake.records == [] and SECRET not in str(caught.value)
+
+
+@pytest.mark.parametrize("way", WAYS)
+def test_a_call_times_out_as_asked_and_the_next_one_works(fake, way):
+    fake.fail_next(OKX_BALANCE, Fault(delay=0.5, body=OKX_BODY))
+
+    def call(client: Any) -> Any:
+        started = time.monotonic()
+        with pytest.raises(APITimeoutError, match="timed out"):
+            client.account.get_balance(timeout=0.1)
+        assert time.monotonic() - started < 0.45
+        return client.account.get_balance()
+
+    async def async_call(client: Any) -> Any:
+        started = time.monotonic()
+        with pytest.raises(APITimeoutError, match="timed out"):
+            await client.account.get_balance(timeout=0.1)
+        assert time.monotonic() - started < 0.45
+        return await client.account.get_balance()
+
+    result = _okx(way, fake, call if way in ("urllib3", "httpx") else async_call)
+    assert result[0].total_eq is not None  # a fresh connection after the one that timed out
+
+
+@pytest.mark.parametrize("way", WAYS)
+def test_a_dropped_connection_is_retried_for_a_get(fake, way):
+    fake.fail_next(OKX_BALANCE, Fault(drop=True), Fault(drop=True))
+    result = _okx(way, fake, lambda c: c.account.get_balance(), max_retries=2, retry_policy=None)
+    assert result[0].total_eq is not None and len(fake.requests_to(OKX_BALANCE)) == 3
+
+
+# --- TLS --------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def tls_fake(tmp_path):
+    """An HTTPS fake exchange whose certificate a throwaway CA issued; `handshakes` counts ClientHellos."""
+    ca = authority(tmp_path)
+    handshakes: list[str | None] = []
+    ca.server.sni_callback = lambda sock, name, context: handshakes.append(name)
+    with FakeExchange(tls=ca.server) as server:
+        yield server, ca, handshakes
+
+
+@pytest.mark.parametrize("way", ["urllib3", "aiohttp"])
+def test_a_certificate_the_client_does_not_trust_is_refused_and_not_retried(tls_fake, way):
+    fake, _, handshakes = tls_fake
+    with pytest.raises(APIConnectionError, match="TLS failed") as caught:
+        _okx(way, fake, lambda c: c.account.get_balance(), max_retries=2)
+    assert caught.value.retryable is False and not isinstance(caught.value, APITimeoutError)
+    assert len(handshakes) == 1 and fake.records == []  # one handshake, no retry, nothing answered
+
+
+@pytest.mark.filterwarnings("ignore::urllib3.exceptions.InsecureRequestWarning")  # verify=False: urllib3 warns
+@pytest.mark.parametrize("way", ["urllib3", "aiohttp"])
+def test_verify_takes_a_ca_file_a_context_or_false(tls_fake, way):
+    fake, ca, _ = tls_fake
+    context = ssl.create_default_context(cafile=str(ca.ca_file))
+    for verify in (str(ca.ca_file), context, False):
+        result = _okx(way, fake, lambda c: c.account.get_balance(), verify=verify)
+        assert result[0].total_eq is not None
+    assert len(fake.records) == 3 and all(record.verdict == "ok" for record in fake.records)
+
+
+def test_verify_names_a_missing_ca_file(tmp_path):
+    with pytest.raises(ValueError, match="verify names no CA bundle file or directory"):
+        OkxClient(verify=str(tmp_path / "missing.pem"))
+
+
+# --- proxies ----------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def proxy():
+    with Proxy() as server:
+        yield server
+
+
+@pytest.mark.parametrize("way", ["urllib3", "aiohttp"])
+def test_the_environments_proxy_is_used_unless_no_proxy_names_the_host(fake, proxy, monkeypatch, way):
+    monkeypatch.setenv("HTTP_PROXY", proxy.url)
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    assert _okx(way, fake, lambda c: c.account.get_balance())[0].total_eq is not None
+    assert len(proxy.seen) == 1 and proxy.seen[0].startswith(f"GET {fake.url}{OKX_BALANCE} ")
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    _okx(way, fake, lambda c: c.account.get_balance())
+    assert len(proxy.seen) == 1 and len(fake.records) == 2  # the second call went direct
+    monkeypatch.delenv("NO_PROXY")
+    _okx(way, fake, lambda c: c.account.get_balance(), trust_env=False)
+    _okx(way, fake, lambda c: c.account.get_balance(), proxy="")
+    assert len(proxy.seen) == 1 and len(fake.records) == 4  # trust_env=False and proxy="" go direct
+
+
+@pytest.mark.parametrize("way", ["urllib3", "aiohttp"])
+def test_proxy_sends_every_request_through_the_proxy(fake, proxy, way):
+    _okx(way, fake, lambda c: c.account.get_balance(), proxy=proxy.url)
+    assert len(proxy.seen) == 1 and fake.records[0].verdict == "ok"
+
+
+@pytest.mark.parametrize("way", ["urllib3", "aiohttp"])
+def test_https_goes_through_the_proxy_in_a_connect_tunnel(tls_fake, proxy, monkeypatch, way):
+    fake, ca, _ = tls_fake
+    monkeypatch.setenv("HTTPS_PROXY", proxy.url)
+    result = _okx(way, fake, lambda c: c.account.get_balance(), verify=str(ca.ca_file))
+    port = fake.url.rsplit(":", 1)[1]
+    assert result[0].total_eq is not None and len(proxy.seen) == 1
+    assert proxy.seen[0].startswith(f"CONNECT 127.0.0.1:{port} HTTP/1.")
+
+
+# --- the caller's own HTTP client -------------------------------------------------------------------
+
+
+def test_a_callers_http_client_is_used_and_left_open(fake):
+    with httpx.Client(headers={"X-Mine": "1"}) as mine:
+        with OkxClient(**_okx_options(fake), http_client=mine) as client:
+            client.account.get_balance()
+        assert not mine.is_closed and fake.records[-1].headers["x-mine"] == "1"
+    manager = urllib3.PoolManager(headers={"X-Pool": "2"})
+    with OkxClient(**_okx_options(fake), http_client=manager) as client:
+        assert client.account.get_balance()[0].total_eq is not None
+
+    async def main() -> None:
+        async with aiohttp.ClientSession(headers={"X-Session": "3"}) as session:
+            async with AsyncOkxClient(**_okx_options(fake), http_client=session) as client:
+                await client.account.get_balance()
+            assert not session.closed
+        async with httpx.AsyncClient() as mine_async:
+            async with AsyncOkxClient(**_okx_options(fake), http_client=mine_async) as client:
+                await client.account.get_balance()
+            assert not mine_async.is_closed
+
+    asyncio.run(main())
+    assert fake.records[-2].headers["x-session"] == "3" and len(fake.records) == 4
+
+
+def test_an_http_client_of_another_kind_is_refused():
+    with pytest.raises(TypeError, match="http_client must be an httpx.Client or a urllib3.PoolManager"):
+        OkxClient(http_client=httpx.AsyncClient())
+    with pytest.raises(TypeError, match="http_client must be an httpx.AsyncClient or an aiohttp.ClientSession"):
+        AsyncOkxClient(http_client=httpx.Client())
+
+
+def test_a_base_url_must_be_http_or_https():
+    with pytest.raises(ValueError, match="not an http or https URL"):
+        OkxClient(api_key=API_KEY, secret_key=SECRET, passphrase=PASSPHRASE, base_url="ftp://example.com")
