@@ -502,7 +502,7 @@ def _build_item_results(ctx: _Context, raw: dict[str, Any], response: Shape) -> 
     return ItemResults(
         code=raw["code"],
         message=raw["message"],
-        success_codes=tuple(raw["success_codes"]),
+        success_codes=tuple(raw.get("success_codes", ())),
         envelope_codes=tuple(raw["envelope_codes"]),
         text=" ".join(raw.get("text", "").split()),
         location=ctx.at(path),

@@ -139,7 +139,7 @@ def tree_to_json(text: str) -> str | None:
     joined = re.sub(r"^\d+\n:\n", "", joined, flags=re.MULTILINE)  # a scalar item's index: `0`, `:`, then the value
     joined = re.sub(r"^\d+\s*:\s*(?=\S)", "", joined, flags=re.MULTILINE)  # `0:{`, `0 : "12345"`
     for line in joined.split("\n"):
-        line = line.replace("\\[", "[").replace("\\]", "]").replace("\\_", "_")
+        line = line.replace("\\[", "[").replace("\\]", "]").replace("\\_", "_").replace("\\-", "-")
         if line in ("NULL", "Null", "None"):
             line = "null"
         if out and not out[-1].endswith((":", "{", "[")) and not line.startswith(("}", "]")):

@@ -172,9 +172,13 @@ def _method_docstring(
         lines.append("    MissingCredentialsError: credentials are not set.")
     if operation.item_results is not None:
         results = operation.item_results
+        failed = (
+            f"an item's `{results.code}` is not {' or '.join(results.success_codes)}"
+            if results.success_codes
+            else f"an item carries a `{results.code}` (a carried-out item has none)"
+        )
         lines += [
-            f"    PartialFailureError: an item's `{results.code}` is not {' or '.join(results.success_codes)}; "
-            "`.results` holds every item,",
+            f"    PartialFailureError: {failed}; `.results` holds every item,",
             "        `.failures` the failed ones with their codes and messages.",
         ]
     lines += [
@@ -243,10 +247,11 @@ def _item_results_literal(operation: Operation) -> str | None:
     code, message = items.field(results.code), items.field(results.message)
     assert code is not None and message is not None
     success = ", ".join(repr(c) for c in results.success_codes)
+    success_set = f"frozenset({{{success}}})" if success else "frozenset()"
     envelope = ", ".join(repr(c) for c in results.envelope_codes)
     return (
         f"ItemResults({code.python_name!r}, {message.python_name!r}, "
-        f"success_codes=frozenset({{{success}}}), envelope_codes=frozenset({{{envelope}}}))"
+        f"success_codes={success_set}, envelope_codes=frozenset({{{envelope}}}))"
     )
 
 
@@ -454,6 +459,7 @@ def _render_operation_tests(
         op=operation,
         host=host,
         responses=responses,
+        op_has_partial_examples=any(case.failed_items for case in responses),
         requests=requests,
         paging=testcases.paging_cases(exchange, operation, responses),
         iterator=naming.iterator_name(operation.name),

@@ -39,6 +39,8 @@ class ResponseCase:
     fixture: str
     assertions: list[str] = field(default_factory=list)
     invalid: list[str] = field(default_factory=list)  # wire paths of values the spec type cannot hold
+    failed_items: list[int] = field(default_factory=list)  # items whose own result is a failure
+    one_item: bool = False  # the response is one object carrying its result, not an array of them
 
 
 @dataclass
@@ -148,8 +150,26 @@ def response_cases(exchange: Exchange, operation: Operation, context: ExchangeCo
         case.invalid = _invalid_paths(operation.response, data, exchange.envelope_of(operation).data)
         if not case.invalid:
             _assertions(operation.response, data, "result", context, case.assertions)
+            case.failed_items = _failed_items(operation, data)
+            case.one_item = operation.response.type is not FieldType.ARRAY
         cases.append(case)
     return cases
+
+
+def _failed_items(operation: Operation, data: Any) -> list[int]:
+    """The indices of an example's items whose own result is a failure (the call raises
+    PartialFailureError with every item): a code that is not a success code, or with no success
+    codes, any code."""
+    results = operation.item_results
+    if results is None:
+        return []
+    items = data if isinstance(data, list) else [data]
+    success = {str(code) for code in results.success_codes}
+    return [
+        index
+        for index, item in enumerate(items)
+        if isinstance(item, dict) and item.get(results.code) is not None and str(item[results.code]) not in success
+    ]
 
 
 def paging_cases(exchange: Exchange, operation: Operation, responses: list[ResponseCase]) -> list[PagingCase]:

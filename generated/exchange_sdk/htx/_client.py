@@ -28,6 +28,12 @@ if TYPE_CHECKING:
         SpotSection,
         SpotSectionWithRawResponse,
     )
+    from exchange_sdk.htx.swap import (
+        AsyncSwapSection,
+        AsyncSwapSectionWithRawResponse,
+        SwapSection,
+        SwapSectionWithRawResponse,
+    )
 
 
 class HtxClient(SyncAPIClient):
@@ -66,7 +72,7 @@ class HtxClient(SyncAPIClient):
             also takes `max_retries`.
         retry_policy: Backoff of the retries (initial and maximum delay); Retry-After is honoured.
 
-    Sections: `account`, `spot`.
+    Sections: `account`, `spot`, `swap`.
     Use it as `with` a context manager, or call `close()`.
     `sync_time()` measures the exchange's clock; a timestamp error does it by itself.
     """
@@ -129,10 +135,17 @@ class HtxClient(SyncAPIClient):
 
     @cached_property
     def spot(self) -> SpotSection:
-        """Endpoints of the documentation's 'spot' section: cancel_open_orders, cancel_order, cancel_order_by_client_order_id, cancel_orders, get_account_balance, get_account_history, get_accounts, get_candles, get_fills, get_last_trade, get_market_summary, get_open_orders, get_order, get_order_book, get_order_by_client_order_id, get_order_fills, get_order_history, get_past_orders, get_recent_trades, get_server_time, get_symbols, get_ticker, get_tickers, place_order."""
+        """Endpoints of the documentation's 'spot' section: cancel_open_orders, cancel_order, cancel_order_by_client_order_id, cancel_orders, get_account_balance, get_account_history, get_accounts, get_candles, get_fills, get_last_trade, get_market_summary, get_open_orders, get_order, get_order_book, get_order_by_client_order_id, get_order_fills, get_order_history, get_past_orders, get_recent_trades, get_server_time, get_symbols, get_ticker, get_tickers, place_order, place_orders."""
         from exchange_sdk.htx.spot import SpotSection
 
         return SpotSection(self)
+
+    @cached_property
+    def swap(self) -> SwapSection:
+        """Endpoints of the documentation's 'swap' section: get_positions, set_leverage."""
+        from exchange_sdk.htx.swap import SwapSection
+
+        return SwapSection(self)
 
 
 class HtxClientWithRawResponse:
@@ -152,6 +165,12 @@ class HtxClientWithRawResponse:
         from exchange_sdk.htx.spot import SpotSectionWithRawResponse
 
         return SpotSectionWithRawResponse(self._client)
+
+    @cached_property
+    def swap(self) -> SwapSectionWithRawResponse:
+        from exchange_sdk.htx.swap import SwapSectionWithRawResponse
+
+        return SwapSectionWithRawResponse(self._client)
 
 
 class AsyncHtxClient(AsyncAPIClient):
@@ -190,7 +209,7 @@ class AsyncHtxClient(AsyncAPIClient):
             also takes `max_retries`.
         retry_policy: Backoff of the retries (initial and maximum delay); Retry-After is honoured.
 
-    Sections: `account`, `spot`.
+    Sections: `account`, `spot`, `swap`.
     Use it as `async with` a context manager, or call `await aclose()`.
     `await sync_time()` measures the exchange's clock; a timestamp error does it by itself.
     """
@@ -253,10 +272,17 @@ class AsyncHtxClient(AsyncAPIClient):
 
     @cached_property
     def spot(self) -> AsyncSpotSection:
-        """Endpoints of the documentation's 'spot' section: cancel_open_orders, cancel_order, cancel_order_by_client_order_id, cancel_orders, get_account_balance, get_account_history, get_accounts, get_candles, get_fills, get_last_trade, get_market_summary, get_open_orders, get_order, get_order_book, get_order_by_client_order_id, get_order_fills, get_order_history, get_past_orders, get_recent_trades, get_server_time, get_symbols, get_ticker, get_tickers, place_order."""
+        """Endpoints of the documentation's 'spot' section: cancel_open_orders, cancel_order, cancel_order_by_client_order_id, cancel_orders, get_account_balance, get_account_history, get_accounts, get_candles, get_fills, get_last_trade, get_market_summary, get_open_orders, get_order, get_order_book, get_order_by_client_order_id, get_order_fills, get_order_history, get_past_orders, get_recent_trades, get_server_time, get_symbols, get_ticker, get_tickers, place_order, place_orders."""
         from exchange_sdk.htx.spot import AsyncSpotSection
 
         return AsyncSpotSection(self)
+
+    @cached_property
+    def swap(self) -> AsyncSwapSection:
+        """Endpoints of the documentation's 'swap' section: get_positions, set_leverage."""
+        from exchange_sdk.htx.swap import AsyncSwapSection
+
+        return AsyncSwapSection(self)
 
 
 class AsyncHtxClientWithRawResponse:
@@ -276,3 +302,9 @@ class AsyncHtxClientWithRawResponse:
         from exchange_sdk.htx.spot import AsyncSpotSectionWithRawResponse
 
         return AsyncSpotSectionWithRawResponse(self._client)
+
+    @cached_property
+    def swap(self) -> AsyncSwapSectionWithRawResponse:
+        from exchange_sdk.htx.swap import AsyncSwapSectionWithRawResponse
+
+        return AsyncSwapSectionWithRawResponse(self._client)

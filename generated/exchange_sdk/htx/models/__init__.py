@@ -8,17 +8,22 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from exchange_sdk.htx.models._enums import AdlRiskPercent as AdlRiskPercent
+    from exchange_sdk.htx.models._enums import BusinessType as BusinessType
     from exchange_sdk.htx.models._enums import CanceledSource as CanceledSource
     from exchange_sdk.htx.models._enums import Castate as Castate
+    from exchange_sdk.htx.models._enums import ContractType as ContractType
     from exchange_sdk.htx.models._enums import D as D
     from exchange_sdk.htx.models._enums import Depth as Depth
     from exchange_sdk.htx.models._enums import Direct as Direct
     from exchange_sdk.htx.models._enums import FeeDeductState as FeeDeductState
     from exchange_sdk.htx.models._enums import GetOpenOrdersDirect as GetOpenOrdersDirect
     from exchange_sdk.htx.models._enums import GetOrderBookType as GetOrderBookType
+    from exchange_sdk.htx.models._enums import MarginMode as MarginMode
     from exchange_sdk.htx.models._enums import Operator as Operator
     from exchange_sdk.htx.models._enums import Period as Period
     from exchange_sdk.htx.models._enums import PlaceOrderSource as PlaceOrderSource
+    from exchange_sdk.htx.models._enums import PositionMode as PositionMode
     from exchange_sdk.htx.models._enums import Role as Role
     from exchange_sdk.htx.models._enums import SelfMatchPrevent as SelfMatchPrevent
     from exchange_sdk.htx.models._enums import Side as Side
@@ -47,6 +52,8 @@ if TYPE_CHECKING:
     from exchange_sdk.htx.models.spot import SpotBalance as SpotBalance
     from exchange_sdk.htx.models.spot import SpotBatchCancelFailure as SpotBatchCancelFailure
     from exchange_sdk.htx.models.spot import SpotBatchCancelResult as SpotBatchCancelResult
+    from exchange_sdk.htx.models.spot import SpotBatchOrderRequest as SpotBatchOrderRequest
+    from exchange_sdk.htx.models.spot import SpotBatchOrderResult as SpotBatchOrderResult
     from exchange_sdk.htx.models.spot import SpotCancelOpenOrdersResult as SpotCancelOpenOrdersResult
     from exchange_sdk.htx.models.spot import SpotCandle as SpotCandle
     from exchange_sdk.htx.models.spot import SpotClientOrder as SpotClientOrder
@@ -63,21 +70,28 @@ if TYPE_CHECKING:
     from exchange_sdk.htx.models.spot import SpotSymbolPartition as SpotSymbolPartition
     from exchange_sdk.htx.models.spot import SpotTicker as SpotTicker
     from exchange_sdk.htx.models.spot import SpotTradeGroup as SpotTradeGroup
+    from exchange_sdk.htx.models.swap import SwapCrossLeverage as SwapCrossLeverage
+    from exchange_sdk.htx.models.swap import SwapCrossPosition as SwapCrossPosition
 
 _MODULES = {
+    "AdlRiskPercent": "_enums",
+    "BusinessType": "_enums",
     "CanceledSource": "_enums",
     "Castate": "_enums",
+    "ContractType": "_enums",
     "D": "_enums",
     "Depth": "_enums",
     "Direct": "_enums",
     "FeeDeductState": "_enums",
     "GetOpenOrdersDirect": "_enums",
     "GetOrderBookType": "_enums",
+    "MarginMode": "_enums",
     "MultiAssetsAccount": "account",
     "MultiAssetsCurrencyBalance": "account",
     "Operator": "_enums",
     "Period": "_enums",
     "PlaceOrderSource": "_enums",
+    "PositionMode": "_enums",
     "Role": "_enums",
     "SelfMatchPrevent": "_enums",
     "Side": "_enums",
@@ -93,6 +107,8 @@ _MODULES = {
     "SpotBalanceType": "_enums",
     "SpotBatchCancelFailure": "spot",
     "SpotBatchCancelResult": "spot",
+    "SpotBatchOrderRequest": "spot",
+    "SpotBatchOrderResult": "spot",
     "SpotCancelOpenOrdersResult": "spot",
     "SpotCandle": "spot",
     "SpotClientOrder": "spot",
@@ -117,25 +133,32 @@ _MODULES = {
     "SpotTradeGroup": "spot",
     "State": "_enums",
     "States": "_enums",
+    "SwapCrossLeverage": "swap",
+    "SwapCrossPosition": "swap",
     "TransactTypes": "_enums",
     "Type": "_enums",
     "Types": "_enums",
 }
 
 __all__ = [
+    "AdlRiskPercent",
+    "BusinessType",
     "CanceledSource",
     "Castate",
+    "ContractType",
     "D",
     "Depth",
     "Direct",
     "FeeDeductState",
     "GetOpenOrdersDirect",
     "GetOrderBookType",
+    "MarginMode",
     "MultiAssetsAccount",
     "MultiAssetsCurrencyBalance",
     "Operator",
     "Period",
     "PlaceOrderSource",
+    "PositionMode",
     "Role",
     "SelfMatchPrevent",
     "Side",
@@ -151,6 +174,8 @@ __all__ = [
     "SpotBalanceType",
     "SpotBatchCancelFailure",
     "SpotBatchCancelResult",
+    "SpotBatchOrderRequest",
+    "SpotBatchOrderResult",
     "SpotCancelOpenOrdersResult",
     "SpotCandle",
     "SpotClientOrder",
@@ -175,6 +200,8 @@ __all__ = [
     "SpotTradeGroup",
     "State",
     "States",
+    "SwapCrossLeverage",
+    "SwapCrossPosition",
     "TransactTypes",
     "Type",
     "Types",

@@ -357,3 +357,44 @@ class SelfMatchPrevent(OpenEnum):
     """no: self-trading allowed"""
     VALUE_1 = "1"
     """yes: self-trading not allowed"""
+
+
+class ContractType(OpenEnum):
+    """The contract type."""
+
+    SWAP = "swap"
+    THIS_WEEK = "this_week"
+    NEXT_WEEK = "next_week"
+    QUARTER = "quarter"
+    NEXT_QUARTER = "next_quarter"
+
+
+class MarginMode(OpenEnum):
+    """The margin mode."""
+
+    CROSS = "cross"
+    """cross margin mode"""
+
+
+class BusinessType(OpenEnum):
+    """The business type."""
+
+    FUTURES = "futures"
+    SWAP = "swap"
+
+
+class PositionMode(OpenEnum):
+    """The position mode."""
+
+    SINGLE_SIDE = "single_side"
+    DUAL_SIDE = "dual_side"
+
+
+class AdlRiskPercent(OpenEnum):
+    """The level (1 to 5) of the risk that the position is reduced by auto-deleveraging (ADL)."""
+
+    VALUE_1 = "1"
+    VALUE_2 = "2"
+    VALUE_3 = "3"
+    VALUE_4 = "4"
+    VALUE_5 = "5"
