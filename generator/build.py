@@ -167,6 +167,8 @@ def build_exchange(data: dict[str, Any], positions: Positions, issues: list[Spec
         envelope=envelope,
         families=families,
         rate_limit_headers=RateLimitHeaders(**limit_headers) if limit_headers else None,
+        request_id_headers=tuple(data.get("request_id", {}).get("headers", ())),
+        request_id_source=" ".join(data.get("request_id", {}).get("source", "").split()),
         errors=tuple(errors),
         buckets=tuple(buckets),
         location=ctx.at(()),
@@ -185,7 +187,6 @@ def _build_envelope(ctx: _Context, raw: dict[str, Any], path: Path_) -> Envelope
         success_codes=tuple(raw["success_codes"]),
         code_type=code_type,
         timestamp=raw.get("timestamp"),
-        request_id_header=raw.get("request_id_header"),
         error_code=raw.get("error_code"),
     )
 

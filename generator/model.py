@@ -411,7 +411,6 @@ class Envelope:
     success_codes: tuple[str | int, ...]
     code_type: str = "string"
     timestamp: str | None = None
-    request_id_header: str | None = None
     error_code: str | None = None  # where an error's code is, when `code` holds only a status
 
 
@@ -486,6 +485,8 @@ class Exchange:
     demo: Demo | None = None
     server_time: ServerTime | None = None
     rate_limit_headers: RateLimitHeaders | None = None
+    request_id_headers: tuple[str, ...] = ()  # response headers carrying the request id, in preference order
+    request_id_source: str = ""  # where that is documented, or what was searched when nothing is
     errors: tuple[ErrorCode, ...] = ()
     buckets: tuple[Bucket, ...] = ()
     families: tuple[Family, ...] = ()  # beside the default one, in name order

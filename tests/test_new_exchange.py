@@ -25,6 +25,7 @@ auth:
     - {name: secret_key, env: ZETA_SECRET_KEY, secret: true, description: The API secret.}
     - {name: passphrase, env: ZETA_PASSPHRASE, secret: true, description: The passphrase.}
 envelope: {code: code, message: msg, data: data, success_codes: ["0"]}
+request_id: {headers: [X-Request-Id, X-Trace-Id], source: Made up for this test.}
 errors:
   - {code: "1001", kind: authentication, message: Bad key}
 families:
@@ -172,3 +173,32 @@ def test_a_made_up_exchange_passes_its_generated_tests(tmp_path, spec_copy):
     assert result.returncode == 0, result.stdout + result.stderr
     # each endpoint: its response example (sync and async) and request example; each pager: a second page
     assert "17 passed" in result.stdout, result.stdout
+    errors = subprocess.run(
+        [sys.executable, "-c", REQUEST_ID_SCRIPT], capture_output=True, text=True, cwd=out,
+        env={**os.environ, "PYTHONPATH": str(out)}, timeout=120,
+    )  # fmt: skip
+    assert errors.returncode == 0 and errors.stdout.split() == ["trace-7", "req-9", "Bad", "key"], errors.stderr
+
+
+# The request id comes from the first header of exchange.yaml's request_id the response has; an
+# error body without a message gets the documented text of its code.
+REQUEST_ID_SCRIPT = """
+import httpx
+from exchange_sdk import APIStatusError, AuthenticationError
+from exchange_sdk.zeta import ZetaClient
+
+def answer(request):
+    headers = {"X-Trace-Id": "trace-7"} if "wallet" in request.url.path else {"X-Request-Id": "req-9", "X-Trace-Id": "t"}
+    return httpx.Response(401, json={"code": "1001", "msg": "", "data": []}, headers=headers)
+
+client = ZetaClient(api_key="k", secret_key="s", passphrase="p", transport=httpx.MockTransport(answer), max_retries=0)
+for call in (lambda: client.account.get_wallet(wallet_id=1), client.account.get_orders):
+    try:
+        call()
+    except AuthenticationError as error:
+        assert isinstance(error, APIStatusError) and error.status_code == 401 and error.body["code"] == "1001"
+        assert error.response.status_code == 401 and error.message == str(error)
+        print(error.request_id)
+        text = error.exchange_message
+print(text)
+"""

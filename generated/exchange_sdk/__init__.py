@@ -9,6 +9,7 @@ does not import the others. Errors are shared and importable from here.
 from exchange_sdk._runtime._errors import (
     APIConnectionError,
     APIError,
+    APIStatusError,
     APITimeoutError,
     AuthenticationError,
     ClientRateLimitError,
@@ -28,6 +29,7 @@ from exchange_sdk._runtime._errors import (
 )
 from exchange_sdk._runtime._options import RawResponse, RetryPolicy
 from exchange_sdk._runtime._rate_limit import RateLimiter
+from exchange_sdk._runtime._sender import IncomingResponse, Limits
 from exchange_sdk._runtime._types import to_datetime
 
 __version__ = "0.1.0"
@@ -35,13 +37,16 @@ __version__ = "0.1.0"
 __all__ = [
     "APIConnectionError",
     "APIError",
+    "APIStatusError",
     "APITimeoutError",
     "AuthenticationError",
     "ClientRateLimitError",
     "ExchangeSDKError",
+    "IncomingResponse",
     "InsufficientFundsError",
     "InvalidParameterError",
     "ItemFailure",
+    "Limits",
     "MissingCredentialsError",
     "NotFoundError",
     "PartialFailureError",

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
 import email.utils
 import json
+import math
 import random
+import re
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -39,28 +42,54 @@ class RetryPolicy:
     max_retries: int = 2
     initial_delay: float = 0.5
     max_delay: float = 8.0
+    max_retry_after: float = 60.0  # a longer Retry-After is waited only this long
 
     def delay(self, retry_number: int, retry_after: float | None) -> float:
         if retry_after is not None:
-            return min(max(retry_after, 0.0), 60.0)
+            return min(max(retry_after, 0.0), self.max_retry_after)
         ceiling = min(self.max_delay, self.initial_delay * 2 ** (retry_number - 1))
         return random.uniform(ceiling / 2, ceiling)
 
 
+_DELTA_SECONDS = re.compile(r"[0-9]{1,10}(?:\.[0-9]{1,6})?")
+
+
 def retry_after_seconds(headers: httpx.Headers) -> float | None:
-    """Seconds from a Retry-After header (delta-seconds or an HTTP date), if any."""
-    value = headers.get("retry-after")
+    """Seconds from a Retry-After header: delta-seconds (digits, as RFC 9110 says, with a fraction
+    tolerated) or an HTTP date; None for anything else (`nan`, `inf`, `-1`, `1e9`, text), which
+    then waits the retry policy's backoff."""
+    value = (headers.get("retry-after") or "").strip()
     if not value:
         return None
-    try:
+    if _DELTA_SECONDS.fullmatch(value):
         return float(value)
-    except ValueError:
-        pass
     try:
         moment = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
+    if moment.tzinfo is None:  # an HTTP date is in GMT
+        moment = moment.replace(tzinfo=datetime.UTC)
     return max(moment.timestamp() - time.time(), 0.0)
+
+
+def checked_retries(value: object, where: str) -> int:
+    """`value` as a number of retries, or ValueError naming `where`."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError(f"{where} must be a whole number of retries, 0 or more; got {value!r}")
+    return value
+
+
+def checked_timeout(value: object, where: str) -> TimeoutTypes:
+    """`value` as a timeout (seconds above 0, or an httpx.Timeout whose set parts are), or
+    ValueError naming `where`."""
+    parts = list(value.as_dict().values()) if isinstance(value, httpx.Timeout) else [value]
+    for part in parts:
+        if part is None and isinstance(value, httpx.Timeout):
+            continue
+        if isinstance(part, bool) or not isinstance(part, int | float) or not math.isfinite(part) or part <= 0:
+            raise ValueError(f"{where} must be a number of seconds above 0 (or an httpx.Timeout); got {value!r}")
+    assert isinstance(value, int | float | httpx.Timeout)
+    return value
 
 
 @dataclass(frozen=True, slots=True)

@@ -200,7 +200,11 @@ def prepare_arguments(
             problems.append(str(error).removeprefix(f"{operation}: "))
             continue
         if param.location == "path":
-            path = path.replace("{" + param.name + "}", quote(_wire_text(checked), safe="-_.~"))
+            segment = _wire_text(checked)
+            if segment in ("", ".", ".."):  # would name another path than the endpoint's
+                problems.append(f"{param.python_name} {segment!r} is not a path segment (empty, . and .. are refused)")
+                continue
+            path = path.replace("{" + param.name + "}", quote(segment, safe="-_.~"))
         else:
             query.append((param.name, _wire_text(checked)))
     if problems:

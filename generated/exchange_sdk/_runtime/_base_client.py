@@ -37,9 +37,19 @@ from ._errors import (
     class_for_status,
     excerpt,
     redact,
+    status_class,
 )
 from ._logging import logger
-from ._options import NO_OPTIONS, RawResponse, RequestOptions, RetryPolicy, TimeoutTypes, retry_after_seconds
+from ._options import (
+    NO_OPTIONS,
+    RawResponse,
+    RequestOptions,
+    RetryPolicy,
+    TimeoutTypes,
+    checked_retries,
+    checked_timeout,
+    retry_after_seconds,
+)
 from ._pagination import Pagination
 from ._params import PreparedArguments, json_body, prepare_arguments
 from ._profile import Envelope, ErrorInfo, ExchangeProfile, OperationInfo
@@ -165,8 +175,7 @@ class BaseClient:
             raise ValueError(f"{profile.name} has no documented demo-trading mechanism: {profile.demo_note}")
         if rate_limit not in ("wait", "raise", None):
             raise ValueError(f"rate_limit must be 'wait', 'raise' or None, not {rate_limit!r}")
-        if max_retries < 0:
-            raise ValueError("max_retries must be 0 or more")
+        checked_retries(max_retries, "max_retries")
         self._profile = profile
         self._credentials = Credentials(profile.credentials, credentials)
         unknown = sorted(set(base_urls or {}) - set(profile.families))
@@ -185,7 +194,7 @@ class BaseClient:
         self._limiter = limiter if limiter is not None else SHARED_LIMITER
         self._identity = self._credentials.identity()
         policy = retry_policy or RetryPolicy()
-        self._retry = RetryPolicy(max_retries, policy.initial_delay, policy.max_delay)
+        self._retry = RetryPolicy(max_retries, policy.initial_delay, policy.max_delay, policy.max_retry_after)
         self._signer = SIGNERS[profile.auth_scheme]
         self._adapters: dict[int, TypeAdapter[Any]] = {}
         self._envelopes: dict[int, type[BaseModel]] = {}
@@ -322,9 +331,19 @@ class BaseClient:
         if slot is not None:
             self._limiter.release(slot)
 
-    def _start(self, options: RequestOptions) -> _Attempt:
-        retries = self._retry.max_retries if options.max_retries is None else options.max_retries
-        return _Attempt(retries_left=max(retries, 0))
+    def _start(self, operation: OperationInfo[Any], options: RequestOptions) -> _Attempt:
+        """The retry state of a call; RequestValidationError (nothing sent) for a bad per-call option."""
+        try:
+            retries = (
+                self._retry.max_retries
+                if options.max_retries is None
+                else checked_retries(options.max_retries, "max_retries")
+            )
+            if options.timeout is not None:
+                checked_timeout(options.timeout, "timeout")
+        except ValueError as exc:
+            raise RequestValidationError(f"{operation.display}: {exc}") from None
+        return _Attempt(retries_left=retries)
 
     def _next_attempt(self, operation: OperationInfo[Any], error: ExchangeSDKError, state: _Attempt) -> _Retry | None:
         """How to repeat the call after `error` (resync the clock, or wait), or None to raise it.
@@ -433,14 +452,16 @@ class BaseClient:
     def _parse_response(self, operation: OperationInfo[T], response: IncomingResponse, attempts: int) -> RawResponse[T]:
         envelope = self._envelope(operation)
         status = response.status_code
-        request_id = response.headers.get(envelope.request_id_header) if envelope.request_id_header else None
+        request_id = next(
+            (response.headers[name] for name in self._profile.request_id_headers if name in response.headers), None
+        )
         self._check_decoded(operation.display, response, request_id)
         content = response.content
         if 200 <= status < 300:
             fast = self._parse_fast(operation, content)
             if fast is not None:
                 if operation.item_results is not None:
-                    self._check_items(operation, fast, status, None, None, request_id, content)
+                    self._check_items(operation, fast, response, None, None, request_id)
                 return self._raw(operation, response, fast, request_id, attempts)
         secrets = self._credentials.secrets()
         snippet = redact(excerpt(content), secrets)
@@ -451,7 +472,7 @@ class BaseClient:
             body = None
         if not isinstance(body, dict) or envelope.code not in body:
             if status >= 400:
-                raise self._status_error(operation, status, request_id, snippet, retry_after)
+                raise self._status_error(operation, response, request_id, snippet, retry_after)
             what = "not JSON" if body is None else f"JSON without the envelope's '{envelope.code}'"
             raise ResponseValidationError(
                 f"{operation.display}: the response body is {what} (HTTP {status}): {snippet}",
@@ -467,9 +488,9 @@ class BaseClient:
         if code not in envelope.success_codes and not per_item:
             if envelope.error_code is not None and body.get(envelope.error_code) is not None:
                 code = str(body[envelope.error_code])  # HTX spot: status "error", the code in err-code
-            raise self._api_error(operation, status, code, message, request_id, snippet, retry_after)
+            raise self._api_error(operation, response, code, message, request_id, snippet, retry_after)
         if status >= 400:
-            raise self._status_error(operation, status, request_id, snippet, retry_after)
+            raise self._status_error(operation, response, request_id, snippet, retry_after)
         if envelope.data not in body:
             raise ResponseValidationError(
                 f"{operation.display}: the response has no '{envelope.data}' (HTTP {status}): {snippet}",
@@ -496,18 +517,17 @@ class BaseClient:
                 body_excerpt=snippet,
             ) from None
         if items is not None:
-            self._check_items(operation, parsed, status, code, message, request_id, content)
+            self._check_items(operation, parsed, response, code, message, request_id)
         return self._raw(operation, response, parsed, request_id, attempts)
 
     def _check_items(
         self,
         operation: OperationInfo[Any],
         parsed: Any,
-        status: int,
+        response: IncomingResponse,
         code: str | None,
         message: Any,
         request_id: str | None,
-        content: bytes,
     ) -> None:
         """PartialFailureError when an item of a per-item response failed, with every item."""
         items = operation.item_results
@@ -524,10 +544,11 @@ class BaseClient:
             failures.append(ItemFailure(index, result, str(item_code), text, known.kind if known else "other"))
         if not failures:
             if code is not None and code not in route.envelope.success_codes:
-                raise self._api_error(operation, status, code, message, request_id, excerpt(content), None)
+                snippet = redact(excerpt(response.content), self._credentials.secrets())
+                raise self._api_error(operation, response, code, message, request_id, snippet, None)
             return
         if code is None:  # the fast path read only the data: the envelope's code and message
-            body = json.loads(content, parse_float=JsonNumber)
+            body = json.loads(response.content, parse_float=JsonNumber)
             code, message = str(body[route.envelope.code]), body.get(route.envelope.message)
         shown = "; ".join(f"[{f.index}] {f.code} {f.message}".rstrip() for f in failures[:5])
         suffix = f", request id {request_id}" if request_id else ""
@@ -538,11 +559,12 @@ class BaseClient:
             results=results,
             failures=failures,
             operation=operation.display,
-            status_code=status,
+            status_code=response.status_code,
             code=code,
             exchange_message=envelope_text,
             request_id=request_id,
-            body_excerpt=redact(excerpt(content), self._credentials.secrets()),
+            body_excerpt=redact(excerpt(response.content), self._credentials.secrets()),
+            response=response,
         )
 
     def _check_decoded(self, display: str, response: IncomingResponse, request_id: str | None) -> None:
@@ -583,16 +605,21 @@ class BaseClient:
     def _api_error(
         self,
         operation: OperationInfo[Any],
-        status: int,
+        response: IncomingResponse,
         code: str,
         message: Any,
         request_id: str | None,
         snippet: str,
         retry_after: float | None,
     ) -> APIError:
+        status = response.status_code
         known = self._routes[operation.family].errors.get(code)
         cls = ERROR_CLASSES[known.kind] if known else class_for_status(status)
+        if status >= 400:
+            cls = status_class(cls)
         text = redact(str(message) if message is not None else "", self._credentials.secrets())
+        if not text.strip() and known is not None and known.message:
+            text = known.message  # no message in the body (HTX): the documented text of the code
         suffix = f", request id {request_id}" if request_id else ""
         retryable = bool(known and (known.retryable or known.kind == "rate_limit")) or (
             known is None and (status == 429 or status >= 500)
@@ -607,17 +634,19 @@ class BaseClient:
             body_excerpt=snippet,
             retryable=retryable,
             retry_after=retry_after,
+            response=response,
         )
 
     def _status_error(
         self,
         operation: OperationInfo[Any],
-        status: int,
+        response: IncomingResponse,
         request_id: str | None,
         snippet: str,
         retry_after: float | None,
     ) -> APIError:
-        return class_for_status(status)(
+        status = response.status_code
+        return status_class(class_for_status(status))(
             f"{operation.display} failed: HTTP {status}: {snippet}",
             operation=operation.display,
             status_code=status,
@@ -627,6 +656,7 @@ class BaseClient:
             body_excerpt=snippet,
             retryable=status == 429 or status >= 500,
             retry_after=retry_after,
+            response=response,
         )
 
     def _connection_error(self, display: str, failure: TransportFailure) -> APIConnectionError:
@@ -675,6 +705,7 @@ class SyncAPIClient(BaseClient):
             retry_policy=retry_policy,
         )
         # One connection pool for every API family: urllib3's, or the caller's client (_sender.py).
+        checked_timeout(timeout, "timeout")
         connection = Connection(http_client, transport, proxy, trust_env, verify, limits or Limits())
         self._senders = senders_for(connection, {name: route.base_url for name, route in self._routes.items()}, timeout)
         self._sender = self._senders[""]
@@ -691,7 +722,7 @@ class SyncAPIClient(BaseClient):
         """Call `operation` and return the HTTP response with the parsed data."""
         prepared = self._prepare(operation, arguments)
         draws = self._draws(operation, prepared)
-        state = self._start(options)
+        state = self._start(operation, options)
         while True:
             while (taken := self._take_slot(operation, draws))[0] > 0:
                 time.sleep(taken[0])
@@ -806,6 +837,7 @@ class AsyncAPIClient(BaseClient):
             retry_policy=retry_policy,
         )
         # One aiohttp session for every API family, or the caller's client (_sender.py).
+        checked_timeout(timeout, "timeout")
         connection = Connection(http_client, transport, proxy, trust_env, verify, limits or Limits())
         self._senders = async_senders_for(
             connection, {name: route.base_url for name, route in self._routes.items()}, timeout
@@ -824,7 +856,7 @@ class AsyncAPIClient(BaseClient):
         """Call `operation` and return the HTTP response with the parsed data."""
         prepared = self._prepare(operation, arguments)
         draws = self._draws(operation, prepared)
-        state = self._start(options)
+        state = self._start(operation, options)
         while True:
             while (taken := self._take_slot(operation, draws))[0] > 0:
                 await asyncio.sleep(taken[0])

@@ -4,14 +4,22 @@
     ExchangeSDKError
     ├── RequestValidationError      arguments rejected before any request is sent
     ├── MissingCredentialsError     a private endpoint called without credentials
+    ├── ClientRateLimitError        rate_limit="raise": the call would exceed a documented limit
     ├── APIConnectionError          the exchange could not be reached
     │   └── APITimeoutError
     ├── ResponseValidationError     a body that is not what the spec says
     └── APIError                    the exchange answered with an error
-        ├── AuthenticationError, PermissionDeniedError, RateLimitError (ClientRateLimitError),
+        ├── APIStatusError          ... with an HTTP status of 400 or more (also one of the kinds)
+        ├── AuthenticationError, PermissionDeniedError, RateLimitError,
         ├── InvalidParameterError, TimestampError, ServerError,
         ├── InsufficientFundsError, NotFoundError
         └── PartialFailureError     some or all items of a batch failed (.results, .failures)
+
+Every APIError has `.message` (what str() says), `.status_code`, `.code` (the exchange's),
+`.exchange_message`, `.request_id`, `.body` (the response's JSON, numbers as Decimal; None when it
+is not JSON) and `.response` (status, headers and content). An error an HTTP status of 400 or more
+came with is an APIStatusError as well as its kind: `except RateLimitError` and `except
+APIStatusError` both catch a 429.
 
 Messages are built from the response and the operation only, never from credentials or
 signed request parts, and pass through `redact` so that no secret can leak into them.
@@ -19,8 +27,10 @@ signed request parts, and pass through `redact` so that no secret can leak into 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 EXCERPT_CHARS = 200
@@ -110,6 +120,7 @@ class APIError(ExchangeSDKError):
         body_excerpt: str = "",
         retryable: bool = False,
         retry_after: float | None = None,
+        response: Any = None,
     ) -> None:
         super().__init__(message)
         self.operation = operation
@@ -120,6 +131,23 @@ class APIError(ExchangeSDKError):
         self.body_excerpt = body_excerpt
         self.retryable = retryable  # a transient condition: repeating the call may succeed
         self.retry_after = retry_after  # seconds, from a Retry-After header
+        self.response = response  # the HTTP response: status_code, headers, content
+
+    @property
+    def message(self) -> str:
+        """The error's message, as str() gives it."""
+        return str(self.args[0]) if self.args else ""
+
+    @property
+    def body(self) -> Any:
+        """The response body as JSON (numbers as Decimal), or None when it is not JSON."""
+        content = getattr(self.response, "content", None)
+        if not content:
+            return None
+        try:
+            return json.loads(content, parse_float=Decimal)
+        except ValueError:
+            return None
 
     def __repr__(self) -> str:
         return (
@@ -140,14 +168,15 @@ class RateLimitError(APIError):
     """Too many requests."""
 
 
-class ClientRateLimitError(RateLimitError):
+class ClientRateLimitError(ExchangeSDKError):
     """Raised before sending, with rate_limit="raise", when the call would exceed a documented
-    limit; `retry_after` says in how many seconds it may go."""
+    limit; `retry_after` says in how many seconds it may go. Nothing was sent, so the exchange did
+    not answer: this is not an APIError."""
 
     def __init__(self, message: str, *, operation: str, retry_after: float) -> None:
-        super().__init__(
-            message, operation=operation, status_code=0, code=None, exchange_message=None, retry_after=retry_after
-        )
+        super().__init__(message)
+        self.operation = operation
+        self.retry_after = retry_after
 
 
 class InvalidParameterError(APIError):
@@ -200,6 +229,26 @@ class PartialFailureError(APIError):
         """The items that were carried out."""
         failed = {failure.index for failure in self.failures}
         return [result for index, result in enumerate(self.results) if index not in failed]
+
+
+class APIStatusError(APIError):
+    """The exchange answered with an HTTP status of 400 or more. Raised as a class that is also the
+    error's kind (`status_class(RateLimitError)`), so either can be caught."""
+
+
+_STATUS_CLASSES: dict[type[APIError], type[APIError]] = {}
+
+
+def status_class(kind: type[APIError]) -> type[APIError]:
+    """The class of an error of `kind` that came with an HTTP error status: a subclass of both."""
+    if issubclass(kind, APIStatusError):
+        return kind
+    found = _STATUS_CLASSES.get(kind)
+    if found is None:
+        found = _STATUS_CLASSES[kind] = type(
+            kind.__name__, (kind, APIStatusError), {"__doc__": kind.__doc__, "__module__": kind.__module__}
+        )
+    return found
 
 
 ERROR_CLASSES: dict[str, type[APIError]] = {

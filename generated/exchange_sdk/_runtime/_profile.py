@@ -24,7 +24,6 @@ class Envelope:
     message: str
     data: str
     success_codes: frozenset[str]
-    request_id_header: str | None = None
     error_code: str | None = None  # where an error's code is when `code` holds only a status (HTX spot)
 
 
@@ -32,6 +31,7 @@ class Envelope:
 class ErrorInfo:
     kind: str
     retryable: bool
+    message: str = ""  # the documented text of the code, for an error body that carries none
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +65,7 @@ class ExchangeProfile:
     demo_note: str = ""
     server_time: ServerTime | None = None
     rate_limit_headers: Mapping[str, str] = field(default_factory=dict)  # limit/remaining/reset/interval -> header
+    request_id_headers: tuple[str, ...] = ()  # response headers carrying the request id, in preference order
     families: Mapping[str, Family] = field(default_factory=dict)  # by name, beside the default family
 
 

@@ -25,46 +25,89 @@ PROFILE = ExchangeProfile(
                 "0",
             }
         ),
-        request_id_header=None,
     ),
     errors={
-        "50101": ErrorInfo("authentication", retryable=False),
-        "50103": ErrorInfo("authentication", retryable=False),
-        "50104": ErrorInfo("authentication", retryable=False),
-        "50105": ErrorInfo("authentication", retryable=False),
-        "50106": ErrorInfo("authentication", retryable=False),
-        "50111": ErrorInfo("authentication", retryable=False),
-        "50113": ErrorInfo("authentication", retryable=False),
-        "50114": ErrorInfo("authentication", retryable=False),
-        "50119": ErrorInfo("authentication", retryable=False),
-        "50030": ErrorInfo("permission", retryable=False),
-        "50035": ErrorInfo("permission", retryable=False),
-        "50110": ErrorInfo("permission", retryable=False),
-        "50120": ErrorInfo("permission", retryable=False),
-        "50121": ErrorInfo("permission", retryable=False),
-        "50011": ErrorInfo("rate_limit", retryable=True),
-        "50040": ErrorInfo("rate_limit", retryable=True),
-        "50061": ErrorInfo("rate_limit", retryable=True),
-        "50102": ErrorInfo("timestamp", retryable=False),
-        "50107": ErrorInfo("timestamp", retryable=False),
-        "50112": ErrorInfo("timestamp", retryable=False),
-        "50000": ErrorInfo("invalid_parameter", retryable=False),
-        "50002": ErrorInfo("invalid_parameter", retryable=False),
-        "50006": ErrorInfo("invalid_parameter", retryable=False),
-        "50014": ErrorInfo("invalid_parameter", retryable=False),
-        "50015": ErrorInfo("invalid_parameter", retryable=False),
-        "50016": ErrorInfo("invalid_parameter", retryable=False),
-        "50024": ErrorInfo("invalid_parameter", retryable=False),
-        "51000": ErrorInfo("invalid_parameter", retryable=False),
-        "50001": ErrorInfo("server", retryable=True),
-        "50004": ErrorInfo("server", retryable=False),
-        "50005": ErrorInfo("server", retryable=False),
-        "50013": ErrorInfo("server", retryable=True),
-        "50026": ErrorInfo("server", retryable=True),
-        "51008": ErrorInfo("insufficient_funds", retryable=False),
-        "51131": ErrorInfo("insufficient_funds", retryable=False),
-        "50008": ErrorInfo("not_found", retryable=False),
-        "51001": ErrorInfo("not_found", retryable=False),
+        "50101": ErrorInfo("authentication", retryable=False, message="APIKey does not match current environment."),
+        "50103": ErrorInfo(
+            "authentication", retryable=False, message='Request header "OK-ACCESS-KEY" cannot be empty.'
+        ),
+        "50104": ErrorInfo(
+            "authentication", retryable=False, message='Request header "OK-ACCESS-PASSPHRASE" cannot be empty.'
+        ),
+        "50105": ErrorInfo(
+            "authentication", retryable=False, message='Request header "OK-ACCESS-PASSPHRASE" incorrect.'
+        ),
+        "50106": ErrorInfo(
+            "authentication", retryable=False, message='Request header "OK-ACCESS-SIGN" cannot be empty.'
+        ),
+        "50111": ErrorInfo("authentication", retryable=False, message="Invalid OK-ACCESS-KEY."),
+        "50113": ErrorInfo("authentication", retryable=False, message="Invalid signature."),
+        "50114": ErrorInfo("authentication", retryable=False, message="Invalid authorization."),
+        "50119": ErrorInfo("authentication", retryable=False, message="API key doesn't exist"),
+        "50030": ErrorInfo("permission", retryable=False, message="You don't have permission to use this API endpoint"),
+        "50035": ErrorInfo(
+            "permission", retryable=False, message="This endpoint requires that APIKey must be bound to IP"
+        ),
+        "50110": ErrorInfo(
+            "permission", retryable=False, message="Your IP {param0} is not included in your API key's IP whitelist."
+        ),
+        "50120": ErrorInfo(
+            "permission", retryable=False, message="This API key doesn't have permission to use this function"
+        ),
+        "50121": ErrorInfo(
+            "permission", retryable=False, message="You can't access our services through the IP address ({param0})"
+        ),
+        "50011": ErrorInfo(
+            "rate_limit",
+            retryable=True,
+            message="Rate limit reached. Please refer to API documentation and throttle requests accordingly.",
+        ),
+        "50040": ErrorInfo("rate_limit", retryable=True, message="Too frequent operations, please try again later"),
+        "50061": ErrorInfo(
+            "rate_limit", retryable=True, message="You've reached the maximum order rate limit for this account."
+        ),
+        "50102": ErrorInfo("timestamp", retryable=False, message="Timestamp request expired."),
+        "50107": ErrorInfo(
+            "timestamp", retryable=False, message='Request header "OK-ACCESS-TIMESTAMP" cannot be empty.'
+        ),
+        "50112": ErrorInfo("timestamp", retryable=False, message="Invalid OK-ACCESS-TIMESTAMP."),
+        "50000": ErrorInfo("invalid_parameter", retryable=False, message="Body for POST request cannot be empty."),
+        "50002": ErrorInfo("invalid_parameter", retryable=False, message="JSON syntax error"),
+        "50006": ErrorInfo(
+            "invalid_parameter", retryable=False, message='Invalid Content-Type. Please use "application/JSON".'
+        ),
+        "50014": ErrorInfo("invalid_parameter", retryable=False, message="Parameter {param0} can not be empty."),
+        "50015": ErrorInfo(
+            "invalid_parameter", retryable=False, message="Either parameter {param0} or {param1} is required"
+        ),
+        "50016": ErrorInfo(
+            "invalid_parameter", retryable=False, message="Parameter {param0} does not match parameter {param1}"
+        ),
+        "50024": ErrorInfo(
+            "invalid_parameter",
+            retryable=False,
+            message="Parameter {param0} and {param1} can not exist at the same time.",
+        ),
+        "51000": ErrorInfo("invalid_parameter", retryable=False, message="Parameter {param0} error"),
+        "50001": ErrorInfo(
+            "server", retryable=True, message="Service temporarily unavailable. Please try again later."
+        ),
+        "50004": ErrorInfo(
+            "server",
+            retryable=False,
+            message="API endpoint request timeout (does not mean that the request was successful or failed, please check the request result).",
+        ),
+        "50005": ErrorInfo("server", retryable=False, message="API endpoint is inactive or unavailable."),
+        "50013": ErrorInfo("server", retryable=True, message="Systems are busy. Please try again later."),
+        "50026": ErrorInfo("server", retryable=True, message="System error. Try again later"),
+        "51008": ErrorInfo(
+            "insufficient_funds", retryable=False, message="Order failed. Insufficient {param0} balance in account"
+        ),
+        "51131": ErrorInfo("insufficient_funds", retryable=False, message="Insufficient balance."),
+        "50008": ErrorInfo("not_found", retryable=False, message="User doesn't exist."),
+        "51001": ErrorInfo(
+            "not_found", retryable=False, message="Instrument ID, Instrument ID code or Spread ID doesn't exist."
+        ),
     },
     private_headers=(),
     demo_headers=(("x-simulated-trading", "1"),),
