@@ -1,10 +1,12 @@
 """Every endpoint, called with recognisable credentials, debug logging on and faults injected:
-no secret, passphrase, key or signature appears in any log record, exception, repr or str."""
+no secret, passphrase, key or signature appears in any log record, exception, repr or str, nor in
+any local of the SDK's frames of a failing call's traceback."""
 
 from __future__ import annotations
 
 import json
 import logging
+import traceback
 from pathlib import Path
 
 import pytest
@@ -21,6 +23,17 @@ ROOT = Path(__file__).resolve().parents[1]
 CLIENTS = {"okx": OkxClient, "bitget": BitgetClient, "htx": HtxClient}
 SPECS = load_specs(ROOT / "specs")
 OPERATIONS = SPECS.operations
+
+
+def _sdk_locals(error: BaseException) -> list[str]:
+    """The reprs of every local of the SDK's frames in the error's traceback, as
+    traceback.TracebackException(capture_locals=True), `pytest -l`, rich and Sentry record them."""
+    captured = traceback.TracebackException.from_exception(error, capture_locals=True)
+    found = [
+        value for frame in captured.stack if "exchange_sdk" in frame.filename for value in (frame.locals or {}).values()
+    ]
+    assert found, "no frame of the SDK in the traceback"
+    return found
 
 
 @pytest.mark.parametrize("operation", OPERATIONS, ids=lambda op: f"{op.exchange}.{op.section}.{op.name}")
@@ -59,7 +72,11 @@ def test_no_secret_anywhere(operation, caplog):
                     result = getattr(section, operation.name)(**arguments)
                     texts.append(repr(result))
                 except ExchangeSDKError as error:
-                    texts += [str(error), repr(error), getattr(error, "body_excerpt", "")]
+                    texts += [str(error), repr(error), getattr(error, "body_excerpt", ""), *_sdk_locals(error)]
+                    texts += [
+                        repr(getattr(error, "body", None)),
+                        repr(getattr(getattr(error, "response", None), "content", b"")),
+                    ]
         client.close()
         signatures = [
             r.headers.get("ok-access-sign") or r.headers.get("access-sign") or dict(r.query).get("Signature")

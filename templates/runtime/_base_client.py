@@ -35,7 +35,6 @@ from ._errors import (
     TimestampError,
     class_for_status,
     excerpt,
-    redact,
     status_class,
 )
 from ._logging import logger
@@ -283,7 +282,7 @@ class BaseClient:
             self._routes[operation.family].base_url,
             target,
             f"?{shown}" if shown else "",
-            redact(str(headers), self._credentials.secrets()),
+            self._credentials.redact(str(headers)),
         )
 
     def _log_response(self, operation: OperationInfo[Any], response: IncomingResponse, attempt: int) -> None:
@@ -462,8 +461,12 @@ class BaseClient:
                 if operation.item_results is not None:
                     self._check_items(operation, fast, response, None, None, request_id)
                 return self._raw(operation, response, fast, request_id, attempts)
-        secrets = self._credentials.secrets()
-        snippet = redact(excerpt(content), secrets)
+        if not 200 <= status < 300:
+            # An error status: a body that echoes a credential is redacted before anything reads it,
+            # so that neither the error (.body, .response) nor a traceback's locals can show it.
+            response = replace(response, content=self._credentials.redact_bytes(content))
+            content = response.content
+        snippet = self._credentials.redact(excerpt(content))
         retry_after = retry_after_seconds(response.headers)
         try:
             body = json.loads(content, parse_float=JsonNumber)
@@ -508,7 +511,7 @@ class BaseClient:
                 for error in exc.errors(include_url=False, include_input=False)[:5]
             )
             raise ResponseValidationError(
-                redact(f"{operation.display}: the response does not match the spec: {problems}", secrets),
+                self._credentials.redact(f"{operation.display}: the response does not match the spec: {problems}"),
                 operation=operation.display,
                 status_code=status,
                 code=code,
@@ -539,11 +542,11 @@ class BaseClient:
             if item_code is None or str(item_code) in items.success_codes:
                 continue
             known = route.errors.get(str(item_code))
-            text = redact(str(getattr(result, items.message, None) or ""), self._credentials.secrets())
+            text = self._credentials.redact(str(getattr(result, items.message, None) or ""))
             failures.append(ItemFailure(index, result, str(item_code), text, known.kind if known else "other"))
         if not failures:
             if code is not None and code not in route.envelope.success_codes:
-                snippet = redact(excerpt(response.content), self._credentials.secrets())
+                snippet = self._credentials.redact(excerpt(response.content))
                 raise self._api_error(operation, response, code, message, request_id, snippet, None)
             return
         if code is None:  # the fast path read only the data: the envelope's code and message
@@ -551,7 +554,7 @@ class BaseClient:
             code, message = str(body[route.envelope.code]), body.get(route.envelope.message)
         shown = "; ".join(f"[{f.index}] {f.code} {f.message}".rstrip() for f in failures[:5])
         suffix = f", request id {request_id}" if request_id else ""
-        envelope_text = redact(str(message) if message is not None else "", self._credentials.secrets())
+        envelope_text = self._credentials.redact(str(message) if message is not None else "")
         raise PartialFailureError(
             f"{operation.display}: {len(failures)} of {len(results)} items failed "
             f"({self._profile.name} code {code}{suffix}): {shown}",
@@ -562,8 +565,8 @@ class BaseClient:
             code=code,
             exchange_message=envelope_text,
             request_id=request_id,
-            body_excerpt=redact(excerpt(response.content), self._credentials.secrets()),
-            response=response,
+            body_excerpt=self._credentials.redact(excerpt(response.content)),
+            response=replace(response, content=self._credentials.redact_bytes(response.content)),
         )
 
     def _check_decoded(self, display: str, response: IncomingResponse, request_id: str | None) -> None:
@@ -616,7 +619,7 @@ class BaseClient:
         cls = ERROR_CLASSES[known.kind] if known else class_for_status(status)
         if status >= 400:
             cls = status_class(cls)
-        text = redact(str(message) if message is not None else "", self._credentials.secrets())
+        text = self._credentials.redact(str(message) if message is not None else "")
         if not text.strip() and known is not None and known.message:
             text = known.message  # no message in the body (HTX): the documented text of the code
         suffix = f", request id {request_id}" if request_id else ""
@@ -633,7 +636,7 @@ class BaseClient:
             body_excerpt=snippet,
             retryable=retryable,
             retry_after=retry_after,
-            response=response,
+            response=replace(response, content=self._credentials.redact_bytes(response.content)),
         )
 
     def _status_error(
@@ -659,7 +662,7 @@ class BaseClient:
         )
 
     def _connection_error(self, display: str, failure: TransportFailure) -> APIConnectionError:
-        detail = redact(str(failure), self._credentials.secrets())
+        detail = self._credentials.redact(str(failure))
         if failure.timeout:
             return APITimeoutError(f"{display} timed out: {detail}", operation=display)
         return APIConnectionError(

@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ._errors import MissingCredentialsError
+from ._errors import MIN_REDACTED, MissingCredentialsError, redact
 
 
 class Secret:
@@ -74,6 +74,18 @@ class Credentials:
     def secrets(self) -> list[str]:
         """Every credential value, for redaction."""
         return [secret.reveal() for secret in self._values.values()]
+
+    def redact(self, text: str) -> str:
+        """`text` with every credential value replaced by ***. Callers use this rather than holding
+        the values in a local, which a traceback with captured locals would print."""
+        return redact(text, self.secrets())
+
+    def redact_bytes(self, content: bytes) -> bytes:
+        """`content` with every credential value (UTF-8) replaced by ***."""
+        for secret in self.secrets():
+            if len(secret) >= MIN_REDACTED:
+                content = content.replace(secret.encode(), b"***")
+        return content
 
     def masked_key(self) -> str | None:
         key = self._values.get("api_key")

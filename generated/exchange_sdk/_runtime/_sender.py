@@ -31,6 +31,8 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from ._logging import redact_query_string
+
 USER_AGENT = "exchange-sdk-python"
 ACCEPTED_ENCODINGS = "gzip, deflate"
 Timeouts = Mapping[str, float | None]
@@ -50,6 +52,10 @@ class OutgoingRequest:
     body: bytes = b""
     timeouts: Timeouts | None = None
 
+    def __repr__(self) -> str:  # no header value or query credential: tracebacks print locals' reprs
+        shown = redact_query_string(self.target)
+        return f"OutgoingRequest({self.method} {shown}, headers={sorted(self.headers)}, body={len(self.body)} bytes)"
+
 
 @dataclass(slots=True)
 class IncomingResponse:
@@ -60,6 +66,9 @@ class IncomingResponse:
     headers: httpx.Headers
     content: bytes
     decode_error: str | None = None
+
+    def __repr__(self) -> str:  # the body is not shown: tracebacks print locals' reprs
+        return f"IncomingResponse(status_code={self.status_code}, content={len(self.content)} bytes)"
 
 
 @dataclass(frozen=True, slots=True)

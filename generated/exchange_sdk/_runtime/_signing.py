@@ -37,6 +37,9 @@ class Signed:
     query: str  # the encoded query string to send, without "?"
     headers: dict[str, str]
 
+    def __repr__(self) -> str:  # signatures and keys stay out of tracebacks' locals
+        return f"Signed(headers={sorted(self.headers)})"
+
 
 class Signer(Protocol):
     credential_names: ClassVar[tuple[str, ...]]
