@@ -159,7 +159,8 @@ IMPORTED_NAMES = frozenset(
         "AsyncAPIClient", "SyncAPIClient", "ItemResults", "Limit", "Limits", "VerifyTypes", "OperationInfo", "Pagination", "ParamInfo",
         "RawResponse", "RequestOptions", "Rule", "TimeoutTypes", "OpenEnum", "PositionalModel", "RequestModel",
         "ResponseModel", "BooleanArg", "BooleanValue", "DecimalArg", "DecimalValue", "IntegerArg", "IntegerValue",
-        "JsonNumber", "StringArg", "StringValue", "TimestampArg", "TimestampMs",
+        "JsonNumber", "StringArg", "StringValue", "TimestampArg", "TimestampMs", "async_raw_response", "complete_models",
+        "raw_response",
     }
 )  # fmt: skip
 

@@ -123,3 +123,14 @@ def verify_signature(scheme: str, request: httpx.Request) -> None:
         assert unquote(signature[0].split("=", 1)[1]) == _hmac(secret, prehash)
     else:  # pragma: no cover - a new auth scheme (a new signer in the runtime) needs its check here
         raise AssertionError(f"no signature check for the auth scheme {scheme}")
+
+
+def assert_round_trips(result: Any) -> None:
+    """Every model of a result survives JSON and back: Model.model_validate_json(
+    m.model_dump_json(by_alias=True)) == m (a list's items each, a scalar trivially)."""
+    from pydantic import BaseModel
+
+    for model in result if isinstance(result, list) else [result]:
+        if isinstance(model, BaseModel):
+            restored = type(model).model_validate_json(model.model_dump_json(by_alias=True))
+            assert restored == model, (type(model).__name__, restored, model)

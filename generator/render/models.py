@@ -314,6 +314,10 @@ def assemble_models_module(file_header: str, outputs: list[str]) -> str:
                 classes.setdefault(name, source)
     future = "from __future__ import annotations"
     imports = [line for line in dict.fromkeys(preludes) if line != future]
+    imports.append(f"from {RUNTIME}._models import complete_models")
     body = "\n\n\n".join(classes.values())
-    parts = [f"# {file_header}", future, "\n".join(imports), body, "\n".join(after)]
+    # A model that names one defined further down is incomplete until that one exists: complete
+    # them all once the module is, so model_fields and model_json_schema() are right at import.
+    trailer = "complete_models(globals())"
+    parts = [f"# {file_header}", future, "\n".join(imports), body, "\n".join(after), trailer]
     return "\n\n".join(part for part in parts if part) + "\n"

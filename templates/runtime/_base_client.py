@@ -14,7 +14,7 @@ import time
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from types import TracebackType
-from typing import Any, Literal, Self, TypeVar
+from typing import Any, Literal, Self, TypeVar, cast
 from urllib.parse import unquote, urlsplit
 
 import httpx
@@ -52,6 +52,7 @@ from ._pagination import Pagination
 from ._params import PreparedArguments, json_body, prepare_arguments
 from ._profile import Envelope, ErrorInfo, ExchangeProfile, OperationInfo
 from ._rate_limit import SHARED_LIMITER, Draw, RateLimiter, Slot
+from ._raw_response import RAW_RESPONSE
 from ._sender import (
     Connection,
     IncomingResponse,
@@ -715,8 +716,10 @@ class SyncAPIClient(BaseClient):
     def request(
         self, operation: OperationInfo[T], arguments: Mapping[str, Any], options: RequestOptions = NO_OPTIONS
     ) -> T:
-        """Call `operation` and return the envelope's data as the spec's models."""
-        return self.request_raw(operation, arguments, options).parsed
+        """Call `operation` and return the envelope's data as the spec's models (the RawResponse
+        for a call through `with_raw_response`, see _raw_response.py)."""
+        raw = self.request_raw(operation, arguments, options)
+        return cast(T, raw) if RAW_RESPONSE.get() else raw.parsed
 
     def request_raw(
         self, operation: OperationInfo[T], arguments: Mapping[str, Any], options: RequestOptions = NO_OPTIONS
@@ -849,8 +852,10 @@ class AsyncAPIClient(BaseClient):
     async def request(
         self, operation: OperationInfo[T], arguments: Mapping[str, Any], options: RequestOptions = NO_OPTIONS
     ) -> T:
-        """Call `operation` and return the envelope's data as the spec's models."""
-        return (await self.request_raw(operation, arguments, options)).parsed
+        """Call `operation` and return the envelope's data as the spec's models (the RawResponse
+        for a call through `with_raw_response`)."""
+        raw = await self.request_raw(operation, arguments, options)
+        return cast(T, raw) if RAW_RESPONSE.get() else raw.parsed
 
     async def request_raw(
         self, operation: OperationInfo[T], arguments: Mapping[str, Any], options: RequestOptions = NO_OPTIONS

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, PlainValidator, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, PlainValidator, WithJsonSchema, field_validator, model_validator
 
 from ._enums import OpenEnum
 from ._rules import Rule
@@ -21,7 +21,7 @@ class ResponseModel(BaseModel):
         populate_by_name=True,
         protected_namespaces=(),
     )
-    __pydantic_extra__: dict[str, Annotated[Any, PlainValidator(keep_extra)]]
+    __pydantic_extra__: dict[str, Annotated[Any, PlainValidator(keep_extra), WithJsonSchema({})]]
 
 
 class PositionalModel(ResponseModel):
@@ -75,3 +75,12 @@ class RequestModel(BaseModel):
     def wire(self) -> dict[str, Any]:
         """The JSON object sent: wire names, documentation order, members not given left out."""
         return self.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+
+def complete_models(namespace: dict[str, Any]) -> None:
+    """Complete the models of a module whose fields name models defined after them (pydantic
+    leaves those with ForwardRef annotations until rebuilt): called once at the end of each
+    generated models module, so every model is whole at import."""
+    for value in list(namespace.values()):
+        if isinstance(value, type) and issubclass(value, BaseModel) and not value.__pydantic_complete__:
+            value.model_rebuild(_types_namespace=namespace)

@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import GetPydanticSchema, PlainValidator
+from pydantic import GetPydanticSchema, PlainValidator, WithJsonSchema
 from pydantic_core import core_schema
 
 _LOSSY: ContextVar[bool] = ContextVar("exchange_sdk_lossy_floats", default=False)
@@ -161,25 +161,50 @@ def _blank_or(scalar: core_schema.CoreSchema, exact: core_schema.CoreSchema) -> 
 
 # An unhashable value (an object or array where a decimal belongs) makes the lookup raise
 # TypeError, which the client's fast path takes as "leave it to the careful path".
+# What each value type accepts, as JSON Schema (its validators are functions pydantic cannot
+# describe): model_json_schema() and TypeAdapter(...).json_schema() work on every response model.
+_BLANK = {"type": "string", "enum": [""]}
+_NULL = {"type": "null"}
+
 DecimalValue = Annotated[
     Decimal | None,
     _json_or_python(
         core_schema.no_info_plain_validator_function(_DECIMALS.__getitem__),
         core_schema.no_info_plain_validator_function(_decimal),
     ),
+    WithJsonSchema({"anyOf": [{"type": "string", "format": "decimal"}, {"type": "number"}, _NULL]}),
 ]
 """A decimal number: JSON string or number; "" or null is None."""
 
-StringValue = Annotated[str | None, PlainValidator(_string)]
+StringValue = Annotated[
+    str | None, PlainValidator(_string), WithJsonSchema({"anyOf": [{"type": "string"}, {"type": "number"}, _NULL]})
+]
 """A string; a number sent instead is kept as its text."""
 
-IntegerValue = Annotated[int | None, _blank_or(core_schema.int_schema(), core_schema.int_schema(strict=True))]
+IntegerValue = Annotated[
+    int | None,
+    _blank_or(core_schema.int_schema(), core_schema.int_schema(strict=True)),
+    WithJsonSchema({"anyOf": [{"type": "integer"}, {"type": "string", "pattern": "^-?[0-9]+$"}, _BLANK, _NULL]}),
+]
 """An integer: JSON number or numeric string; "" or null is None."""
 
-TimestampMs = Annotated[int | None, _blank_or(core_schema.int_schema(), core_schema.int_schema(strict=True))]
+TimestampMs = Annotated[
+    int | None,
+    _blank_or(core_schema.int_schema(), core_schema.int_schema(strict=True)),
+    WithJsonSchema(
+        {
+            "anyOf": [{"type": "integer"}, {"type": "string", "pattern": "^-?[0-9]+$"}, _BLANK, _NULL],
+            "description": "Milliseconds since the Unix epoch",
+        }
+    ),
+]
 """Milliseconds since the Unix epoch: JSON number or numeric string; "" or null is None."""
 
-BooleanValue = Annotated[bool | None, _blank_or(core_schema.bool_schema(), core_schema.bool_schema(strict=True))]
+BooleanValue = Annotated[
+    bool | None,
+    _blank_or(core_schema.bool_schema(), core_schema.bool_schema(strict=True)),
+    WithJsonSchema({"anyOf": [{"type": "boolean"}, {"type": "string", "enum": ["true", "false", ""]}, _NULL]}),
+]
 """true or false; "" or null is None."""
 
 

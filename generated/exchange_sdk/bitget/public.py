@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from exchange_sdk._runtime._options import RawResponse, RequestOptions, TimeoutTypes
+from exchange_sdk._runtime._options import RequestOptions, TimeoutTypes
 from exchange_sdk._runtime._profile import OperationInfo
 from exchange_sdk._runtime._rate_limit import Limit
+from exchange_sdk._runtime._raw_response import async_raw_response, raw_response
 from exchange_sdk.bitget.models.public import ServerTime
 
 if TYPE_CHECKING:
@@ -85,6 +86,16 @@ class PublicSection:
         )
 
 
+class PublicSectionWithRawResponse:
+    """Like `PublicSection`, but each method returns the `RawResponse`
+    (status, headers including rate-limit headers, body) with the parsed data in `.parsed`: the same
+    methods, wrapped, with their parameters and docstrings."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        section = PublicSection(client)
+        self.get_server_time = raw_response(section.get_server_time)
+
+
 class AsyncPublicSection:
     """Bitget 'public' endpoints (asyncio)."""
 
@@ -137,47 +148,11 @@ class AsyncPublicSection:
         )
 
 
-class PublicSectionWithRawResponse:
-    """Like `PublicSection`, but each method returns the `RawResponse`
-    (status, headers including rate-limit headers, body) with the parsed data in `.parsed`."""
-
-    def __init__(self, client: SyncAPIClient) -> None:
-        self._client = client
-
-    def get_server_time(
-        self,
-        *,
-        timeout: TimeoutTypes | None = None,
-        max_retries: int | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-    ) -> RawResponse[ServerTime]:
-        """`get_server_time` with the raw response; see `PublicSection.get_server_time`."""
-        return self._client.request_raw(
-            GET_SERVER_TIME,
-            {},
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
-        )
-
-
 class AsyncPublicSectionWithRawResponse:
     """Like `AsyncPublicSection`, but each method returns the `RawResponse`
-    (status, headers including rate-limit headers, body) with the parsed data in `.parsed`."""
+    (status, headers including rate-limit headers, body) with the parsed data in `.parsed`: the same
+    methods, wrapped, with their parameters and docstrings."""
 
     def __init__(self, client: AsyncAPIClient) -> None:
-        self._client = client
-
-    async def get_server_time(
-        self,
-        *,
-        timeout: TimeoutTypes | None = None,
-        max_retries: int | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-    ) -> RawResponse[ServerTime]:
-        """`get_server_time` with the raw response; see `AsyncPublicSection.get_server_time`."""
-        return await self._client.request_raw(
-            GET_SERVER_TIME,
-            {},
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
-        )
+        section = AsyncPublicSection(client)
+        self.get_server_time = async_raw_response(section.get_server_time)

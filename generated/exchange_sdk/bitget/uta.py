@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from exchange_sdk._runtime._options import RawResponse, RequestOptions, TimeoutTypes
+from exchange_sdk._runtime._options import RequestOptions, TimeoutTypes
 from exchange_sdk._runtime._profile import OperationInfo
 from exchange_sdk._runtime._rate_limit import Limit
+from exchange_sdk._runtime._raw_response import async_raw_response, raw_response
 from exchange_sdk.bitget.models.uta import UtaAccountAssets
 
 if TYPE_CHECKING:
@@ -82,6 +83,16 @@ class UtaSection:
         )
 
 
+class UtaSectionWithRawResponse:
+    """Like `UtaSection`, but each method returns the `RawResponse`
+    (status, headers including rate-limit headers, body) with the parsed data in `.parsed`: the same
+    methods, wrapped, with their parameters and docstrings."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        section = UtaSection(client)
+        self.get_account_assets = raw_response(section.get_account_assets)
+
+
 class AsyncUtaSection:
     """Bitget 'uta' endpoints (asyncio)."""
 
@@ -131,47 +142,11 @@ class AsyncUtaSection:
         )
 
 
-class UtaSectionWithRawResponse:
-    """Like `UtaSection`, but each method returns the `RawResponse`
-    (status, headers including rate-limit headers, body) with the parsed data in `.parsed`."""
-
-    def __init__(self, client: SyncAPIClient) -> None:
-        self._client = client
-
-    def get_account_assets(
-        self,
-        *,
-        timeout: TimeoutTypes | None = None,
-        max_retries: int | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-    ) -> RawResponse[UtaAccountAssets]:
-        """`get_account_assets` with the raw response; see `UtaSection.get_account_assets`."""
-        return self._client.request_raw(
-            GET_ACCOUNT_ASSETS,
-            {},
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
-        )
-
-
 class AsyncUtaSectionWithRawResponse:
     """Like `AsyncUtaSection`, but each method returns the `RawResponse`
-    (status, headers including rate-limit headers, body) with the parsed data in `.parsed`."""
+    (status, headers including rate-limit headers, body) with the parsed data in `.parsed`: the same
+    methods, wrapped, with their parameters and docstrings."""
 
     def __init__(self, client: AsyncAPIClient) -> None:
-        self._client = client
-
-    async def get_account_assets(
-        self,
-        *,
-        timeout: TimeoutTypes | None = None,
-        max_retries: int | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-    ) -> RawResponse[UtaAccountAssets]:
-        """`get_account_assets` with the raw response; see `AsyncUtaSection.get_account_assets`."""
-        return await self._client.request_raw(
-            GET_ACCOUNT_ASSETS,
-            {},
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
-        )
+        section = AsyncUtaSection(client)
+        self.get_account_assets = async_raw_response(section.get_account_assets)

@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from exchange_sdk._runtime._options import RawResponse, RequestOptions, TimeoutTypes
+from exchange_sdk._runtime._options import RequestOptions, TimeoutTypes
 from exchange_sdk._runtime._profile import OperationInfo
 from exchange_sdk._runtime._rate_limit import Limit
+from exchange_sdk._runtime._raw_response import async_raw_response, raw_response
 from exchange_sdk.htx.models.account import MultiAssetsAccount
 
 if TYPE_CHECKING:
@@ -85,6 +86,16 @@ class AccountSection:
         )
 
 
+class AccountSectionWithRawResponse:
+    """Like `AccountSection`, but each method returns the `RawResponse`
+    (status, headers including rate-limit headers, body) with the parsed data in `.parsed`: the same
+    methods, wrapped, with their parameters and docstrings."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        section = AccountSection(client)
+        self.get_account_balance = raw_response(section.get_account_balance)
+
+
 class AsyncAccountSection:
     """HTX 'account' endpoints (asyncio)."""
 
@@ -134,47 +145,11 @@ class AsyncAccountSection:
         )
 
 
-class AccountSectionWithRawResponse:
-    """Like `AccountSection`, but each method returns the `RawResponse`
-    (status, headers including rate-limit headers, body) with the parsed data in `.parsed`."""
-
-    def __init__(self, client: SyncAPIClient) -> None:
-        self._client = client
-
-    def get_account_balance(
-        self,
-        *,
-        timeout: TimeoutTypes | None = None,
-        max_retries: int | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-    ) -> RawResponse[MultiAssetsAccount]:
-        """`get_account_balance` with the raw response; see `AccountSection.get_account_balance`."""
-        return self._client.request_raw(
-            GET_ACCOUNT_BALANCE,
-            {},
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
-        )
-
-
 class AsyncAccountSectionWithRawResponse:
     """Like `AsyncAccountSection`, but each method returns the `RawResponse`
-    (status, headers including rate-limit headers, body) with the parsed data in `.parsed`."""
+    (status, headers including rate-limit headers, body) with the parsed data in `.parsed`: the same
+    methods, wrapped, with their parameters and docstrings."""
 
     def __init__(self, client: AsyncAPIClient) -> None:
-        self._client = client
-
-    async def get_account_balance(
-        self,
-        *,
-        timeout: TimeoutTypes | None = None,
-        max_retries: int | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-    ) -> RawResponse[MultiAssetsAccount]:
-        """`get_account_balance` with the raw response; see `AsyncAccountSection.get_account_balance`."""
-        return await self._client.request_raw(
-            GET_ACCOUNT_BALANCE,
-            {},
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
-        )
+        section = AsyncAccountSection(client)
+        self.get_account_balance = async_raw_response(section.get_account_balance)

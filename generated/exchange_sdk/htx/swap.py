@@ -10,10 +10,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Literal
 
-from exchange_sdk._runtime._options import RawResponse, RequestOptions, TimeoutTypes
+from exchange_sdk._runtime._options import RequestOptions, TimeoutTypes
 from exchange_sdk._runtime._params import ParamInfo
 from exchange_sdk._runtime._profile import OperationInfo
 from exchange_sdk._runtime._rate_limit import Limit
+from exchange_sdk._runtime._raw_response import async_raw_response, raw_response
 from exchange_sdk.htx.models._enums import ContractType
 from exchange_sdk.htx.models.swap import SwapCrossLeverage, SwapCrossPosition
 
@@ -236,6 +237,17 @@ class SwapSection:
         )
 
 
+class SwapSectionWithRawResponse:
+    """Like `SwapSection`, but each method returns the `RawResponse`
+    (status, headers including rate-limit headers, body) with the parsed data in `.parsed`: the same
+    methods, wrapped, with their parameters and docstrings."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        section = SwapSection(client)
+        self.get_positions = raw_response(section.get_positions)
+        self.set_leverage = raw_response(section.set_leverage)
+
+
 class AsyncSwapSection:
     """HTX 'swap' endpoints (asyncio)."""
 
@@ -365,117 +377,12 @@ class AsyncSwapSection:
         )
 
 
-class SwapSectionWithRawResponse:
-    """Like `SwapSection`, but each method returns the `RawResponse`
-    (status, headers including rate-limit headers, body) with the parsed data in `.parsed`."""
-
-    def __init__(self, client: SyncAPIClient) -> None:
-        self._client = client
-
-    def get_positions(
-        self,
-        *,
-        contract_code: str | None = None,
-        pair: str | None = None,
-        contract_type: ContractType
-        | Literal["swap", "this_week", "next_week", "quarter", "next_quarter"]
-        | None = None,
-        timeout: TimeoutTypes | None = None,
-        max_retries: int | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-    ) -> RawResponse[list[SwapCrossPosition]]:
-        """`get_positions` with the raw response; see `SwapSection.get_positions`."""
-        return self._client.request_raw(
-            GET_POSITIONS,
-            {
-                "contract_code": contract_code,
-                "pair": pair,
-                "contract_type": contract_type,
-            },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
-        )
-
-    def set_leverage(
-        self,
-        *,
-        lever_rate: int,
-        contract_code: str | None = None,
-        pair: str | None = None,
-        contract_type: ContractType
-        | Literal["swap", "this_week", "next_week", "quarter", "next_quarter"]
-        | None = None,
-        timeout: TimeoutTypes | None = None,
-        max_retries: int | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-    ) -> RawResponse[SwapCrossLeverage]:
-        """`set_leverage` with the raw response; see `SwapSection.set_leverage`."""
-        return self._client.request_raw(
-            SET_LEVERAGE,
-            {
-                "lever_rate": lever_rate,
-                "contract_code": contract_code,
-                "pair": pair,
-                "contract_type": contract_type,
-            },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
-        )
-
-
 class AsyncSwapSectionWithRawResponse:
     """Like `AsyncSwapSection`, but each method returns the `RawResponse`
-    (status, headers including rate-limit headers, body) with the parsed data in `.parsed`."""
+    (status, headers including rate-limit headers, body) with the parsed data in `.parsed`: the same
+    methods, wrapped, with their parameters and docstrings."""
 
     def __init__(self, client: AsyncAPIClient) -> None:
-        self._client = client
-
-    async def get_positions(
-        self,
-        *,
-        contract_code: str | None = None,
-        pair: str | None = None,
-        contract_type: ContractType
-        | Literal["swap", "this_week", "next_week", "quarter", "next_quarter"]
-        | None = None,
-        timeout: TimeoutTypes | None = None,
-        max_retries: int | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-    ) -> RawResponse[list[SwapCrossPosition]]:
-        """`get_positions` with the raw response; see `AsyncSwapSection.get_positions`."""
-        return await self._client.request_raw(
-            GET_POSITIONS,
-            {
-                "contract_code": contract_code,
-                "pair": pair,
-                "contract_type": contract_type,
-            },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
-        )
-
-    async def set_leverage(
-        self,
-        *,
-        lever_rate: int,
-        contract_code: str | None = None,
-        pair: str | None = None,
-        contract_type: ContractType
-        | Literal["swap", "this_week", "next_week", "quarter", "next_quarter"]
-        | None = None,
-        timeout: TimeoutTypes | None = None,
-        max_retries: int | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-    ) -> RawResponse[SwapCrossLeverage]:
-        """`set_leverage` with the raw response; see `AsyncSwapSection.set_leverage`."""
-        return await self._client.request_raw(
-            SET_LEVERAGE,
-            {
-                "lever_rate": lever_rate,
-                "contract_code": contract_code,
-                "pair": pair,
-                "contract_type": contract_type,
-            },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
-        )
+        section = AsyncSwapSection(client)
+        self.get_positions = async_raw_response(section.get_positions)
+        self.set_leverage = async_raw_response(section.set_leverage)

@@ -11,11 +11,12 @@ from collections.abc import AsyncIterator, Iterator, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Literal
 
-from exchange_sdk._runtime._options import RawResponse, RequestOptions, TimeoutTypes
+from exchange_sdk._runtime._options import RequestOptions, TimeoutTypes
 from exchange_sdk._runtime._pagination import Pagination
 from exchange_sdk._runtime._params import ParamInfo
 from exchange_sdk._runtime._profile import OperationInfo
 from exchange_sdk._runtime._rate_limit import Limit
+from exchange_sdk._runtime._raw_response import async_raw_response, raw_response
 from exchange_sdk.okx.models._enums import GetTickersInstType
 from exchange_sdk.okx.models._shapes import Ticker
 from exchange_sdk.okx.models.market import Candle, OrderBook, PublicTrade
@@ -519,6 +520,20 @@ class MarketSection:
         )
 
 
+class MarketSectionWithRawResponse:
+    """Like `MarketSection`, but each method returns the `RawResponse`
+    (status, headers including rate-limit headers, body) with the parsed data in `.parsed`: the same
+    methods, wrapped, with their parameters and docstrings."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        section = MarketSection(client)
+        self.get_candlesticks = raw_response(section.get_candlesticks)
+        self.get_order_book = raw_response(section.get_order_book)
+        self.get_ticker = raw_response(section.get_ticker)
+        self.get_tickers = raw_response(section.get_tickers)
+        self.get_trades = raw_response(section.get_trades)
+
+
 class AsyncMarketSection:
     """OKX 'market' endpoints (asyncio)."""
 
@@ -853,225 +868,15 @@ class AsyncMarketSection:
         )
 
 
-class MarketSectionWithRawResponse:
-    """Like `MarketSection`, but each method returns the `RawResponse`
-    (status, headers including rate-limit headers, body) with the parsed data in `.parsed`."""
-
-    def __init__(self, client: SyncAPIClient) -> None:
-        self._client = client
-
-    def get_candlesticks(
-        self,
-        *,
-        inst_id: str,
-        bar: str | None = None,
-        after: int | datetime | None = None,
-        before: int | datetime | None = None,
-        limit: int | None = None,
-        timeout: TimeoutTypes | None = None,
-        max_retries: int | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-    ) -> RawResponse[list[Candle]]:
-        """`get_candlesticks` with the raw response; see `MarketSection.get_candlesticks`."""
-        return self._client.request_raw(
-            GET_CANDLESTICKS,
-            {
-                "inst_id": inst_id,
-                "bar": bar,
-                "after": after,
-                "before": before,
-                "limit": limit,
-            },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
-        )
-
-    def get_order_book(
-        self,
-        *,
-        inst_id: str,
-        sz: int | None = None,
-        timeout: TimeoutTypes | None = None,
-        max_retries: int | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-    ) -> RawResponse[list[OrderBook]]:
-        """`get_order_book` with the raw response; see `MarketSection.get_order_book`."""
-        return self._client.request_raw(
-            GET_ORDER_BOOK,
-            {
-                "inst_id": inst_id,
-                "sz": sz,
-            },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
-        )
-
-    def get_ticker(
-        self,
-        *,
-        inst_id: str,
-        timeout: TimeoutTypes | None = None,
-        max_retries: int | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-    ) -> RawResponse[list[Ticker]]:
-        """`get_ticker` with the raw response; see `MarketSection.get_ticker`."""
-        return self._client.request_raw(
-            GET_TICKER,
-            {
-                "inst_id": inst_id,
-            },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
-        )
-
-    def get_tickers(
-        self,
-        *,
-        inst_type: GetTickersInstType | Literal["SPOT", "SWAP", "FUTURES", "OPTION", "EVENTS"],
-        inst_family: str | None = None,
-        timeout: TimeoutTypes | None = None,
-        max_retries: int | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-    ) -> RawResponse[list[Ticker]]:
-        """`get_tickers` with the raw response; see `MarketSection.get_tickers`."""
-        return self._client.request_raw(
-            GET_TICKERS,
-            {
-                "inst_type": inst_type,
-                "inst_family": inst_family,
-            },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
-        )
-
-    def get_trades(
-        self,
-        *,
-        inst_id: str,
-        limit: int | None = None,
-        timeout: TimeoutTypes | None = None,
-        max_retries: int | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-    ) -> RawResponse[list[PublicTrade]]:
-        """`get_trades` with the raw response; see `MarketSection.get_trades`."""
-        return self._client.request_raw(
-            GET_TRADES,
-            {
-                "inst_id": inst_id,
-                "limit": limit,
-            },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
-        )
-
-
 class AsyncMarketSectionWithRawResponse:
     """Like `AsyncMarketSection`, but each method returns the `RawResponse`
-    (status, headers including rate-limit headers, body) with the parsed data in `.parsed`."""
+    (status, headers including rate-limit headers, body) with the parsed data in `.parsed`: the same
+    methods, wrapped, with their parameters and docstrings."""
 
     def __init__(self, client: AsyncAPIClient) -> None:
-        self._client = client
-
-    async def get_candlesticks(
-        self,
-        *,
-        inst_id: str,
-        bar: str | None = None,
-        after: int | datetime | None = None,
-        before: int | datetime | None = None,
-        limit: int | None = None,
-        timeout: TimeoutTypes | None = None,
-        max_retries: int | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-    ) -> RawResponse[list[Candle]]:
-        """`get_candlesticks` with the raw response; see `AsyncMarketSection.get_candlesticks`."""
-        return await self._client.request_raw(
-            GET_CANDLESTICKS,
-            {
-                "inst_id": inst_id,
-                "bar": bar,
-                "after": after,
-                "before": before,
-                "limit": limit,
-            },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
-        )
-
-    async def get_order_book(
-        self,
-        *,
-        inst_id: str,
-        sz: int | None = None,
-        timeout: TimeoutTypes | None = None,
-        max_retries: int | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-    ) -> RawResponse[list[OrderBook]]:
-        """`get_order_book` with the raw response; see `AsyncMarketSection.get_order_book`."""
-        return await self._client.request_raw(
-            GET_ORDER_BOOK,
-            {
-                "inst_id": inst_id,
-                "sz": sz,
-            },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
-        )
-
-    async def get_ticker(
-        self,
-        *,
-        inst_id: str,
-        timeout: TimeoutTypes | None = None,
-        max_retries: int | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-    ) -> RawResponse[list[Ticker]]:
-        """`get_ticker` with the raw response; see `AsyncMarketSection.get_ticker`."""
-        return await self._client.request_raw(
-            GET_TICKER,
-            {
-                "inst_id": inst_id,
-            },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
-        )
-
-    async def get_tickers(
-        self,
-        *,
-        inst_type: GetTickersInstType | Literal["SPOT", "SWAP", "FUTURES", "OPTION", "EVENTS"],
-        inst_family: str | None = None,
-        timeout: TimeoutTypes | None = None,
-        max_retries: int | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-    ) -> RawResponse[list[Ticker]]:
-        """`get_tickers` with the raw response; see `AsyncMarketSection.get_tickers`."""
-        return await self._client.request_raw(
-            GET_TICKERS,
-            {
-                "inst_type": inst_type,
-                "inst_family": inst_family,
-            },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
-        )
-
-    async def get_trades(
-        self,
-        *,
-        inst_id: str,
-        limit: int | None = None,
-        timeout: TimeoutTypes | None = None,
-        max_retries: int | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-    ) -> RawResponse[list[PublicTrade]]:
-        """`get_trades` with the raw response; see `AsyncMarketSection.get_trades`."""
-        return await self._client.request_raw(
-            GET_TRADES,
-            {
-                "inst_id": inst_id,
-                "limit": limit,
-            },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
-        )
+        section = AsyncMarketSection(client)
+        self.get_candlesticks = async_raw_response(section.get_candlesticks)
+        self.get_order_book = async_raw_response(section.get_order_book)
+        self.get_ticker = async_raw_response(section.get_ticker)
+        self.get_tickers = async_raw_response(section.get_tickers)
+        self.get_trades = async_raw_response(section.get_trades)

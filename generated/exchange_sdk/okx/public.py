@@ -10,10 +10,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Literal
 
-from exchange_sdk._runtime._options import RawResponse, RequestOptions, TimeoutTypes
+from exchange_sdk._runtime._options import RequestOptions, TimeoutTypes
 from exchange_sdk._runtime._params import ParamInfo
 from exchange_sdk._runtime._profile import OperationInfo
 from exchange_sdk._runtime._rate_limit import Limit
+from exchange_sdk._runtime._raw_response import async_raw_response, raw_response
 from exchange_sdk._runtime._rules import Rule
 from exchange_sdk.okx.models._enums import GetInstrumentsInstType
 from exchange_sdk.okx.models.public import Instrument, SystemTime
@@ -195,6 +196,17 @@ class PublicSection:
         )
 
 
+class PublicSectionWithRawResponse:
+    """Like `PublicSection`, but each method returns the `RawResponse`
+    (status, headers including rate-limit headers, body) with the parsed data in `.parsed`: the same
+    methods, wrapped, with their parameters and docstrings."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        section = PublicSection(client)
+        self.get_instruments = raw_response(section.get_instruments)
+        self.get_system_time = raw_response(section.get_system_time)
+
+
 class AsyncPublicSection:
     """OKX 'public' endpoints (asyncio)."""
 
@@ -306,95 +318,12 @@ class AsyncPublicSection:
         )
 
 
-class PublicSectionWithRawResponse:
-    """Like `PublicSection`, but each method returns the `RawResponse`
-    (status, headers including rate-limit headers, body) with the parsed data in `.parsed`."""
-
-    def __init__(self, client: SyncAPIClient) -> None:
-        self._client = client
-
-    def get_instruments(
-        self,
-        *,
-        inst_type: GetInstrumentsInstType | Literal["SPOT", "MARGIN", "SWAP", "FUTURES", "OPTION", "EVENTS"],
-        series_id: str | None = None,
-        inst_family: str | None = None,
-        inst_id: str | None = None,
-        timeout: TimeoutTypes | None = None,
-        max_retries: int | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-    ) -> RawResponse[list[Instrument]]:
-        """`get_instruments` with the raw response; see `PublicSection.get_instruments`."""
-        return self._client.request_raw(
-            GET_INSTRUMENTS,
-            {
-                "inst_type": inst_type,
-                "series_id": series_id,
-                "inst_family": inst_family,
-                "inst_id": inst_id,
-            },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
-        )
-
-    def get_system_time(
-        self,
-        *,
-        timeout: TimeoutTypes | None = None,
-        max_retries: int | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-    ) -> RawResponse[list[SystemTime]]:
-        """`get_system_time` with the raw response; see `PublicSection.get_system_time`."""
-        return self._client.request_raw(
-            GET_SYSTEM_TIME,
-            {},
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
-        )
-
-
 class AsyncPublicSectionWithRawResponse:
     """Like `AsyncPublicSection`, but each method returns the `RawResponse`
-    (status, headers including rate-limit headers, body) with the parsed data in `.parsed`."""
+    (status, headers including rate-limit headers, body) with the parsed data in `.parsed`: the same
+    methods, wrapped, with their parameters and docstrings."""
 
     def __init__(self, client: AsyncAPIClient) -> None:
-        self._client = client
-
-    async def get_instruments(
-        self,
-        *,
-        inst_type: GetInstrumentsInstType | Literal["SPOT", "MARGIN", "SWAP", "FUTURES", "OPTION", "EVENTS"],
-        series_id: str | None = None,
-        inst_family: str | None = None,
-        inst_id: str | None = None,
-        timeout: TimeoutTypes | None = None,
-        max_retries: int | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-    ) -> RawResponse[list[Instrument]]:
-        """`get_instruments` with the raw response; see `AsyncPublicSection.get_instruments`."""
-        return await self._client.request_raw(
-            GET_INSTRUMENTS,
-            {
-                "inst_type": inst_type,
-                "series_id": series_id,
-                "inst_family": inst_family,
-                "inst_id": inst_id,
-            },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
-        )
-
-    async def get_system_time(
-        self,
-        *,
-        timeout: TimeoutTypes | None = None,
-        max_retries: int | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-    ) -> RawResponse[list[SystemTime]]:
-        """`get_system_time` with the raw response; see `AsyncPublicSection.get_system_time`."""
-        return await self._client.request_raw(
-            GET_SYSTEM_TIME,
-            {},
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
-        )
+        section = AsyncPublicSection(client)
+        self.get_instruments = async_raw_response(section.get_instruments)
+        self.get_system_time = async_raw_response(section.get_system_time)

@@ -9,7 +9,16 @@ from typing import Any
 
 import httpx
 import pytest
-from sdk_test_support import CREDENTIALS, Recorder, assert_same_json, clock, load_fixture, query_pairs, verify_signature
+from sdk_test_support import (
+    CREDENTIALS,
+    Recorder,
+    assert_round_trips,
+    assert_same_json,
+    clock,
+    load_fixture,
+    query_pairs,
+    verify_signature,
+)
 
 from exchange_sdk import RateLimiter
 from exchange_sdk.bitget import AsyncBitgetClient, BitgetClient
@@ -65,6 +74,7 @@ def test_response_0(send: Any) -> None:
     )
     check_request(recorder.single())
     check_response_0(result)
+    assert_round_trips(result)
 
 
 def test_request_0() -> None:

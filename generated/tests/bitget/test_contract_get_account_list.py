@@ -9,7 +9,14 @@ from typing import Any
 
 import httpx
 import pytest
-from sdk_test_support import CREDENTIALS, Recorder, clock, load_fixture, query_pairs, verify_signature
+from sdk_test_support import (
+    CREDENTIALS,
+    Recorder,
+    clock,
+    load_fixture,
+    query_pairs,
+    verify_signature,
+)
 
 from exchange_sdk import RateLimiter, ResponseValidationError
 from exchange_sdk.bitget import AsyncBitgetClient, BitgetClient

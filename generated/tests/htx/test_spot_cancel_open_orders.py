@@ -9,7 +9,14 @@ from typing import Any
 
 import httpx
 import pytest
-from sdk_test_support import CREDENTIALS, Recorder, clock, load_fixture, verify_signature
+from sdk_test_support import (
+    CREDENTIALS,
+    Recorder,
+    assert_round_trips,
+    clock,
+    load_fixture,
+    verify_signature,
+)
 
 from exchange_sdk import RateLimiter
 from exchange_sdk.htx import AsyncHtxClient, HtxClient
@@ -62,3 +69,4 @@ def test_response_0(send: Any) -> None:
     result = send(recorder, **{})
     check_request(recorder.single())
     check_response_0(result)
+    assert_round_trips(result)

@@ -10,7 +10,14 @@ from typing import Any
 
 import httpx
 import pytest
-from sdk_test_support import CREDENTIALS, Recorder, clock, load_fixture, verify_signature
+from sdk_test_support import (
+    CREDENTIALS,
+    Recorder,
+    assert_round_trips,
+    clock,
+    load_fixture,
+    verify_signature,
+)
 
 from exchange_sdk import RateLimiter, RequestValidationError
 from exchange_sdk.htx import AsyncHtxClient, HtxClient
@@ -77,6 +84,7 @@ def test_response_0(send: Any) -> None:
     result = send(recorder, **{"account_id": 1})
     check_request(recorder.single())
     check_response_0(result)
+    assert_round_trips(result)
 
 
 def test_request_0() -> None:

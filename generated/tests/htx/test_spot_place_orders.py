@@ -9,7 +9,13 @@ from typing import Any
 
 import httpx
 import pytest
-from sdk_test_support import CREDENTIALS, Recorder, clock, load_fixture, verify_signature
+from sdk_test_support import (
+    CREDENTIALS,
+    Recorder,
+    clock,
+    load_fixture,
+    verify_signature,
+)
 
 from exchange_sdk import PartialFailureError, RateLimiter
 from exchange_sdk.htx import AsyncHtxClient, HtxClient

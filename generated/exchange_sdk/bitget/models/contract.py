@@ -7,7 +7,7 @@ from typing import Annotated
 from pydantic import AliasChoices, ConfigDict, Field
 
 from exchange_sdk._runtime._arguments import DecimalArg, StringArg
-from exchange_sdk._runtime._models import PositionalModel, RequestModel, ResponseModel
+from exchange_sdk._runtime._models import PositionalModel, RequestModel, ResponseModel, complete_models
 from exchange_sdk._runtime._rules import Rule
 from exchange_sdk._runtime._types import DecimalValue, IntegerValue, StringValue, TimestampMs
 from exchange_sdk.bitget.models._enums import (
@@ -2083,3 +2083,5 @@ class ContractPositionModeResult(ResponseModel):
 
 
 ContractBatchOrder.__sdk_rules__ = (Rule("required_if", ("price",), "order_type", frozenset({"limit"})),)
+
+complete_models(globals())

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import ConfigDict, Field
 
-from exchange_sdk._runtime._models import ResponseModel
+from exchange_sdk._runtime._models import ResponseModel, complete_models
 from exchange_sdk._runtime._types import TimestampMs
 
 
@@ -25,3 +25,6 @@ class ServerTime(ResponseModel):
     """
     Server time, Unix millisecond timestamp, e.g. 1690196141868. Unit: ms.
     """
+
+
+complete_models(globals())

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import ConfigDict, Field
 
-from exchange_sdk._runtime._models import ResponseModel
+from exchange_sdk._runtime._models import ResponseModel, complete_models
 from exchange_sdk._runtime._types import DecimalValue, StringValue
 
 
@@ -107,3 +107,6 @@ class UtaAsset(ResponseModel):
     """
     Locked *Applicable when placing spot orders*.
     """
+
+
+complete_models(globals())

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import ConfigDict, Field
 
-from exchange_sdk._runtime._models import PositionalModel, ResponseModel
+from exchange_sdk._runtime._models import PositionalModel, ResponseModel, complete_models
 from exchange_sdk._runtime._types import DecimalValue, IntegerValue, TimestampMs
 from exchange_sdk.htx.models._enums import Side
 
@@ -63,3 +63,6 @@ class SpotTrade(ResponseModel):
     """
     The direction of the taker trade.
     """
+
+
+complete_models(globals())

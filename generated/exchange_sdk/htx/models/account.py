@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import ConfigDict
 
-from exchange_sdk._runtime._models import ResponseModel
+from exchange_sdk._runtime._models import ResponseModel, complete_models
 from exchange_sdk._runtime._types import DecimalValue, StringValue, TimestampMs
 from exchange_sdk.htx.models._enums import State
 
@@ -138,3 +138,6 @@ class MultiAssetsCurrencyBalance(ResponseModel):
     """
     Not in the page's table; seen in live responses. Presumably the currency's isolated-margin unrealized PnL. Not in the documentation's table.
     """
+
+
+complete_models(globals())

@@ -7,7 +7,7 @@ from typing import Annotated
 from pydantic import ConfigDict, Field
 
 from exchange_sdk._runtime._arguments import DecimalArg, StringArg
-from exchange_sdk._runtime._models import RequestModel, ResponseModel
+from exchange_sdk._runtime._models import RequestModel, ResponseModel, complete_models
 from exchange_sdk._runtime._types import BooleanValue, DecimalValue, IntegerValue, StringValue, TimestampMs
 from exchange_sdk.htx.models._enums import (
     CanceledSource,
@@ -1373,3 +1373,6 @@ class SpotBatchOrderResult(ResponseModel):
     """
     The error message (only for rejected orders).
     """
+
+
+complete_models(globals())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import ConfigDict
 
-from exchange_sdk._runtime._models import ResponseModel
+from exchange_sdk._runtime._models import ResponseModel, complete_models
 from exchange_sdk._runtime._types import DecimalValue, IntegerValue, StringValue
 from exchange_sdk.htx.models._enums import AdlRiskPercent, BusinessType, ContractType, MarginMode, PositionMode, Side
 
@@ -149,3 +149,6 @@ class SwapCrossLeverage(ResponseModel):
     """
     The business type.
     """
+
+
+complete_models(globals())

@@ -7,7 +7,7 @@ from typing import Annotated
 from pydantic import ConfigDict, Field
 
 from exchange_sdk._runtime._arguments import BooleanArg, DecimalArg, StringArg
-from exchange_sdk._runtime._models import RequestModel, ResponseModel
+from exchange_sdk._runtime._models import RequestModel, ResponseModel, complete_models
 from exchange_sdk._runtime._rules import Rule
 from exchange_sdk._runtime._types import DecimalValue, StringValue, TimestampMs
 from exchange_sdk.okx.models._enums import (
@@ -655,3 +655,5 @@ OrderRequest.__sdk_rules__ = (
     Rule("required_if", ("px",), "ord_type", frozenset({"limit"})),
     Rule("at_most_one_of", ("px", "px_usd", "px_vol")),
 )
+
+complete_models(globals())

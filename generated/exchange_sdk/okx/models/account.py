@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import ConfigDict, Field
 
-from exchange_sdk._runtime._models import ResponseModel
+from exchange_sdk._runtime._models import ResponseModel, complete_models
 from exchange_sdk._runtime._types import BooleanValue, DecimalValue, IntegerValue, StringValue, TimestampMs
 from exchange_sdk.okx.models._enums import (
     AcctLv,
@@ -947,3 +947,6 @@ class LeverageSetting(ResponseModel):
     """
     Position side.
     """
+
+
+complete_models(globals())

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import ConfigDict, Field
 
-from exchange_sdk._runtime._models import PositionalModel, ResponseModel
+from exchange_sdk._runtime._models import PositionalModel, ResponseModel, complete_models
 from exchange_sdk._runtime._types import DecimalValue, IntegerValue, StringValue, TimestampMs
 from exchange_sdk.okx.models._enums import Confirm, Side, Source
 
@@ -158,3 +158,6 @@ class PublicTrade(ResponseModel):
     """
     Trade time, Unix timestamp in milliseconds, e.g. 1597026383085. Unit: ms.
     """
+
+
+complete_models(globals())

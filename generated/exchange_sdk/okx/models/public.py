@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import ConfigDict, Field
 
-from exchange_sdk._runtime._models import ResponseModel
+from exchange_sdk._runtime._models import ResponseModel, complete_models
 from exchange_sdk._runtime._types import BooleanValue, DecimalValue, IntegerValue, StringValue, TimestampMs
 from exchange_sdk.okx.models._enums import (
     Alias,
@@ -239,3 +239,6 @@ class SystemTime(ResponseModel):
     """
     System time, Unix timestamp in milliseconds, e.g. 1597026383085. Unit: ms.
     """
+
+
+complete_models(globals())

@@ -7,7 +7,7 @@ from typing import Annotated
 from pydantic import ConfigDict, Field
 
 from exchange_sdk._runtime._arguments import DecimalArg, StringArg
-from exchange_sdk._runtime._models import RequestModel, ResponseModel
+from exchange_sdk._runtime._models import RequestModel, ResponseModel, complete_models
 from exchange_sdk._runtime._rules import Rule
 from exchange_sdk._runtime._types import DecimalValue, StringValue, TimestampMs
 from exchange_sdk.okx.models._enums import ExecType, NewTpOrdKind, PosSide, PxAmendType, Side, SlTriggerPxType
@@ -356,3 +356,5 @@ AttachAlgoOrder.__sdk_rules__ = (
     Rule("at_most_one_of", ("tp_trigger_px", "tp_trigger_ratio")),
     Rule("at_most_one_of", ("sl_trigger_px", "sl_trigger_ratio")),
 )
+
+complete_models(globals())
