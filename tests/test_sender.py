@@ -328,3 +328,24 @@ def test_an_http_client_of_another_kind_is_refused():
 def test_a_base_url_must_be_http_or_https():
     with pytest.raises(ValueError, match="not an http or https URL"):
         OkxClient(api_key=API_KEY, secret_key=SECRET, passphrase=PASSPHRASE, base_url="ftp://example.com")
+
+
+@pytest.mark.parametrize("way", WAYS)
+def test_default_headers_go_with_every_request_and_extra_headers_win(fake, way):
+    def calls(client: Any) -> Any:
+        client.account.get_balance()
+        return client.account.get_balance(extra_headers={"X-Desk": "b"})
+
+    async def async_calls(client: Any) -> Any:
+        await client.account.get_balance()
+        return await client.account.get_balance(extra_headers={"X-Desk": "b"})
+
+    headers = {"X-Desk": "a", "X-Team": "rates"}
+    _okx(way, fake, calls if way in ("urllib3", "httpx") else async_calls, default_headers=headers)
+    assert [(r.headers["x-desk"], r.headers["x-team"]) for r in fake.records] == [("a", "rates"), ("b", "rates")]
+    assert all(r.verdict == "ok" for r in fake.records)
+
+
+def test_default_headers_that_frame_the_request_are_refused():
+    with pytest.raises(ValueError, match="frames the request"):
+        OkxClient(default_headers={"Host": "evil.example"})

@@ -169,12 +169,15 @@ class BaseClient:
         limiter: RateLimiter | None,
         max_retries: int,
         retry_policy: RetryPolicy | None,
+        default_headers: Mapping[str, str] | None = None,
     ) -> None:
         if demo and profile.demo_headers is None:
             raise ValueError(f"{profile.name} has no documented demo-trading mechanism: {profile.demo_note}")
         if rate_limit not in ("wait", "raise", None):
             raise ValueError(f"rate_limit must be 'wait', 'raise' or None, not {rate_limit!r}")
         checked_retries(max_retries, "max_retries")
+        # sent with every request, before each call's extra_headers; checked as those are
+        self._default_headers = dict(_checked_headers(type(self).__name__, default_headers or {}))
         self._profile = profile
         self._credentials = Credentials(profile.credentials, credentials)
         unknown = sorted(set(base_urls or {}) - set(profile.families))
@@ -241,7 +244,7 @@ class BaseClient:
         """The request for one attempt, signed now (every attempt gets a fresh timestamp)."""
         query = list(prepared.query) + [(str(k), str(v)) for k, v in (options.extra_query or {}).items()]
         body = b""
-        headers: dict[str, str] = {"Accept": "application/json"}
+        headers: dict[str, str] = {"Accept": "application/json", **self._default_headers}
         if options.extra_headers:
             headers.update(_checked_headers(operation.display, options.extra_headers))
         if self._demo and self._profile.demo_headers:
@@ -687,6 +690,7 @@ class SyncAPIClient(BaseClient):
         trust_env: bool = True,
         verify: VerifyTypes = True,
         limits: Limits | None = None,
+        default_headers: Mapping[str, str] | None = None,
         clock: Clock | None = None,
         timeout: TimeoutTypes = DEFAULT_TIMEOUT,
         demo: bool = False,
@@ -706,6 +710,7 @@ class SyncAPIClient(BaseClient):
             limiter=limiter,
             max_retries=max_retries,
             retry_policy=retry_policy,
+            default_headers=default_headers,
         )
         # One connection pool for every API family: urllib3's, or the caller's client (_sender.py).
         checked_timeout(timeout, "timeout")
@@ -821,6 +826,7 @@ class AsyncAPIClient(BaseClient):
         trust_env: bool = True,
         verify: VerifyTypes = True,
         limits: Limits | None = None,
+        default_headers: Mapping[str, str] | None = None,
         clock: Clock | None = None,
         timeout: TimeoutTypes = DEFAULT_TIMEOUT,
         demo: bool = False,
@@ -840,6 +846,7 @@ class AsyncAPIClient(BaseClient):
             limiter=limiter,
             max_retries=max_retries,
             retry_policy=retry_policy,
+            default_headers=default_headers,
         )
         # One aiohttp session for every API family, or the caller's client (_sender.py).
         checked_timeout(timeout, "timeout")

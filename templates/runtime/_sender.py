@@ -512,12 +512,18 @@ def async_senders_for(
         return {name: AsyncHttpxSender(client, url, limits, owned=True) for name, url in base_urls.items()}
     if isinstance(client, httpx.AsyncClient):
         return {name: AsyncHttpxSender(client, url, limits, owned=False) for name, url in base_urls.items()}
-    if client is not None and type(client).__name__ != "ClientSession":
+    if client is not None and not _is_aiohttp_session(client):
         raise TypeError(
             f"http_client must be an httpx.AsyncClient or an aiohttp.ClientSession, not {type(client).__name__}"
         )
     session = AiohttpSession(connection.proxy, connection.trust_env, ssl_context(connection.verify), client)
     return {name: AiohttpSender(session, url, timeout, limits) for name, url in base_urls.items()}
+
+
+def _is_aiohttp_session(client: Any) -> bool:
+    import aiohttp
+
+    return isinstance(client, aiohttp.ClientSession)
 
 
 def _is_urllib3_manager(client: Any) -> bool:

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -56,6 +56,8 @@ class BitgetClient(SyncAPIClient):
             an ssl.SSLContext, or False to turn verification off. A certificate failure is not retried.
         limits: What a response may cost: Limits(max_body_bytes=32 MiB, max_encodings=2) by default;
             a larger decoded body, or more chained Content-Encodings, raises ResponseValidationError.
+        default_headers: Headers sent with every request (each call's extra_headers come after them);
+            a header that frames the request (Host, Content-Length, ...) or holds CR/LF raises ValueError.
         clock: A callable returning the current time in epoch milliseconds; every signed timestamp
             comes from it. Defaults to the system clock.
         timeout: Seconds (or an httpx.Timeout) for each request; each method also takes `timeout`.
@@ -87,6 +89,7 @@ class BitgetClient(SyncAPIClient):
         trust_env: bool = True,
         verify: VerifyTypes = True,
         limits: Limits | None = None,
+        default_headers: Mapping[str, str] | None = None,
         clock: Callable[[], int] | None = None,
         timeout: TimeoutTypes = DEFAULT_TIMEOUT,
         demo: bool = False,
@@ -109,6 +112,7 @@ class BitgetClient(SyncAPIClient):
             trust_env=trust_env,
             verify=verify,
             limits=limits,
+            default_headers=default_headers,
             clock=clock,
             timeout=timeout,
             demo=demo,
@@ -190,6 +194,8 @@ class AsyncBitgetClient(AsyncAPIClient):
             an ssl.SSLContext, or False to turn verification off. A certificate failure is not retried.
         limits: What a response may cost: Limits(max_body_bytes=32 MiB, max_encodings=2) by default;
             a larger decoded body, or more chained Content-Encodings, raises ResponseValidationError.
+        default_headers: Headers sent with every request (each call's extra_headers come after them);
+            a header that frames the request (Host, Content-Length, ...) or holds CR/LF raises ValueError.
         clock: A callable returning the current time in epoch milliseconds; every signed timestamp
             comes from it. Defaults to the system clock.
         timeout: Seconds (or an httpx.Timeout) for each request; each method also takes `timeout`.
@@ -221,6 +227,7 @@ class AsyncBitgetClient(AsyncAPIClient):
         trust_env: bool = True,
         verify: VerifyTypes = True,
         limits: Limits | None = None,
+        default_headers: Mapping[str, str] | None = None,
         clock: Callable[[], int] | None = None,
         timeout: TimeoutTypes = DEFAULT_TIMEOUT,
         demo: bool = False,
@@ -243,6 +250,7 @@ class AsyncBitgetClient(AsyncAPIClient):
             trust_env=trust_env,
             verify=verify,
             limits=limits,
+            default_headers=default_headers,
             clock=clock,
             timeout=timeout,
             demo=demo,

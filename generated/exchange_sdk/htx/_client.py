@@ -59,6 +59,8 @@ class HtxClient(SyncAPIClient):
             an ssl.SSLContext, or False to turn verification off. A certificate failure is not retried.
         limits: What a response may cost: Limits(max_body_bytes=32 MiB, max_encodings=2) by default;
             a larger decoded body, or more chained Content-Encodings, raises ResponseValidationError.
+        default_headers: Headers sent with every request (each call's extra_headers come after them);
+            a header that frames the request (Host, Content-Length, ...) or holds CR/LF raises ValueError.
         clock: A callable returning the current time in epoch milliseconds; every signed timestamp
             comes from it. Defaults to the system clock.
         timeout: Seconds (or an httpx.Timeout) for each request; each method also takes `timeout`.
@@ -90,6 +92,7 @@ class HtxClient(SyncAPIClient):
         trust_env: bool = True,
         verify: VerifyTypes = True,
         limits: Limits | None = None,
+        default_headers: Mapping[str, str] | None = None,
         clock: Callable[[], int] | None = None,
         timeout: TimeoutTypes = DEFAULT_TIMEOUT,
         demo: bool = False,
@@ -112,6 +115,7 @@ class HtxClient(SyncAPIClient):
             trust_env=trust_env,
             verify=verify,
             limits=limits,
+            default_headers=default_headers,
             clock=clock,
             timeout=timeout,
             demo=demo,
@@ -196,6 +200,8 @@ class AsyncHtxClient(AsyncAPIClient):
             an ssl.SSLContext, or False to turn verification off. A certificate failure is not retried.
         limits: What a response may cost: Limits(max_body_bytes=32 MiB, max_encodings=2) by default;
             a larger decoded body, or more chained Content-Encodings, raises ResponseValidationError.
+        default_headers: Headers sent with every request (each call's extra_headers come after them);
+            a header that frames the request (Host, Content-Length, ...) or holds CR/LF raises ValueError.
         clock: A callable returning the current time in epoch milliseconds; every signed timestamp
             comes from it. Defaults to the system clock.
         timeout: Seconds (or an httpx.Timeout) for each request; each method also takes `timeout`.
@@ -227,6 +233,7 @@ class AsyncHtxClient(AsyncAPIClient):
         trust_env: bool = True,
         verify: VerifyTypes = True,
         limits: Limits | None = None,
+        default_headers: Mapping[str, str] | None = None,
         clock: Callable[[], int] | None = None,
         timeout: TimeoutTypes = DEFAULT_TIMEOUT,
         demo: bool = False,
@@ -249,6 +256,7 @@ class AsyncHtxClient(AsyncAPIClient):
             trust_env=trust_env,
             verify=verify,
             limits=limits,
+            default_headers=default_headers,
             clock=clock,
             timeout=timeout,
             demo=demo,

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -62,6 +62,8 @@ class OkxClient(SyncAPIClient):
             an ssl.SSLContext, or False to turn verification off. A certificate failure is not retried.
         limits: What a response may cost: Limits(max_body_bytes=32 MiB, max_encodings=2) by default;
             a larger decoded body, or more chained Content-Encodings, raises ResponseValidationError.
+        default_headers: Headers sent with every request (each call's extra_headers come after them);
+            a header that frames the request (Host, Content-Length, ...) or holds CR/LF raises ValueError.
         clock: A callable returning the current time in epoch milliseconds; every signed timestamp
             comes from it. Defaults to the system clock.
         timeout: Seconds (or an httpx.Timeout) for each request; each method also takes `timeout`.
@@ -93,6 +95,7 @@ class OkxClient(SyncAPIClient):
         trust_env: bool = True,
         verify: VerifyTypes = True,
         limits: Limits | None = None,
+        default_headers: Mapping[str, str] | None = None,
         clock: Callable[[], int] | None = None,
         timeout: TimeoutTypes = DEFAULT_TIMEOUT,
         demo: bool = False,
@@ -115,6 +118,7 @@ class OkxClient(SyncAPIClient):
             trust_env=trust_env,
             verify=verify,
             limits=limits,
+            default_headers=default_headers,
             clock=clock,
             timeout=timeout,
             demo=demo,
@@ -209,6 +213,8 @@ class AsyncOkxClient(AsyncAPIClient):
             an ssl.SSLContext, or False to turn verification off. A certificate failure is not retried.
         limits: What a response may cost: Limits(max_body_bytes=32 MiB, max_encodings=2) by default;
             a larger decoded body, or more chained Content-Encodings, raises ResponseValidationError.
+        default_headers: Headers sent with every request (each call's extra_headers come after them);
+            a header that frames the request (Host, Content-Length, ...) or holds CR/LF raises ValueError.
         clock: A callable returning the current time in epoch milliseconds; every signed timestamp
             comes from it. Defaults to the system clock.
         timeout: Seconds (or an httpx.Timeout) for each request; each method also takes `timeout`.
@@ -240,6 +246,7 @@ class AsyncOkxClient(AsyncAPIClient):
         trust_env: bool = True,
         verify: VerifyTypes = True,
         limits: Limits | None = None,
+        default_headers: Mapping[str, str] | None = None,
         clock: Callable[[], int] | None = None,
         timeout: TimeoutTypes = DEFAULT_TIMEOUT,
         demo: bool = False,
@@ -262,6 +269,7 @@ class AsyncOkxClient(AsyncAPIClient):
             trust_env=trust_env,
             verify=verify,
             limits=limits,
+            default_headers=default_headers,
             clock=clock,
             timeout=timeout,
             demo=demo,
