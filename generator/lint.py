@@ -36,6 +36,7 @@ from generator.spec_types import spec_type
 
 RULES: dict[str, str] = {
     "example-invalid-json": "a response example is not valid JSON as the page prints it",
+    "example-missing-data": "a success example has no member where the endpoint's data is read (data_member)",
     "example-undocumented-field": "an example has a field the table does not list",
     "example-missing-field": "the table lists a field the example does not have",
     "example-type-mismatch": "the table's type column disagrees with the example's JSON type",
@@ -361,9 +362,17 @@ def _lint_example(
             )
         )
     body = example.body
-    data_key = exchange.envelope_of(operation).data
+    envelope = exchange.envelope_of(operation)
+    data_key = envelope.data
     if isinstance(body, dict) and data_key in body:
         walker.walk_value(operation.response, [body[data_key]], data_key)
+    elif isinstance(body, dict) and str(body.get(envelope.code)) in {str(c) for c in envelope.success_codes}:
+        members = ", ".join(body) or "none"
+        missing = dict(example.acknowledged).get("example-missing-data")
+        message = f"the example succeeds but has no '{data_key}', where the SDK reads the data (members: {members})"
+        walker.findings.append(Finding("example-missing-data", example.location, name, "", message, missing))
+        if missing is not None:
+            walker.matched.add((example.location, "example-missing-data"))
     return walker.findings, walker.matched
 
 

@@ -230,6 +230,9 @@ MUTATIONS: dict[str, Callable[[Path], None]] = {
     "alternate-host-removed": lambda t: edit(t, EXCHANGE, lambda d: d["hosts"].pop("alternates")),
     "demo-changed": lambda t: edit(t, EXCHANGE, lambda d: d["demo"].update(headers={"x-paper": "1"})),
     "server-time-changed": lambda t: edit(t, EXCHANGE, lambda d: d["server_time"].update(path="/api/v2/time")),
+    "request-id-headers-changed": lambda t: edit(
+        t, EXCHANGE, lambda d: d.update(request_id={"headers": ["X-Request-Id"], "source": "A test."})
+    ),
     "error-code-added": lambda t: edit(
         t, EXCHANGE, lambda d: d["errors"].append({"code": "50001", "kind": "server", "message": "Busy."})
     ),

@@ -173,3 +173,20 @@ def test_request_example_queries_are_linted_against_the_table_and_acknowledgeabl
     assert [f.message for f in stale] == [
         "'instType' acknowledges example-enum-value, but no request example shows that disagreement"
     ]
+
+
+def test_a_success_example_without_the_data_member_is_a_finding(spec_copy):
+    """HTX market data is read from `tick`: a data_member that the page's example does not have is
+    reported, and acknowledging it on the example makes it acknowledged."""
+    path = spec_copy / "htx/spot/get_order_book.yaml"
+    path.write_text(path.read_text().replace("data_member: tick\n", "data_member: book\n"))
+    (finding,) = [f for f in lint(load_specs(spec_copy)) if f.rule == "example-missing-data"]
+    assert finding.severity == "warning" and finding.operation == "htx.spot.get_order_book"
+    assert "has no 'book', where the SDK reads the data (members: ch, status, ts, tick)" in finding.message
+    text = path.read_text().replace(
+        "  responses:\n    - title: Success Example\n",
+        "  responses:\n    - title: Success Example\n      acknowledged:\n        example-missing-data: Read from book.\n",
+    )
+    path.write_text(text)
+    (finding,) = [f for f in lint(load_specs(spec_copy)) if f.rule == "example-missing-data"]
+    assert finding.severity == "acknowledged"

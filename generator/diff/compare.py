@@ -214,6 +214,16 @@ def _compare_exchange(out: _Collector, old: Exchange, new: Exchange) -> None:
             new.server_time.path if new.server_time else None,
             "the server-time endpoint used for clock sync changed",
         )
+    if old.request_id_headers != new.request_id_headers:
+        out.add(
+            "request-id-headers-changed",
+            ex,
+            "request_id.headers",
+            new.location,
+            list(old.request_id_headers),
+            list(new.request_id_headers),
+            f"the request id is read from {', '.join(new.request_id_headers) or 'no header'}",
+        )
     _compare_buckets(out, old, new)
     if (old.doc_base_url, old.error_doc_url, old.name) != (new.doc_base_url, new.error_doc_url, new.name):
         out.add(

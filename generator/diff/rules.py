@@ -160,6 +160,11 @@ _RULES = [
     Rule("alternate-host-removed", POTENTIALLY_BREAKING, "An alternative host is gone."),
     Rule("demo-changed", POTENTIALLY_BREAKING, "The demo-trading mechanism changed."),
     Rule("server-time-changed", POTENTIALLY_BREAKING, "The server-time endpoint used for clock sync changed."),
+    Rule(
+        "request-id-headers-changed",
+        NON_BREAKING,
+        "The response headers the SDK reads the request id from (errors' and raw responses' request_id) changed.",
+    ),
     Rule("error-code-added", NON_BREAKING, "A newly documented error code (mapped to a typed error)."),
     Rule("error-code-removed", POTENTIALLY_BREAKING, "An error code is no longer mapped; it raises the generic class."),
     Rule(
