@@ -303,6 +303,7 @@ def test_a_callers_http_client_is_used_and_left_open(fake):
     manager = urllib3.PoolManager(headers={"X-Pool": "2"})
     with OkxClient(**_okx_options(fake), http_client=manager) as client:
         assert client.account.get_balance()[0].total_eq is not None
+    assert len(manager.pools) == 1  # left open: its pool (and keep-alive connection) is still there
 
     async def main() -> None:
         async with aiohttp.ClientSession(headers={"X-Session": "3"}) as session:

@@ -192,11 +192,14 @@ def pool_manager(proxy: str | None, context: ssl.SSLContext, maxsize: int = 100)
 class Urllib3Sender:
     """Blocking requests through a urllib3 PoolManager (or ProxyManager)."""
 
-    def __init__(self, manager: Any, base_url: str, timeout: float | httpx.Timeout, limits: Limits) -> None:
+    def __init__(
+        self, manager: Any, base_url: str, timeout: float | httpx.Timeout, limits: Limits, owned: bool = True
+    ) -> None:
         import urllib3
 
         self._urllib3 = urllib3
         self._manager = manager
+        self._owned = owned  # a caller's manager (http_client=) is left open
         self._base_url = base_url.rstrip("/")
         self._prefix = urlsplit(self._base_url).path
         # Without a proxy, requests go straight to the host's pool (the manager's lookup costs a
@@ -253,7 +256,8 @@ class Urllib3Sender:
         return content
 
     def close(self) -> None:
-        self._manager.clear()
+        if self._owned:
+            self._manager.clear()
 
 
 def _urllib3_failure(urllib3: Any, exc: Exception) -> TransportFailure:
@@ -499,7 +503,7 @@ def senders_for(
         else:
             proxy = proxy_for(url, connection.proxy, connection.trust_env)
             manager = managers.get(proxy) or managers.setdefault(proxy, pool_manager(proxy, context))
-        senders[name] = Urllib3Sender(manager, url, timeout, limits)
+        senders[name] = Urllib3Sender(manager, url, timeout, limits, owned=client is None)
     return senders
 
 
