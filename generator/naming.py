@@ -160,7 +160,8 @@ IMPORTED_NAMES = frozenset(
         "RawResponse", "RequestOptions", "Rule", "TimeoutTypes", "OpenEnum", "PositionalModel", "RequestModel",
         "ResponseModel", "BooleanArg", "BooleanValue", "DecimalArg", "DecimalValue", "IntegerArg", "IntegerValue",
         "JsonNumber", "StringArg", "StringValue", "TimestampArg", "TimestampMs", "async_raw_response", "complete_models",
-        "raw_response",
+        "raw_response", "NotGiven", "NOT_GIVEN", "Self", "DEFAULT_DEADLINE", "DEFAULT_TIMEOUT", "RateLimitMode",
+        "RetryPolicy", "RateLimiter",
     }
 )  # fmt: skip
 

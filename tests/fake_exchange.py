@@ -73,6 +73,8 @@ class Fault:
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0  # seconds before answering (use with a short client timeout)
     drop: bool = False  # close the connection without an answer
+    trickle: float = 0.0  # seconds between the bytes of the answer, from its status line on
+    trickle_body_only: bool = False  # trickle only the body: the status line and headers at once
 
 
 @dataclass
@@ -86,6 +88,7 @@ class Record:
     body: bytes
     verdict: str  # ok, bad-signature, bad-timestamp, or public (unsigned)
     faulted: bool  # answered with an injected fault
+    peer: tuple[str, int] = ("", 0)  # the client's address and port: one per connection
 
 
 def _hmac(text: str) -> str:
@@ -265,13 +268,27 @@ class FakeExchange:
         host = headers.get("host", "").split(":")[0]
         verdict = "public" if public else self._verify(exchange, method, host, path, query, headers, body)
         self.records.append(
-            Record(arrived, exchange, method, path, _pairs(query), headers, body, verdict, fault is not None)
+            Record(
+                arrived,
+                exchange,
+                method,
+                path,
+                _pairs(query),
+                headers,
+                body,
+                verdict,
+                fault is not None,
+                tuple(handler.client_address[:2]),
+            )
         )
         if fault is not None:
             if fault.delay:
                 time.sleep(fault.delay)
             if fault.drop:
                 handler.close_connection = True
+                return
+            if fault.trickle:
+                self._trickle(handler, fault)
                 return
             self._send(handler, fault.status, fault.body or b"", fault.headers)
             return
@@ -286,6 +303,27 @@ class FakeExchange:
         else:
             text = self.bodies.get((method, path)) or (route.body if route else json.dumps(EMPTY_SUCCESS[exchange]))
             self._send(handler, 200, text, HTX_RATE_LIMIT_HEADERS if exchange == "htx" else {})
+
+    @staticmethod
+    def _trickle(handler: BaseHTTPRequestHandler, fault: Fault) -> None:
+        """The fault's answer a byte at a time, `fault.trickle` seconds apart, until it is whole or
+        the client hangs up; each byte comes well within any read timeout."""
+        content = fault.body.encode("utf-8") if isinstance(fault.body, str) else fault.body or b""
+        head = (
+            f"HTTP/1.1 {fault.status} OK\r\nContent-Type: application/json\r\n"
+            + "".join(f"{name}: {value}\r\n" for name, value in fault.headers.items())
+            + f"Content-Length: {len(content)}\r\n\r\n"
+        ).encode("latin-1")
+        handler.close_connection = True
+        try:
+            if fault.trickle_body_only:
+                handler.wfile.write(head)
+            for byte in content if fault.trickle_body_only else head + content:
+                time.sleep(fault.trickle)
+                handler.wfile.write(bytes([byte]))
+                handler.wfile.flush()
+        except OSError:  # the client gave up
+            return
 
     @staticmethod
     def _send(handler: BaseHTTPRequestHandler, status: int, body: str | bytes, headers: dict[str, str]) -> None:

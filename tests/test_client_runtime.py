@@ -28,6 +28,9 @@ from exchange_sdk.htx import AsyncHtxClient, HtxClient
 from exchange_sdk.htx.models import State
 from exchange_sdk.okx import AsyncOkxClient, OkxClient
 from exchange_sdk.okx.account import GET_BALANCE
+from fake_exchange import API_KEY, FakeExchange, Fault
+from fake_exchange import PASSPHRASE as FAKE_PASSPHRASE
+from fake_exchange import SECRET as FAKE_SECRET
 
 SECRET = "s3cr3t-VALUE-never-shown"
 PASSPHRASE = "pass-PHRASE-never-shown"
@@ -348,3 +351,82 @@ def test_the_fast_path_and_the_exact_path_agree_on_the_real_responses():
         fast = client.account.get_balance()
         exact = client._adapter(GET_BALANCE).validate_python(json.loads(raw, parse_float=Decimal)["data"])
     assert [m.model_dump() for m in fast] == [m.model_dump() for m in exact]
+
+
+# --- with_options: configured copies sharing the connection pool --------------------------------
+
+
+def test_a_copy_changes_only_what_it_is_given_and_shares_the_connections():
+    with FakeExchange() as fake:
+        client = OkxClient(
+            api_key=API_KEY, secret_key=FAKE_SECRET, passphrase=FAKE_PASSPHRASE, base_url=fake.url,
+            default_headers={"X-Team": "a"},
+        )  # fmt: skip
+        with client:
+            copy = client.with_options(timeout=0.1, max_retries=0, default_headers={"X-Desk": "b"})
+            assert type(copy) is OkxClient and copy.account is not client.account
+            assert copy.account._client is copy and copy.with_raw_response._client is copy
+            fake.fail_next("/api/v5/account/balance", Fault(delay=0.5, body=OK_OKX))
+            with pytest.raises(APITimeoutError):
+                copy.account.get_balance()  # the copy's timeout, and no retry
+            assert copy.account.get_balance()[0].total_eq is not None
+            assert client.account.get_balance()[0].total_eq is not None
+            fake.fail_next("/api/v5/account/balance", Fault(delay=0.3, body=OK_OKX))
+            assert client.account.get_balance()[0].total_eq is not None  # the client's own timeout
+            copy.close()  # closes nothing: the pool is the client's
+            assert client.account.get_balance()[0].total_eq is not None
+        records = fake.requests_to("/api/v5/account/balance")
+        assert [r.headers.get("x-desk") for r in records] == ["b", "b", None, None, None]
+        assert {r.headers["x-team"] for r in records} == {"a"}
+        # after the timed-out connection, the copy and the client took turns on one connection
+        assert len({r.peer for r in records[1:]}) == 1 and all(r.verdict == "ok" for r in records)
+
+
+def test_a_copy_with_another_key_signs_with_it():
+    with FakeExchange() as fake:
+        with OkxClient(
+            api_key=API_KEY, secret_key=FAKE_SECRET, passphrase=FAKE_PASSPHRASE, base_url=fake.url
+        ) as client:
+            copy = client.with_options(api_key="other-key-0987654321", secret_key="other-secret-value")
+            with pytest.raises(AuthenticationError):  # the fake knows only the first key's secret
+                copy.account.get_balance()
+            assert "other-key" not in repr(copy) and repr(copy).startswith("OkxClient(") and "othe***" in repr(copy)
+            assert client.account.get_balance()[0].total_eq is not None
+        first, second = fake.requests_to("/api/v5/account/balance")
+        assert first.headers["ok-access-key"] == "other-key-0987654321" and first.verdict == "bad-signature"
+        assert first.headers["ok-access-passphrase"] == FAKE_PASSPHRASE  # not given: kept
+        assert second.headers["ok-access-key"] == API_KEY and second.verdict == "ok"
+
+
+def test_an_async_copy_shares_the_session_and_closing_it_closes_nothing():
+    async def main() -> None:
+        with FakeExchange() as fake:
+            async with AsyncOkxClient(
+                api_key=API_KEY, secret_key=FAKE_SECRET, passphrase=FAKE_PASSPHRASE, base_url=fake.url
+            ) as client:
+                copy = client.with_options(deadline=0.3, rate_limit="raise")
+                fake.fail_next("/api/v5/account/balance", Fault(delay=0.6, body=OK_OKX))
+                with pytest.raises(APITimeoutError, match="deadline of 0.3 s"):
+                    await copy.account.get_balance()
+                await copy.aclose()
+                assert (await client.account.get_balance())[0].total_eq is not None
+                assert (await copy.account.get_balance())[0].total_eq is not None
+
+    asyncio.run(main())
+
+
+@pytest.mark.parametrize(
+    ("options", "words"),
+    [
+        ({"timeout": -1}, "timeout must be a number of seconds above 0"),
+        ({"deadline": 0}, "deadline must be a number of seconds above 0"),
+        ({"max_retries": "2"}, "max_retries must be a whole number"),
+        ({"rate_limit": "later"}, "rate_limit must be 'wait', 'raise' or None"),
+        ({"api_key": ""}, "api_key must be a non-empty string"),
+        ({"default_headers": {"Host": "evil"}}, "frames the request"),
+    ],
+)
+def test_a_copy_checks_its_settings_as_the_client_does(options, words):
+    client = OkxClient(api_key="key-1234567890", secret_key=SECRET, passphrase=PASSPHRASE)
+    with client, pytest.raises(ValueError, match=words):
+        client.with_options(**options)

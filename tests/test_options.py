@@ -9,11 +9,12 @@ import time
 
 import httpx
 import pytest
-from exchange_sdk import RequestValidationError
+from exchange_sdk import APIStatusError, ClientRateLimitError, RateLimitError, RequestValidationError
 from exchange_sdk._runtime._options import RetryPolicy, retry_after_seconds
+from exchange_sdk._runtime._rate_limit import RateLimiter
 from exchange_sdk.htx import HtxClient
 from exchange_sdk.okx import AsyncOkxClient, OkxClient
-from fake_exchange import API_KEY, PASSPHRASE, SECRET, FakeExchange, rate_limit_fault
+from fake_exchange import API_KEY, PASSPHRASE, SECRET, FakeExchange, Fault, rate_limit_fault
 
 OKX_BALANCE = "/api/v5/account/balance"
 
@@ -68,6 +69,9 @@ def test_a_nonsense_retry_after_waits_the_backoff_sync_and_async(value):
         ({"timeout": float("nan")}, "timeout must be a number of seconds above 0"),
         ({"timeout": "10"}, "timeout must be a number of seconds above 0"),
         ({"timeout": httpx.Timeout(5.0, read=-1.0)}, "timeout must be a number of seconds above 0"),
+        ({"deadline": 0}, "deadline must be a number of seconds above 0, or None for no deadline; got 0"),
+        ({"deadline": float("inf")}, "deadline must be a number of seconds above 0"),
+        ({"deadline": "60"}, "deadline must be a number of seconds above 0"),
     ],
 )
 def test_client_options_are_checked(options, words):
@@ -79,7 +83,12 @@ def test_client_options_are_checked(options, words):
 
 @pytest.mark.parametrize(
     ("options", "words"),
-    [({"max_retries": "x"}, "max_retries must be a whole number"), ({"timeout": -1}, "timeout must be a number")],
+    [
+        ({"max_retries": "x"}, "max_retries must be a whole number"),
+        ({"timeout": -1}, "timeout must be a number"),
+        ({"deadline": -1}, "deadline must be a number"),
+        ({"deadline": float("nan")}, "deadline must be a number"),
+    ],
 )
 def test_per_call_options_are_checked_before_sending(options, words):
     with FakeExchange() as fake:
@@ -96,3 +105,65 @@ def test_a_path_parameter_cannot_leave_its_segment(value):
         with client, pytest.raises(RequestValidationError, match="is not a path segment"):
             client.spot.cancel_order(order_id=value)
         assert fake.records == []
+
+
+# --- the deadline of a call ------------------------------------------------------------------------
+
+
+def _okx_client(fake: FakeExchange, **options: object) -> OkxClient:
+    return OkxClient(api_key=API_KEY, secret_key=SECRET, passphrase=PASSPHRASE, base_url=fake.url, **options)
+
+
+def test_a_retry_whose_wait_would_outlast_the_deadline_is_not_made():
+    """Retry-After: 5 with 1 s left: the 429 is raised at once rather than after waiting in vain."""
+    with FakeExchange() as fake, _okx_client(fake, deadline=1.0) as client:
+        fake.fail_next(OKX_BALANCE, rate_limit_fault("okx", "5"))
+        started = time.monotonic()
+        with pytest.raises(RateLimitError) as caught:
+            client.account.get_balance()
+        assert time.monotonic() - started < 0.5 and caught.value.retry_after == 5.0
+        assert len(fake.requests_to(OKX_BALANCE)) == 1
+        fake.fail_next(OKX_BALANCE, rate_limit_fault("okx", "0.1"))  # a wait that fits is made
+        assert client.account.get_balance()[0].total_eq is not None
+        assert len(fake.requests_to(OKX_BALANCE)) == 3
+
+
+@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+def test_a_rate_limit_wait_that_would_outlast_the_deadline_raises_at_once(sync):
+    """OKX allows 10 balance calls per 2 s per key: the 11th would wait about 2 s, past its
+    deadline of 0.5 s, so it raises ClientRateLimitError (nothing sent) instead of waiting."""
+    with FakeExchange() as fake:
+        options = {"api_key": API_KEY, "secret_key": SECRET, "passphrase": PASSPHRASE, "base_url": fake.url}
+        limiter = RateLimiter()
+
+        def calls() -> None:
+            with OkxClient(**options, limiter=limiter) as client:
+                for _ in range(10):
+                    client.account.get_balance()
+                started = time.monotonic()
+                with pytest.raises(ClientRateLimitError, match=r"past its deadline of 0\.5 s") as caught:
+                    client.account.get_balance(deadline=0.5)
+                assert time.monotonic() - started < 0.2 and 1.0 < caught.value.retry_after <= 2.1
+
+        async def async_calls() -> None:
+            async with AsyncOkxClient(**options, limiter=limiter) as client:
+                for _ in range(10):
+                    await client.account.get_balance()
+                started = time.monotonic()
+                with pytest.raises(ClientRateLimitError, match=r"past its deadline of 0\.5 s"):
+                    await client.account.get_balance(deadline=0.5)
+                assert time.monotonic() - started < 0.2
+
+        calls() if sync else asyncio.run(async_calls())
+        assert len(fake.requests_to(OKX_BALANCE)) == 10
+
+
+def test_without_a_deadline_a_call_takes_what_its_attempts_take():
+    policy = RetryPolicy(initial_delay=0.01, max_delay=0.01)
+    with FakeExchange() as fake, _okx_client(fake, deadline=None, max_retries=1, retry_policy=policy) as client:
+        slow = Fault(status=503, body=b"busy", delay=0.3)
+        fake.fail_next(OKX_BALANCE, slow, slow)
+        started = time.monotonic()
+        with pytest.raises(APIStatusError, match="HTTP 503"):
+            client.account.get_balance(timeout=1)
+        assert time.monotonic() - started >= 0.6 and len(fake.requests_to(OKX_BALANCE)) == 2

@@ -21,6 +21,7 @@ import httpx
 import pytest
 import urllib3
 from exchange_sdk import APIConnectionError, APITimeoutError, RequestValidationError, ResponseValidationError
+from exchange_sdk._runtime._options import RetryPolicy
 from exchange_sdk._runtime._sender import Limits
 from exchange_sdk.bitget import AsyncBitgetClient, BitgetClient
 from exchange_sdk.htx import AsyncHtxClient, HtxClient
@@ -204,6 +205,63 @@ def test_a_call_times_out_as_asked_and_the_next_one_works(fake, way):
 
     result = _okx(way, fake, call if way in ("urllib3", "httpx") else async_call)
     assert result[0].total_eq is not None  # a fresh connection after the one that timed out
+
+
+# The whole answer trickled a byte at a time (status line, headers, body), or only its body. Every
+# byte comes within the read timeout, so only the call's deadline can end the call; a caller's
+# httpx.Client is bounded only once its headers are in (the sync httpx way, see _sender.py).
+TRICKLES = [(way, False) for way in WAYS if way != "httpx"] + [(way, True) for way in WAYS]
+
+
+@pytest.mark.parametrize(("way", "body_only"), TRICKLES, ids=[f"{w}-{'body' if b else 'whole'}" for w, b in TRICKLES])
+def test_a_trickling_server_is_cut_off_at_the_calls_deadline(fake, way, body_only):
+    """A server sending a byte every 50 ms (its answer would take about 10 s) held a call with
+    timeout=1 for as long as it trickled: each read came in time."""
+    fake.fail_next(OKX_BALANCE, Fault(body=OKX_BODY, trickle=0.05, trickle_body_only=body_only))
+
+    def call(client: Any) -> Any:
+        started = time.monotonic()
+        with pytest.raises(APITimeoutError, match=r"did not finish within its deadline of 0\.6 s \(1 attempt\)"):
+            client.account.get_balance(deadline=0.6)
+        assert 0.55 < time.monotonic() - started < 1.2
+        return client.account.get_balance()
+
+    async def async_call(client: Any) -> Any:
+        started = time.monotonic()
+        with pytest.raises(APITimeoutError, match=r"did not finish within its deadline of 0\.6 s \(1 attempt\)"):
+            await client.account.get_balance(deadline=0.6)
+        assert 0.55 < time.monotonic() - started < 1.2
+        return await client.account.get_balance()
+
+    result = _okx(way, fake, call if way in ("urllib3", "httpx") else async_call, timeout=1)
+    assert result[0].total_eq is not None  # the next call gets a fresh connection and its answer
+
+
+@pytest.mark.parametrize("way", WAYS)
+def test_the_deadline_spans_every_attempt_and_the_waits_between(fake, way):
+    """Three slow 503s: the first attempt takes 0.4 s, the second is cut off when 0.7 s of the call
+    have passed; no third attempt is made."""
+    slow = Fault(status=503, body=b"busy", delay=0.4)
+    fake.fail_next(OKX_BALANCE, slow, slow, slow)
+    policy = RetryPolicy(initial_delay=0.01, max_delay=0.01)
+
+    def call(client: Any) -> Any:
+        started = time.monotonic()
+        with pytest.raises(APITimeoutError, match=r"deadline of 0\.7 s \(2 attempts\)"):
+            client.account.get_balance()
+        return time.monotonic() - started
+
+    async def async_call(client: Any) -> float:
+        started = time.monotonic()
+        with pytest.raises(APITimeoutError, match=r"deadline of 0\.7 s \(2 attempts\)"):
+            await client.account.get_balance()
+        return time.monotonic() - started
+
+    sync = way in ("urllib3", "httpx")
+    elapsed = _okx(way, fake, call if sync else async_call, deadline=0.7, max_retries=2, retry_policy=policy)
+    assert 0.65 < elapsed < 1.0
+    time.sleep(0.5)  # the server finishes answering the cut-off attempt
+    assert len(fake.requests_to(OKX_BALANCE)) == 2
 
 
 @pytest.mark.parametrize("way", WAYS)

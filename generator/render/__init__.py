@@ -143,7 +143,8 @@ def _method_docstring(
     if iterator:
         lines.append("    max_items: Stop after this many items; default: every page, until the last.")
     lines += [
-        "    timeout: Seconds (or an httpx.Timeout) for this call; default: the client's.",
+        "    timeout: Seconds (or an httpx.Timeout) for each wait for the network; default: the client's.",
+        "    deadline: Seconds this call may take in all, retries and waits included; default: the client's.",
         "    max_retries: Retries of this call after transient failures; default: the client's.",
         "    extra_headers: More headers to send (and sign) with this call.",
         "    extra_query: More query parameters to send (and sign) with this call.",
@@ -166,7 +167,8 @@ def _method_docstring(
         "",
         "Raises:",
         "    RequestValidationError: an argument is rejected before anything is sent.",
-        '    ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit.',
+        '    ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit',
+        "        (also when waiting for it would outlast the deadline).",
     ]
     if operation.is_private:
         lines.append("    MissingCredentialsError: credentials are not set.")
@@ -185,7 +187,7 @@ def _method_docstring(
         "    APIError: the exchange answered with an error code; the subclass (AuthenticationError,",
         "        PermissionDeniedError, RateLimitError, InvalidParameterError, TimestampError, ServerError,",
         "        ...) follows the exchange's error table.",
-        "    APIConnectionError: no response (APITimeoutError on a timeout).",
+        "    APIConnectionError: no response (APITimeoutError on a timeout or when the deadline passed).",
         "    ResponseValidationError: the body is not what the spec describes.",
     ]
     return "\n".join(lines)

@@ -61,6 +61,12 @@ class Credentials:
                 values[info.name] = Secret(value)
         self._values = values
 
+    def replaced(self, given: Mapping[str, str]) -> Credentials:
+        """These credentials with the `given` values in place of theirs (no environment lookup)."""
+        copy = Credentials((), {})
+        copy._values = {**self._values, **{name: Secret(value) for name, value in given.items()}}
+        return copy
+
     def get(self, name: str) -> str:
         return self._values[name].reveal()
 

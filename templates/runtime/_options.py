@@ -12,7 +12,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Generic, TypeVar
+from typing import Any, Final, Generic, TypeVar
 
 import httpx
 
@@ -20,15 +20,33 @@ T = TypeVar("T")
 TimeoutTypes = float | httpx.Timeout
 
 
+class NotGiven:
+    """The default of `with_options()` arguments: keep the client's setting (None may mean
+    something, e.g. `deadline=None` for no deadline)."""
+
+    __slots__ = ()
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __repr__(self) -> str:
+        return "NOT_GIVEN"
+
+
+NOT_GIVEN: Final = NotGiven()
+
+
 @dataclass(frozen=True, slots=True)
 class RequestOptions:
-    """What a single call may override: `timeout`, `max_retries`, and extra headers or query
-    parameters (sent, and signed, with the call)."""
+    """What a single call may override: `timeout` (each wait for the network), `max_retries`,
+    extra headers or query parameters (sent, and signed, with the call) and `deadline` (seconds
+    the whole call may take, retries and waits included)."""
 
     timeout: TimeoutTypes | None = None
     max_retries: int | None = None
     extra_headers: Mapping[str, str] | None = None
     extra_query: Mapping[str, str] | None = None
+    deadline: float | None = None
 
 
 NO_OPTIONS = RequestOptions()
@@ -90,6 +108,15 @@ def checked_timeout(value: object, where: str) -> TimeoutTypes:
             raise ValueError(f"{where} must be a number of seconds above 0 (or an httpx.Timeout); got {value!r}")
     assert isinstance(value, int | float | httpx.Timeout)
     return value
+
+
+def checked_deadline(value: object, where: str) -> float | None:
+    """`value` as a deadline (seconds above 0, or None for none), or ValueError naming `where`."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) or value <= 0:
+        raise ValueError(f"{where} must be a number of seconds above 0, or None for no deadline; got {value!r}")
+    return float(value)
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,7 @@ import logging
 import time
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
+from functools import cached_property
 from types import TracebackType
 from typing import Any, Literal, Self, TypeVar, cast
 from urllib.parse import unquote, urlsplit
@@ -41,10 +42,13 @@ from ._errors import (
 from ._logging import logger
 from ._options import (
     NO_OPTIONS,
+    NOT_GIVEN,
+    NotGiven,
     RawResponse,
     RequestOptions,
     RetryPolicy,
     TimeoutTypes,
+    checked_deadline,
     checked_retries,
     checked_timeout,
     retry_after_seconds,
@@ -55,6 +59,8 @@ from ._profile import Envelope, ErrorInfo, ExchangeProfile, OperationInfo
 from ._rate_limit import SHARED_LIMITER, Draw, RateLimiter, Slot
 from ._raw_response import RAW_RESPONSE
 from ._sender import (
+    AiohttpSender,
+    AsyncHttpxSender,
     Connection,
     IncomingResponse,
     Limits,
@@ -63,6 +69,7 @@ from ._sender import (
     VerifyTypes,
     async_senders_for,
     senders_for,
+    time_left,
     timeouts_of,
 )
 from ._signing import SIGNERS, SigningInput
@@ -71,7 +78,8 @@ from ._types import JsonNumber, lossy_floats
 T = TypeVar("T")
 Clock = Callable[[], int]
 RateLimitMode = Literal["wait", "raise"] | None
-DEFAULT_TIMEOUT = 10.0
+DEFAULT_TIMEOUT = 10.0  # seconds, for each wait for the network (connect, each read)
+DEFAULT_DEADLINE = 60.0  # seconds a call may take in all: rate-limit waits, attempts, backoff
 # Headers that frame the request on the wire: the HTTP library writes them, a caller cannot.
 FRAMING_HEADERS = frozenset(
     {"host", "content-length", "transfer-encoding", "connection", "keep-alive", "te", "trailer", "upgrade"}
@@ -141,11 +149,18 @@ def _pagination_of(operation: OperationInfo[Any], max_items: int | None) -> Pagi
 
 @dataclass
 class _Attempt:
-    """Where a call is in its life: how many requests went, retries left, clock resynced yet."""
+    """Where a call is in its life: how many requests went, retries left, clock resynced yet, and
+    when its time runs out (`expires`, a time.monotonic() instant, after `deadline` seconds)."""
 
     number: int = 0
     retries_left: int = 0
     resynced: bool = False
+    deadline: float | None = None
+    expires: float | None = None
+
+    def left(self) -> float | None:
+        """Seconds left before the deadline (0 once it passed), None without one."""
+        return time_left(self.expires)
 
 
 @dataclass(frozen=True)
@@ -171,12 +186,16 @@ class BaseClient:
         max_retries: int,
         retry_policy: RetryPolicy | None,
         default_headers: Mapping[str, str] | None = None,
+        deadline: float | None = DEFAULT_DEADLINE,
     ) -> None:
         if demo and profile.demo_headers is None:
             raise ValueError(f"{profile.name} has no documented demo-trading mechanism: {profile.demo_note}")
         if rate_limit not in ("wait", "raise", None):
             raise ValueError(f"rate_limit must be 'wait', 'raise' or None, not {rate_limit!r}")
         checked_retries(max_retries, "max_retries")
+        self._deadline = checked_deadline(deadline, "deadline")
+        self._timeouts: dict[str, float | None] | None = None  # None: the senders' (the client's timeout)
+        self._owns_connection = True  # False in a copy made by with_options()
         # sent with every request, before each call's extra_headers; checked as those are
         self._default_headers = dict(_checked_headers(type(self).__name__, default_headers or {}))
         self._profile = profile
@@ -221,6 +240,55 @@ class BaseClient:
         """Exchange time minus local time, as measured by the last sync_time()."""
         return self._offset_ms
 
+    def _copy_with(
+        self,
+        credentials: Mapping[str, str | NotGiven],
+        *,
+        default_headers: Mapping[str, str] | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        deadline: float | None | NotGiven = NOT_GIVEN,
+        rate_limit: RateLimitMode | NotGiven = NOT_GIVEN,
+        limiter: RateLimiter | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        retry_policy: RetryPolicy | NotGiven = NOT_GIVEN,
+    ) -> Self:
+        """What the clients' `with_options()` returns: a copy with the given settings, sharing this
+        client's connection pool (its senders), rate limiter (unless `limiter` is given), parse
+        caches and clock offset as measured so far. ValueError for a setting __init__ refuses."""
+        clone = object.__new__(type(self))
+        clone.__dict__.update(self.__dict__)
+        for cls in type(self).__mro__:  # sections and raw views are bound to the client they came from
+            for name, attribute in vars(cls).items():
+                if isinstance(attribute, cached_property):
+                    clone.__dict__.pop(name, None)
+        clone._owns_connection = False
+        given = {name: value for name, value in credentials.items() if not isinstance(value, NotGiven)}
+        for name, value in given.items():
+            if not isinstance(value, str) or not value:
+                raise ValueError(f"{name} must be a non-empty string")
+        if given:
+            clone._credentials = self._credentials.replaced(given)
+            clone._identity = clone._credentials.identity()
+        if not isinstance(default_headers, NotGiven):
+            headers = _checked_headers(type(self).__name__, default_headers)
+            clone._default_headers = {**self._default_headers, **headers}
+        if not isinstance(timeout, NotGiven):
+            clone._timeouts = timeouts_of(checked_timeout(timeout, "timeout"))
+        if not isinstance(deadline, NotGiven):
+            clone._deadline = checked_deadline(deadline, "deadline")
+        if not isinstance(rate_limit, NotGiven):
+            if rate_limit not in ("wait", "raise", None):
+                raise ValueError(f"rate_limit must be 'wait', 'raise' or None, not {rate_limit!r}")
+            clone._rate_limit = rate_limit
+        if not isinstance(limiter, NotGiven):
+            clone._limiter = limiter
+        if not isinstance(max_retries, NotGiven) or not isinstance(retry_policy, NotGiven):
+            policy = self._retry if isinstance(retry_policy, NotGiven) else retry_policy
+            retries = self._retry.max_retries if isinstance(max_retries, NotGiven) else max_retries
+            checked_retries(retries, "max_retries")
+            clone._retry = RetryPolicy(retries, policy.initial_delay, policy.max_delay, policy.max_retry_after)
+        return clone
+
     def __repr__(self) -> str:
         key = self._credentials.masked_key()
         mode = "demo" if self._demo else "live"
@@ -240,7 +308,7 @@ class BaseClient:
         return self._clock() + self._offset_ms
 
     def _build_request(
-        self, operation: OperationInfo[Any], prepared: PreparedArguments, options: RequestOptions
+        self, operation: OperationInfo[Any], prepared: PreparedArguments, options: RequestOptions, state: _Attempt
     ) -> OutgoingRequest:
         """The request for one attempt, signed now (every attempt gets a fresh timestamp)."""
         query = list(prepared.query) + [(str(k), str(v)) for k, v in (options.extra_query or {}).items()]
@@ -265,8 +333,8 @@ class BaseClient:
         else:
             query_string = self._signer.encode_query(query)
         target = prepared.path + (f"?{query_string}" if query_string else "")
-        timeouts = timeouts_of(options.timeout) if options.timeout is not None else None
-        return OutgoingRequest(operation.method, target, headers, body, timeouts)
+        timeouts = timeouts_of(options.timeout) if options.timeout is not None else self._timeouts
+        return OutgoingRequest(operation.method, target, headers, body, timeouts, state.expires)
 
     def _log_request(self, operation: OperationInfo[Any], request: OutgoingRequest, attempt: int) -> None:
         if not logger.isEnabledFor(logging.DEBUG):
@@ -317,14 +385,25 @@ class BaseClient:
                 )
         return draws
 
-    def _take_slot(self, operation: OperationInfo[Any], draws: list[Draw]) -> tuple[float, Slot | None]:
-        """(0, slot) when the call may go now, else (seconds to wait, None); raises in 'raise' mode."""
+    def _take_slot(
+        self, operation: OperationInfo[Any], draws: list[Draw], state: _Attempt
+    ) -> tuple[float, Slot | None]:
+        """(0, slot) when the call may go now, else (seconds to wait, None); raises in 'raise' mode,
+        and when the wait would outlast the call's deadline."""
         if not draws:
             return 0.0, None
         wait, slot = self._limiter.try_acquire(draws)
         if wait > 0 and self._rate_limit == "raise":
             raise ClientRateLimitError(
                 f"{operation.display} would exceed its documented rate limit; it may go in {wait:.3f} s",
+                operation=operation.display,
+                retry_after=wait,
+            )
+        left = state.left()
+        if wait > 0 and left is not None and wait >= left:
+            raise ClientRateLimitError(
+                f"{operation.display} may go in {wait:.3f} s by its documented rate limit, past its deadline "
+                f"of {state.deadline:g} s ({left:.3f} s left)",
                 operation=operation.display,
                 retry_after=wait,
             )
@@ -335,7 +414,8 @@ class BaseClient:
             self._limiter.release(slot)
 
     def _start(self, operation: OperationInfo[Any], options: RequestOptions) -> _Attempt:
-        """The retry state of a call; RequestValidationError (nothing sent) for a bad per-call option."""
+        """The retry state of a call, its deadline running from now; RequestValidationError
+        (nothing sent) for a bad per-call option."""
         try:
             retries = (
                 self._retry.max_retries
@@ -344,9 +424,18 @@ class BaseClient:
             )
             if options.timeout is not None:
                 checked_timeout(options.timeout, "timeout")
+            deadline = self._deadline if options.deadline is None else checked_deadline(options.deadline, "deadline")
         except ValueError as exc:
             raise RequestValidationError(f"{operation.display}: {exc}") from None
-        return _Attempt(retries_left=retries)
+        expires = None if deadline is None else time.monotonic() + deadline
+        return _Attempt(retries_left=retries, deadline=deadline, expires=expires)
+
+    def _deadline_passed(self, display: str, state: _Attempt) -> APITimeoutError:
+        return APITimeoutError(
+            f"{display} did not finish within its deadline of {state.deadline:g} s "
+            f"({state.number} attempt{'s' if state.number != 1 else ''})",
+            operation=display,
+        )
 
     def _next_attempt(self, operation: OperationInfo[Any], error: ExchangeSDKError, state: _Attempt) -> _Retry | None:
         """How to repeat the call after `error` (resync the clock, or wait), or None to raise it.
@@ -366,6 +455,16 @@ class BaseClient:
         state.retries_left -= 1
         retry_after = error.retry_after if isinstance(error, APIError) else None
         delay = self._retry.delay(state.number, retry_after)
+        left = state.left()
+        if left is not None and delay >= left:
+            logger.debug(
+                "%s: not retrying after attempt %d: the wait of %.3f s would outlast the deadline (%.3f s left)",
+                operation.display,
+                state.number,
+                delay,
+                left,
+            )
+            return None
         logger.debug(
             "%s: retrying after attempt %d in %.3f s (%s; %d retries left)",
             operation.display,
@@ -666,7 +765,11 @@ class BaseClient:
             response=response,
         )
 
-    def _connection_error(self, display: str, failure: TransportFailure) -> APIConnectionError:
+    def _connection_error(
+        self, display: str, failure: TransportFailure, state: _Attempt | None = None
+    ) -> APIConnectionError:
+        if failure.timeout and state is not None and state.left() == 0:
+            return self._deadline_passed(display, state)
         detail = self._credentials.redact(str(failure))
         if failure.timeout:
             return APITimeoutError(f"{display} timed out: {detail}", operation=display)
@@ -694,6 +797,7 @@ class SyncAPIClient(BaseClient):
         default_headers: Mapping[str, str] | None = None,
         clock: Clock | None = None,
         timeout: TimeoutTypes = DEFAULT_TIMEOUT,
+        deadline: float | None = DEFAULT_DEADLINE,
         demo: bool = False,
         rate_limit: RateLimitMode = "wait",
         limiter: RateLimiter | None = None,
@@ -712,6 +816,7 @@ class SyncAPIClient(BaseClient):
             max_retries=max_retries,
             retry_policy=retry_policy,
             default_headers=default_headers,
+            deadline=deadline,
         )
         # One connection pool for every API family: urllib3's, or the caller's client (_sender.py).
         checked_timeout(timeout, "timeout")
@@ -735,16 +840,16 @@ class SyncAPIClient(BaseClient):
         draws = self._draws(operation, prepared)
         state = self._start(operation, options)
         while True:
-            while (taken := self._take_slot(operation, draws))[0] > 0:
+            while (taken := self._take_slot(operation, draws, state))[0] > 0:
                 time.sleep(taken[0])
             state.number += 1
             try:
                 try:
-                    request = self._build_request(operation, prepared, options)
+                    request = self._build_request(operation, prepared, options, state)
                     self._log_request(operation, request, state.number)
                     response = self._senders[operation.family].send(request)
                 except TransportFailure as failure:
-                    raise self._connection_error(operation.display, failure) from None
+                    raise self._connection_error(operation.display, failure, state) from None
                 finally:
                     self._release(taken[1])
                 self._log_response(operation, response, state.number)
@@ -799,6 +904,10 @@ class SyncAPIClient(BaseClient):
         return self._apply_server_time(response, sent, self._clock())
 
     def close(self) -> None:
+        """Close the connection pool (of this client and its with_options() copies); closing a
+        copy closes nothing."""
+        if not self._owns_connection:
+            return
         for sender in self._senders.values():  # they share one pool; closing it again is harmless
             sender.close()
 
@@ -830,6 +939,7 @@ class AsyncAPIClient(BaseClient):
         default_headers: Mapping[str, str] | None = None,
         clock: Clock | None = None,
         timeout: TimeoutTypes = DEFAULT_TIMEOUT,
+        deadline: float | None = DEFAULT_DEADLINE,
         demo: bool = False,
         rate_limit: RateLimitMode = "wait",
         limiter: RateLimiter | None = None,
@@ -848,6 +958,7 @@ class AsyncAPIClient(BaseClient):
             max_retries=max_retries,
             retry_policy=retry_policy,
             default_headers=default_headers,
+            deadline=deadline,
         )
         # One aiohttp session for every API family, or the caller's client (_sender.py).
         checked_timeout(timeout, "timeout")
@@ -856,6 +967,22 @@ class AsyncAPIClient(BaseClient):
             connection, {name: route.base_url for name, route in self._routes.items()}, timeout
         )
         self._sender = self._senders[""]
+
+    @staticmethod
+    async def _send(
+        sender: AiohttpSender | AsyncHttpxSender, request: OutgoingRequest, state: _Attempt
+    ) -> IncomingResponse:
+        """The sender's response, within the time left before the call's deadline."""
+        left = state.left()
+        if left is None:
+            return await sender.send(request)
+        if left == 0:
+            raise TransportFailure("the call's deadline passed before the request was sent", timeout=True)
+        try:
+            async with asyncio.timeout(left):
+                return await sender.send(request)
+        except TimeoutError:  # the senders report their own timeouts as TransportFailure
+            raise TransportFailure("the call's deadline passed", timeout=True) from None
 
     async def request(
         self, operation: OperationInfo[T], arguments: Mapping[str, Any], options: RequestOptions = NO_OPTIONS
@@ -873,16 +1000,16 @@ class AsyncAPIClient(BaseClient):
         draws = self._draws(operation, prepared)
         state = self._start(operation, options)
         while True:
-            while (taken := self._take_slot(operation, draws))[0] > 0:
+            while (taken := self._take_slot(operation, draws, state))[0] > 0:
                 await asyncio.sleep(taken[0])
             state.number += 1
             try:
                 try:
-                    request = self._build_request(operation, prepared, options)
+                    request = self._build_request(operation, prepared, options, state)
                     self._log_request(operation, request, state.number)
-                    response = await self._senders[operation.family].send(request)
+                    response = await self._send(self._senders[operation.family], request, state)
                 except TransportFailure as failure:
-                    raise self._connection_error(operation.display, failure) from None
+                    raise self._connection_error(operation.display, failure, state) from None
                 finally:
                     self._release(taken[1])
                 self._log_response(operation, response, state.number)
@@ -931,6 +1058,10 @@ class AsyncAPIClient(BaseClient):
         return self._apply_server_time(response, sent, self._clock())
 
     async def aclose(self) -> None:
+        """Close the aiohttp session (of this client and its with_options() copies); closing a
+        copy closes nothing."""
+        if not self._owns_connection:
+            return
         for sender in self._senders.values():  # they share one session; closing it again is harmless
             await sender.aclose()
 

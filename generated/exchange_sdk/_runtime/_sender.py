@@ -17,14 +17,26 @@ only, reads at most `Limits.max_body_bytes` of decoded body (a compression bomb 
 server is cut off there, not buffered) and refuses more than `Limits.max_encodings` chained
 Content-Encodings before decoding any. Network failures come out as `TransportFailure`, which
 says whether repeating the request can help: a certificate or TLS failure cannot.
+
+A request's `deadline` (a `time.monotonic()` instant) bounds the attempt as a whole, not each
+read: a server trickling its answer a byte at a time is cut off when it passes. The urllib3
+sender's own connections read through `_DeadlineReader`, which gives every socket read only the
+time left; the async clients bound the attempt with `asyncio.timeout` (_base_client.py); a
+caller's httpx or urllib3 client is bounded before each read of the body, and each of its reads
+by its timeouts.
 """
 
 from __future__ import annotations
 
+import functools
+import http.client
+import io
 import os
 import ssl
+import time
 import urllib.request
 from collections.abc import Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -44,13 +56,15 @@ _CHUNK = 65536
 class OutgoingRequest:
     """One attempt of a call, signed: `target` is the path and query relative to the client's
     base URL, percent-encoded as signed (`/api/v5/account/balance?ccy=BTC`); `timeouts` overrides
-    the client's (`connect`, `read`, `write`, `pool` in seconds) for this call."""
+    the client's (`connect`, `read`, `write`, `pool` in seconds) for this call; `deadline`, a
+    `time.monotonic()` instant, is when the call's time runs out."""
 
     method: str
     target: str
     headers: dict[str, str]
     body: bytes = b""
     timeouts: Timeouts | None = None
+    deadline: float | None = None
 
     def __repr__(self) -> str:  # no header value or query credential: tracebacks print locals' reprs
         shown = redact_query_string(self.target)
@@ -92,6 +106,22 @@ class TransportFailure(Exception):
 
 class BodyRefused(Exception):
     """A response body over the limits: reported as a decode error of the response."""
+
+
+class DeadlinePassed(TimeoutError):
+    """The call's deadline passed while its response was read (a `socket.timeout` to the HTTP
+    library, which reports it as a read timeout)."""
+
+
+def time_left(deadline: float | None) -> float | None:
+    """Seconds until `deadline` (a monotonic instant), at least 0; None without one."""
+    return None if deadline is None else max(deadline - time.monotonic(), 0.0)
+
+
+def _bounded(timeout: float | None, left: float | None) -> float | None:
+    if left is None:
+        return timeout
+    return left if timeout is None else min(timeout, left)
 
 
 def timeouts_of(timeout: float | httpx.Timeout | None) -> dict[str, float | None]:
@@ -170,9 +200,84 @@ def _is_tls_failure(exc: BaseException) -> bool:
 
 # --- sync: urllib3 --------------------------------------------------------------------------------
 
+# The deadline of the call the current thread is reading a response for (set by Urllib3Sender.send).
+_DEADLINE: ContextVar[float | None] = ContextVar("exchange_sdk_deadline", default=None)
+
+
+class _DeadlineReader(io.RawIOBase):
+    """A socket's reads, each given at most the time left before the call's deadline (and at most
+    the read timeout the connection had): http.client reads the status line, headers and body
+    through it, so a trickling server cannot hold a call past its deadline."""
+
+    def __init__(self, sock: Any, deadline: float) -> None:
+        self._raw = sock.makefile("rb", buffering=0)  # the socket's own unbuffered reader
+        self._sock = sock
+        self._read_timeout = sock.gettimeout()
+        self._deadline = deadline
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int | None:
+        left = self._deadline - time.monotonic()
+        if left <= 0:
+            raise DeadlinePassed("the call's deadline passed while reading the response")
+        self._sock.settimeout(_bounded(self._read_timeout, left))
+        count: int | None = self._raw.readinto(buffer)
+        return count
+
+    def close(self) -> None:
+        if not self.closed:
+            self._raw.close()
+            if self._sock.fileno() != -1:  # the connection stays open for the next request
+                self._sock.settimeout(self._read_timeout)
+        super().close()
+
+
+class _DeadlineResponse(http.client.HTTPResponse):
+    def __init__(self, sock: Any, debuglevel: int = 0, method: str | None = None, url: str | None = None) -> None:
+        deadline = _DEADLINE.get()
+        if deadline is None:
+            super().__init__(sock, debuglevel, method, url)
+            return
+        reader: Any = _Reading(io.BufferedReader(_DeadlineReader(sock, deadline)))
+        super().__init__(reader, debuglevel, method, url)
+
+
+class _Reading:
+    """What http.client.HTTPResponse asks of its socket: a reader (`makefile("rb")`)."""
+
+    def __init__(self, reader: io.BufferedReader[Any]) -> None:
+        self._reader = reader
+
+    def makefile(self, mode: str, *args: Any, **kwargs: Any) -> io.BufferedReader[Any]:
+        return self._reader
+
+
+@functools.cache
+def _deadline_pools() -> dict[str, Any]:
+    """urllib3's pool classes, with connections whose responses read within the call's deadline."""
+    import urllib3
+    from urllib3.connection import HTTPConnection, HTTPSConnection
+
+    class DeadlineHTTPConnection(HTTPConnection):
+        response_class = _DeadlineResponse
+
+    class DeadlineHTTPSConnection(HTTPSConnection):
+        response_class = _DeadlineResponse
+
+    class DeadlineHTTPConnectionPool(urllib3.HTTPConnectionPool):
+        ConnectionCls = DeadlineHTTPConnection
+
+    class DeadlineHTTPSConnectionPool(urllib3.HTTPSConnectionPool):
+        ConnectionCls = DeadlineHTTPSConnection
+
+    return {"http": DeadlineHTTPConnectionPool, "https": DeadlineHTTPSConnectionPool}
+
 
 def pool_manager(proxy: str | None, context: ssl.SSLContext, maxsize: int = 100) -> Any:
-    """The urllib3 manager of a client's connections: pools per host, keep-alive, TLS by `context`."""
+    """The urllib3 manager of a client's connections: pools per host, keep-alive, TLS by `context`,
+    responses read within each call's deadline."""
     import urllib3
 
     options: dict[str, Any] = {
@@ -184,9 +289,13 @@ def pool_manager(proxy: str | None, context: ssl.SSLContext, maxsize: int = 100)
         "assert_hostname": None if context.check_hostname else False,
         "retries": False,
     }
+    manager: Any
     if proxy is not None:
-        return urllib3.ProxyManager(proxy, proxy_ssl_context=context, **options)
-    return urllib3.PoolManager(**options)
+        manager = urllib3.ProxyManager(proxy, proxy_ssl_context=context, **options)
+    else:
+        manager = urllib3.PoolManager(**options)
+    manager.pool_classes_by_scheme = dict(_deadline_pools())
+    return manager
 
 
 class Urllib3Sender:
@@ -205,15 +314,29 @@ class Urllib3Sender:
         # Without a proxy, requests go straight to the host's pool (the manager's lookup costs a
         # URL parse per call); a ProxyManager needs the whole URL to forward or tunnel.
         self._pool = None if isinstance(manager, urllib3.ProxyManager) else manager.connection_from_url(base_url)
-        self._timeout = self._timeout_of(timeouts_of(timeout))
+        self._timeouts = timeouts_of(timeout)
+        self._timeout = self._timeout_of(self._timeouts)
         self._limits = limits
 
-    def _timeout_of(self, timeouts: Timeouts) -> Any:
-        return self._urllib3.Timeout(connect=timeouts.get("connect"), read=timeouts.get("read"))
+    def _timeout_of(self, timeouts: Timeouts, left: float | None = None) -> Any:
+        return self._urllib3.Timeout(
+            connect=_bounded(timeouts.get("connect"), left), read=_bounded(timeouts.get("read"), left)
+        )
 
     def send(self, request: OutgoingRequest) -> IncomingResponse:
+        if request.deadline is None:
+            return self._send(request, self._timeout_of(request.timeouts) if request.timeouts else self._timeout)
+        left = time_left(request.deadline)
+        if not left:
+            raise TransportFailure("the call's deadline passed before the request was sent", timeout=True)
+        token = _DEADLINE.set(request.deadline)
+        try:
+            return self._send(request, self._timeout_of(request.timeouts or self._timeouts, left))
+        finally:
+            _DEADLINE.reset(token)
+
+    def _send(self, request: OutgoingRequest, timeout: Any) -> IncomingResponse:
         urllib3 = self._urllib3
-        timeout = self._timeout_of(request.timeouts) if request.timeouts else self._timeout
         pool = self._pool
         try:
             response = (pool or self._manager).urlopen(
@@ -357,14 +480,10 @@ class AiohttpSender:
         if length is not None and length <= limit and response.headers.get("Content-Encoding") is None:
             body: bytes = await response.read()  # as long as the header says, at most the limit: one read
             return body
-        chunks: list[bytes] = []
-        size = 0
+        gathered = _Body(self._limits, None)  # the client bounds the attempt by its deadline
         while chunk := await response.content.read(_CHUNK):
-            size += len(chunk)
-            if size > limit:
-                raise _too_large(self._limits)
-            chunks.append(chunk)
-        return b"".join(chunks)
+            gathered.add(chunk)
+        return gathered.content()
 
     async def aclose(self) -> None:
         await self._session.aclose()
@@ -386,8 +505,12 @@ def _httpx_request(client: httpx.Client | httpx.AsyncClient, base_url: str, requ
     built = client.build_request(
         request.method, base_url + request.target, headers=_headers(request), content=request.body or None
     )
-    if request.timeouts is not None:
-        built.extensions["timeout"] = dict(request.timeouts)
+    left = time_left(request.deadline)
+    if left == 0:
+        raise TransportFailure("the call's deadline passed before the request was sent", timeout=True)
+    if request.timeouts is not None or left is not None:
+        timeouts = request.timeouts or client.timeout.as_dict()
+        built.extensions["timeout"] = {name: _bounded(value, left) for name, value in timeouts.items()}
     return built
 
 
@@ -396,6 +519,27 @@ def _httpx_failure(exc: httpx.TransportError) -> TransportFailure:
     if _is_tls_failure(exc):
         return TransportFailure(f"TLS failed: {detail}", retryable=False)
     return TransportFailure(detail, timeout=isinstance(exc, httpx.TimeoutException))
+
+
+class _Body:
+    """A body gathered as its decoded chunks arrive: refused past the size limit, cut off past the
+    call's deadline (checked at every chunk, so a trickling server is cut off too)."""
+
+    def __init__(self, limits: Limits, deadline: float | None) -> None:
+        self._limits, self._deadline = limits, deadline
+        self._chunks: list[bytes] = []
+        self._size = 0
+
+    def add(self, chunk: bytes) -> None:
+        self._size += len(chunk)
+        if self._size > self._limits.max_body_bytes:
+            raise _too_large(self._limits)
+        if self._deadline is not None and time.monotonic() >= self._deadline:
+            raise DeadlinePassed("the call's deadline passed while reading the response")
+        self._chunks.append(chunk)
+
+    def content(self) -> bytes:
+        return b"".join(self._chunks)
 
 
 class HttpxSender:
@@ -409,23 +553,22 @@ class HttpxSender:
             response = self._client.send(_httpx_request(self._client, self._base_url, request), stream=True)
         except httpx.TransportError as exc:
             raise _httpx_failure(exc) from None
+        body = _Body(self._limits, request.deadline)
         try:
             _encodings(response.headers, self._limits)
-            chunks, size = [], 0
-            for chunk in response.iter_bytes(_CHUNK):
-                size += len(chunk)
-                if size > self._limits.max_body_bytes:
-                    raise _too_large(self._limits)
-                chunks.append(chunk)
+            for chunk in response.iter_bytes():
+                body.add(chunk)
         except BodyRefused as refused:
             return IncomingResponse(response.status_code, response.headers, b"", str(refused))
         except httpx.DecodingError as exc:
             return IncomingResponse(response.status_code, response.headers, b"", str(exc))
         except httpx.TransportError as exc:
             raise _httpx_failure(exc) from None
+        except DeadlinePassed as exc:
+            raise TransportFailure(str(exc), timeout=True) from None
         finally:
             response.close()
-        return IncomingResponse(response.status_code, response.headers, b"".join(chunks))
+        return IncomingResponse(response.status_code, response.headers, body.content())
 
     def close(self) -> None:
         if self._owned:
@@ -443,23 +586,22 @@ class AsyncHttpxSender:
             response = await self._client.send(_httpx_request(self._client, self._base_url, request), stream=True)
         except httpx.TransportError as exc:
             raise _httpx_failure(exc) from None
+        body = _Body(self._limits, request.deadline)
         try:
             _encodings(response.headers, self._limits)
-            chunks, size = [], 0
-            async for chunk in response.aiter_bytes(_CHUNK):
-                size += len(chunk)
-                if size > self._limits.max_body_bytes:
-                    raise _too_large(self._limits)
-                chunks.append(chunk)
+            async for chunk in response.aiter_bytes():
+                body.add(chunk)
         except BodyRefused as refused:
             return IncomingResponse(response.status_code, response.headers, b"", str(refused))
         except httpx.DecodingError as exc:
             return IncomingResponse(response.status_code, response.headers, b"", str(exc))
         except httpx.TransportError as exc:
             raise _httpx_failure(exc) from None
+        except DeadlinePassed as exc:
+            raise TransportFailure(str(exc), timeout=True) from None
         finally:
             await response.aclose()
-        return IncomingResponse(response.status_code, response.headers, b"".join(chunks))
+        return IncomingResponse(response.status_code, response.headers, body.content())
 
     async def aclose(self) -> None:
         if self._owned:

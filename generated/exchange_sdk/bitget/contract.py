@@ -1614,6 +1614,7 @@ class ContractSection:
         symbol: str | None = None,
         margin_coin: str | None = None,
         timeout: TimeoutTypes | None = None,
+        deadline: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -1636,7 +1637,8 @@ class ContractSection:
             order_id_list: Wire name `orderIdList` (body). Orders to cancel, at most 50; symbol is then required. A list, each item a `ContractCancelOrderId` or a mapping keyed by its Python names (at most 50 items).
             symbol: Wire name `symbol` (body). Trading pair, e.g. ETHUSDT; required when orderIdList is set.
             margin_coin: Wire name `marginCoin` (body). Margin coin (capitalized).
-            timeout: Seconds (or an httpx.Timeout) for this call; default: the client's.
+            timeout: Seconds (or an httpx.Timeout) for each wait for the network; default: the client's.
+            deadline: Seconds this call may take in all, retries and waits included; default: the client's.
             max_retries: Retries of this call after transient failures; default: the client's.
             extra_headers: More headers to send (and sign) with this call.
             extra_query: More query parameters to send (and sign) with this call.
@@ -1646,12 +1648,13 @@ class ContractSection:
 
         Raises:
             RequestValidationError: an argument is rejected before anything is sent.
-            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit.
+            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit
+                (also when waiting for it would outlast the deadline).
             MissingCredentialsError: credentials are not set.
             APIError: the exchange answered with an error code; the subclass (AuthenticationError,
                 PermissionDeniedError, RateLimitError, InvalidParameterError, TimestampError, ServerError,
                 ...) follows the exchange's error table.
-            APIConnectionError: no response (APITimeoutError on a timeout).
+            APIConnectionError: no response (APITimeoutError on a timeout or when the deadline passed).
             ResponseValidationError: the body is not what the spec describes.
         """
         return self._client.request(
@@ -1662,7 +1665,7 @@ class ContractSection:
                 "symbol": symbol,
                 "margin_coin": margin_coin,
             },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
+            RequestOptions(timeout, max_retries, extra_headers, extra_query, deadline),
         )
 
     def batch_place_order(
@@ -1675,6 +1678,7 @@ class ContractSection:
         margin_mode: MarginMode | Literal["isolated", "crossed"],
         order_list: Sequence[ContractBatchOrder | Mapping[str, Any]],
         timeout: TimeoutTypes | None = None,
+        deadline: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -1701,7 +1705,8 @@ class ContractSection:
             margin_coin: Wire name `marginCoin` (body). Margin coin (capitalized).
             margin_mode: Wire name `marginMode` (body). Position mode. One of: isolated: isolated margin; crossed: crossed margin.
             order_list: Wire name `orderList` (body). Order list, at most 50 orders. A list, each item a `ContractBatchOrder` or a mapping keyed by its Python names (at most 50 items).
-            timeout: Seconds (or an httpx.Timeout) for this call; default: the client's.
+            timeout: Seconds (or an httpx.Timeout) for each wait for the network; default: the client's.
+            deadline: Seconds this call may take in all, retries and waits included; default: the client's.
             max_retries: Retries of this call after transient failures; default: the client's.
             extra_headers: More headers to send (and sign) with this call.
             extra_query: More query parameters to send (and sign) with this call.
@@ -1711,12 +1716,13 @@ class ContractSection:
 
         Raises:
             RequestValidationError: an argument is rejected before anything is sent.
-            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit.
+            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit
+                (also when waiting for it would outlast the deadline).
             MissingCredentialsError: credentials are not set.
             APIError: the exchange answered with an error code; the subclass (AuthenticationError,
                 PermissionDeniedError, RateLimitError, InvalidParameterError, TimestampError, ServerError,
                 ...) follows the exchange's error table.
-            APIConnectionError: no response (APITimeoutError on a timeout).
+            APIConnectionError: no response (APITimeoutError on a timeout or when the deadline passed).
             ResponseValidationError: the body is not what the spec describes.
         """
         return self._client.request(
@@ -1728,7 +1734,7 @@ class ContractSection:
                 "margin_mode": margin_mode,
                 "order_list": order_list,
             },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
+            RequestOptions(timeout, max_retries, extra_headers, extra_query, deadline),
         )
 
     def cancel_order(
@@ -1741,6 +1747,7 @@ class ContractSection:
         order_id: str | None = None,
         client_oid: str | None = None,
         timeout: TimeoutTypes | None = None,
+        deadline: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -1764,7 +1771,8 @@ class ContractSection:
             margin_coin: Wire name `marginCoin` (body). Margin coin (capitalized).
             order_id: Wire name `orderId` (body). Order ID; either orderId or clientOid is required (orderId prevails).
             client_oid: Wire name `clientOid` (body). Customize order ID; either orderId or clientOid is required.
-            timeout: Seconds (or an httpx.Timeout) for this call; default: the client's.
+            timeout: Seconds (or an httpx.Timeout) for each wait for the network; default: the client's.
+            deadline: Seconds this call may take in all, retries and waits included; default: the client's.
             max_retries: Retries of this call after transient failures; default: the client's.
             extra_headers: More headers to send (and sign) with this call.
             extra_query: More query parameters to send (and sign) with this call.
@@ -1774,12 +1782,13 @@ class ContractSection:
 
         Raises:
             RequestValidationError: an argument is rejected before anything is sent.
-            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit.
+            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit
+                (also when waiting for it would outlast the deadline).
             MissingCredentialsError: credentials are not set.
             APIError: the exchange answered with an error code; the subclass (AuthenticationError,
                 PermissionDeniedError, RateLimitError, InvalidParameterError, TimestampError, ServerError,
                 ...) follows the exchange's error table.
-            APIConnectionError: no response (APITimeoutError on a timeout).
+            APIConnectionError: no response (APITimeoutError on a timeout or when the deadline passed).
             ResponseValidationError: the body is not what the spec describes.
         """
         return self._client.request(
@@ -1791,7 +1800,7 @@ class ContractSection:
                 "order_id": order_id,
                 "client_oid": client_oid,
             },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
+            RequestOptions(timeout, max_retries, extra_headers, extra_query, deadline),
         )
 
     def get_account(
@@ -1802,6 +1811,7 @@ class ContractSection:
         | Literal["USDT-FUTURES", "COIN-FUTURES", "USDC-FUTURES", "SUSDT-FUTURES", "SCOIN-FUTURES", "SUSDC-FUTURES"],
         margin_coin: str,
         timeout: TimeoutTypes | None = None,
+        deadline: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -1822,7 +1832,8 @@ class ContractSection:
             symbol: Wire name `symbol` (query). Trading pair.
             product_type: Wire name `productType` (query). Product type. One of: USDT-FUTURES: USDT-M Futures; COIN-FUTURES: Coin-M Futures; USDC-FUTURES: USDC-M Futures; SUSDT-FUTURES: USDT-M Futures demo; SCOIN-FUTURES: Coin-M Futures demo; SUSDC-FUTURES: USDC-M Futures demo.
             margin_coin: Wire name `marginCoin` (query). Margin coin.
-            timeout: Seconds (or an httpx.Timeout) for this call; default: the client's.
+            timeout: Seconds (or an httpx.Timeout) for each wait for the network; default: the client's.
+            deadline: Seconds this call may take in all, retries and waits included; default: the client's.
             max_retries: Retries of this call after transient failures; default: the client's.
             extra_headers: More headers to send (and sign) with this call.
             extra_query: More query parameters to send (and sign) with this call.
@@ -1832,12 +1843,13 @@ class ContractSection:
 
         Raises:
             RequestValidationError: an argument is rejected before anything is sent.
-            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit.
+            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit
+                (also when waiting for it would outlast the deadline).
             MissingCredentialsError: credentials are not set.
             APIError: the exchange answered with an error code; the subclass (AuthenticationError,
                 PermissionDeniedError, RateLimitError, InvalidParameterError, TimestampError, ServerError,
                 ...) follows the exchange's error table.
-            APIConnectionError: no response (APITimeoutError on a timeout).
+            APIConnectionError: no response (APITimeoutError on a timeout or when the deadline passed).
             ResponseValidationError: the body is not what the spec describes.
         """
         return self._client.request(
@@ -1847,7 +1859,7 @@ class ContractSection:
                 "product_type": product_type,
                 "margin_coin": margin_coin,
             },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
+            RequestOptions(timeout, max_retries, extra_headers, extra_query, deadline),
         )
 
     def get_account_list(
@@ -1856,6 +1868,7 @@ class ContractSection:
         product_type: GetAccountListProductType
         | Literal["USDT-FUTURES", "COIN-FUTURES", "USDC-FUTURES", "SUSDT-FUTURES", "SCOIN-FUTURES", "SUSDC-FUTURES"],
         timeout: TimeoutTypes | None = None,
+        deadline: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -1871,7 +1884,8 @@ class ContractSection:
 
         Args:
             product_type: Wire name `productType` (query). Product type. One of: USDT-FUTURES: USDT professional futures; COIN-FUTURES: Mixed futures; USDC-FUTURES: USDC professional futures; SUSDT-FUTURES: USDT professional futures demo; SCOIN-FUTURES: Mixed futures demo; SUSDC-FUTURES: USDC professional futures demo.
-            timeout: Seconds (or an httpx.Timeout) for this call; default: the client's.
+            timeout: Seconds (or an httpx.Timeout) for each wait for the network; default: the client's.
+            deadline: Seconds this call may take in all, retries and waits included; default: the client's.
             max_retries: Retries of this call after transient failures; default: the client's.
             extra_headers: More headers to send (and sign) with this call.
             extra_query: More query parameters to send (and sign) with this call.
@@ -1881,12 +1895,13 @@ class ContractSection:
 
         Raises:
             RequestValidationError: an argument is rejected before anything is sent.
-            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit.
+            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit
+                (also when waiting for it would outlast the deadline).
             MissingCredentialsError: credentials are not set.
             APIError: the exchange answered with an error code; the subclass (AuthenticationError,
                 PermissionDeniedError, RateLimitError, InvalidParameterError, TimestampError, ServerError,
                 ...) follows the exchange's error table.
-            APIConnectionError: no response (APITimeoutError on a timeout).
+            APIConnectionError: no response (APITimeoutError on a timeout or when the deadline passed).
             ResponseValidationError: the body is not what the spec describes.
         """
         return self._client.request(
@@ -1894,7 +1909,7 @@ class ContractSection:
             {
                 "product_type": product_type,
             },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
+            RequestOptions(timeout, max_retries, extra_headers, extra_query, deadline),
         )
 
     def get_bills(
@@ -1910,6 +1925,7 @@ class ContractSection:
         end_time: int | datetime | None = None,
         limit: int | None = None,
         timeout: TimeoutTypes | None = None,
+        deadline: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -1938,7 +1954,8 @@ class ContractSection:
             start_time: Wire name `startTime` (query). Start time, ms (at most 30 days before endTime). Unit: ms.
             end_time: Wire name `endTime` (query). End time, ms (at most 30 days after startTime). Unit: ms.
             limit: Wire name `limit` (query). Page size: maximum 100, default 20.
-            timeout: Seconds (or an httpx.Timeout) for this call; default: the client's.
+            timeout: Seconds (or an httpx.Timeout) for each wait for the network; default: the client's.
+            deadline: Seconds this call may take in all, retries and waits included; default: the client's.
             max_retries: Retries of this call after transient failures; default: the client's.
             extra_headers: More headers to send (and sign) with this call.
             extra_query: More query parameters to send (and sign) with this call.
@@ -1948,12 +1965,13 @@ class ContractSection:
 
         Raises:
             RequestValidationError: an argument is rejected before anything is sent.
-            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit.
+            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit
+                (also when waiting for it would outlast the deadline).
             MissingCredentialsError: credentials are not set.
             APIError: the exchange answered with an error code; the subclass (AuthenticationError,
                 PermissionDeniedError, RateLimitError, InvalidParameterError, TimestampError, ServerError,
                 ...) follows the exchange's error table.
-            APIConnectionError: no response (APITimeoutError on a timeout).
+            APIConnectionError: no response (APITimeoutError on a timeout or when the deadline passed).
             ResponseValidationError: the body is not what the spec describes.
         """
         return self._client.request(
@@ -1968,7 +1986,7 @@ class ContractSection:
                 "end_time": end_time,
                 "limit": limit,
             },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
+            RequestOptions(timeout, max_retries, extra_headers, extra_query, deadline),
         )
 
     def get_candles(
@@ -2004,6 +2022,7 @@ class ContractSection:
         k_line_type: KLineType | Literal["MARKET", "MARK", "INDEX"] | None = None,
         limit: int | None = None,
         timeout: TimeoutTypes | None = None,
+        deadline: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -2030,7 +2049,8 @@ class ContractSection:
             end_time: Wire name `endTime` (query). Return candles before this time, Unix ms, rounded down to the bar size (range at most 90 days). Unit: ms.
             k_line_type: Wire name `kLineType` (query). Candlestick chart type; MARKET by default. One of: MARKET: tick (trade price); MARK: mark price; INDEX: index price.
             limit: Wire name `limit` (query). Number of candles: default 100, maximum 1000.
-            timeout: Seconds (or an httpx.Timeout) for this call; default: the client's.
+            timeout: Seconds (or an httpx.Timeout) for each wait for the network; default: the client's.
+            deadline: Seconds this call may take in all, retries and waits included; default: the client's.
             max_retries: Retries of this call after transient failures; default: the client's.
             extra_headers: More headers to send (and sign) with this call.
             extra_query: More query parameters to send (and sign) with this call.
@@ -2040,11 +2060,12 @@ class ContractSection:
 
         Raises:
             RequestValidationError: an argument is rejected before anything is sent.
-            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit.
+            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit
+                (also when waiting for it would outlast the deadline).
             APIError: the exchange answered with an error code; the subclass (AuthenticationError,
                 PermissionDeniedError, RateLimitError, InvalidParameterError, TimestampError, ServerError,
                 ...) follows the exchange's error table.
-            APIConnectionError: no response (APITimeoutError on a timeout).
+            APIConnectionError: no response (APITimeoutError on a timeout or when the deadline passed).
             ResponseValidationError: the body is not what the spec describes.
         """
         return self._client.request(
@@ -2058,7 +2079,7 @@ class ContractSection:
                 "k_line_type": k_line_type,
                 "limit": limit,
             },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
+            RequestOptions(timeout, max_retries, extra_headers, extra_query, deadline),
         )
 
     def get_contracts(
@@ -2068,6 +2089,7 @@ class ContractSection:
         | Literal["USDT-FUTURES", "COIN-FUTURES", "USDC-FUTURES", "SUSDT-FUTURES", "SCOIN-FUTURES", "SUSDC-FUTURES"],
         symbol: str | None = None,
         timeout: TimeoutTypes | None = None,
+        deadline: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -2084,7 +2106,8 @@ class ContractSection:
         Args:
             product_type: Wire name `productType` (query). Product type. One of: USDT-FUTURES: USDT-M Futures; COIN-FUTURES: Coin-M Futures; USDC-FUTURES: USDC-M Futures; SUSDT-FUTURES: USDT-M Futures demo; SCOIN-FUTURES: Coin-M Futures demo; SUSDC-FUTURES: USDC-M Futures demo.
             symbol: Wire name `symbol` (query). Trading pair, based on the symbolName, e.g. BTCUSDT.
-            timeout: Seconds (or an httpx.Timeout) for this call; default: the client's.
+            timeout: Seconds (or an httpx.Timeout) for each wait for the network; default: the client's.
+            deadline: Seconds this call may take in all, retries and waits included; default: the client's.
             max_retries: Retries of this call after transient failures; default: the client's.
             extra_headers: More headers to send (and sign) with this call.
             extra_query: More query parameters to send (and sign) with this call.
@@ -2094,11 +2117,12 @@ class ContractSection:
 
         Raises:
             RequestValidationError: an argument is rejected before anything is sent.
-            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit.
+            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit
+                (also when waiting for it would outlast the deadline).
             APIError: the exchange answered with an error code; the subclass (AuthenticationError,
                 PermissionDeniedError, RateLimitError, InvalidParameterError, TimestampError, ServerError,
                 ...) follows the exchange's error table.
-            APIConnectionError: no response (APITimeoutError on a timeout).
+            APIConnectionError: no response (APITimeoutError on a timeout or when the deadline passed).
             ResponseValidationError: the body is not what the spec describes.
         """
         return self._client.request(
@@ -2107,7 +2131,7 @@ class ContractSection:
                 "product_type": product_type,
                 "symbol": symbol,
             },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
+            RequestOptions(timeout, max_retries, extra_headers, extra_query, deadline),
         )
 
     def get_fills(
@@ -2122,6 +2146,7 @@ class ContractSection:
         end_time: int | datetime | None = None,
         limit: int | None = None,
         timeout: TimeoutTypes | None = None,
+        deadline: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -2148,7 +2173,8 @@ class ContractSection:
             start_time: Wire name `startTime` (query). Start time, Unix ms (range at most three months). Unit: ms.
             end_time: Wire name `endTime` (query). End time, Unix ms (range at most three months). Unit: ms.
             limit: Wire name `limit` (query). Number of fills: default 100, maximum 100.
-            timeout: Seconds (or an httpx.Timeout) for this call; default: the client's.
+            timeout: Seconds (or an httpx.Timeout) for each wait for the network; default: the client's.
+            deadline: Seconds this call may take in all, retries and waits included; default: the client's.
             max_retries: Retries of this call after transient failures; default: the client's.
             extra_headers: More headers to send (and sign) with this call.
             extra_query: More query parameters to send (and sign) with this call.
@@ -2158,12 +2184,13 @@ class ContractSection:
 
         Raises:
             RequestValidationError: an argument is rejected before anything is sent.
-            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit.
+            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit
+                (also when waiting for it would outlast the deadline).
             MissingCredentialsError: credentials are not set.
             APIError: the exchange answered with an error code; the subclass (AuthenticationError,
                 PermissionDeniedError, RateLimitError, InvalidParameterError, TimestampError, ServerError,
                 ...) follows the exchange's error table.
-            APIConnectionError: no response (APITimeoutError on a timeout).
+            APIConnectionError: no response (APITimeoutError on a timeout or when the deadline passed).
             ResponseValidationError: the body is not what the spec describes.
         """
         return self._client.request(
@@ -2177,7 +2204,7 @@ class ContractSection:
                 "end_time": end_time,
                 "limit": limit,
             },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
+            RequestOptions(timeout, max_retries, extra_headers, extra_query, deadline),
         )
 
     def get_merge_depth(
@@ -2189,6 +2216,7 @@ class ContractSection:
         precision: Precision | Literal["scale0", "scale1", "scale2", "scale3"] | None = None,
         limit: str | None = None,
         timeout: TimeoutTypes | None = None,
+        deadline: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -2210,7 +2238,8 @@ class ContractSection:
             product_type: Wire name `productType` (query). Product type. One of: USDT-FUTURES: USDT-M Futures; COIN-FUTURES: Coin-M Futures; USDC-FUTURES: USDC-M Futures; SUSDT-FUTURES: USDT-M Futures demo; SCOIN-FUTURES: Coin-M Futures demo; SUSDC-FUTURES: USDC-M Futures demo.
             precision: Wire name `precision` (query). Price step of the merged depth. The real step of each level is returned in scale; a symbol without the requested level is served at its largest one (scale2 on a symbol with only scale0/1 gives scale1). One of: scale0: Not merged (default); scale1: Generally the symbol's quotation precision * 10; scale2: Generally the quotation precision * 100; scale3: The quotation precision * 1000.
             limit: Wire name `limit` (query). Number of levels, one of 1, 5, 15, 50 or max (the page says 100 by default); fewer are returned when the book is thinner; max returns the symbol's maximum number of levels. Not declared as an enum: an enum named Limit shadows the runtime's Limit class in the generated section module (a generator bug, see the staging report).
-            timeout: Seconds (or an httpx.Timeout) for this call; default: the client's.
+            timeout: Seconds (or an httpx.Timeout) for each wait for the network; default: the client's.
+            deadline: Seconds this call may take in all, retries and waits included; default: the client's.
             max_retries: Retries of this call after transient failures; default: the client's.
             extra_headers: More headers to send (and sign) with this call.
             extra_query: More query parameters to send (and sign) with this call.
@@ -2220,11 +2249,12 @@ class ContractSection:
 
         Raises:
             RequestValidationError: an argument is rejected before anything is sent.
-            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit.
+            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit
+                (also when waiting for it would outlast the deadline).
             APIError: the exchange answered with an error code; the subclass (AuthenticationError,
                 PermissionDeniedError, RateLimitError, InvalidParameterError, TimestampError, ServerError,
                 ...) follows the exchange's error table.
-            APIConnectionError: no response (APITimeoutError on a timeout).
+            APIConnectionError: no response (APITimeoutError on a timeout or when the deadline passed).
             ResponseValidationError: the body is not what the spec describes.
         """
         return self._client.request(
@@ -2235,7 +2265,7 @@ class ContractSection:
                 "precision": precision,
                 "limit": limit,
             },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
+            RequestOptions(timeout, max_retries, extra_headers, extra_query, deadline),
         )
 
     def get_open_orders(
@@ -2252,6 +2282,7 @@ class ContractSection:
         end_time: int | datetime | None = None,
         limit: int | None = None,
         timeout: TimeoutTypes | None = None,
+        deadline: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -2281,7 +2312,8 @@ class ContractSection:
             start_time: Wire name `startTime` (query). Start time, Unix ms (range at most three months). Unit: ms.
             end_time: Wire name `endTime` (query). End time, Unix ms (range at most three months). Unit: ms.
             limit: Wire name `limit` (query). Number of orders: maximum 100, default 100.
-            timeout: Seconds (or an httpx.Timeout) for this call; default: the client's.
+            timeout: Seconds (or an httpx.Timeout) for each wait for the network; default: the client's.
+            deadline: Seconds this call may take in all, retries and waits included; default: the client's.
             max_retries: Retries of this call after transient failures; default: the client's.
             extra_headers: More headers to send (and sign) with this call.
             extra_query: More query parameters to send (and sign) with this call.
@@ -2291,12 +2323,13 @@ class ContractSection:
 
         Raises:
             RequestValidationError: an argument is rejected before anything is sent.
-            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit.
+            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit
+                (also when waiting for it would outlast the deadline).
             MissingCredentialsError: credentials are not set.
             APIError: the exchange answered with an error code; the subclass (AuthenticationError,
                 PermissionDeniedError, RateLimitError, InvalidParameterError, TimestampError, ServerError,
                 ...) follows the exchange's error table.
-            APIConnectionError: no response (APITimeoutError on a timeout).
+            APIConnectionError: no response (APITimeoutError on a timeout or when the deadline passed).
             ResponseValidationError: the body is not what the spec describes.
         """
         return self._client.request(
@@ -2312,7 +2345,7 @@ class ContractSection:
                 "end_time": end_time,
                 "limit": limit,
             },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
+            RequestOptions(timeout, max_retries, extra_headers, extra_query, deadline),
         )
 
     def get_order(
@@ -2324,6 +2357,7 @@ class ContractSection:
         order_id: str | None = None,
         client_oid: str | None = None,
         timeout: TimeoutTypes | None = None,
+        deadline: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -2346,7 +2380,8 @@ class ContractSection:
             product_type: Wire name `productType` (query). Product type. One of: USDT-FUTURES: USDT-M Futures; COIN-FUTURES: Coin-M Futures; USDC-FUTURES: USDC-M Futures; SUSDT-FUTURES: USDT-M Futures demo; SCOIN-FUTURES: Coin-M Futures demo; SUSDC-FUTURES: USDC-M Futures demo.
             order_id: Wire name `orderId` (query). Order ID; either orderId or clientOid is required.
             client_oid: Wire name `clientOid` (query). Custom order ID; either orderId or clientOid is required.
-            timeout: Seconds (or an httpx.Timeout) for this call; default: the client's.
+            timeout: Seconds (or an httpx.Timeout) for each wait for the network; default: the client's.
+            deadline: Seconds this call may take in all, retries and waits included; default: the client's.
             max_retries: Retries of this call after transient failures; default: the client's.
             extra_headers: More headers to send (and sign) with this call.
             extra_query: More query parameters to send (and sign) with this call.
@@ -2356,12 +2391,13 @@ class ContractSection:
 
         Raises:
             RequestValidationError: an argument is rejected before anything is sent.
-            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit.
+            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit
+                (also when waiting for it would outlast the deadline).
             MissingCredentialsError: credentials are not set.
             APIError: the exchange answered with an error code; the subclass (AuthenticationError,
                 PermissionDeniedError, RateLimitError, InvalidParameterError, TimestampError, ServerError,
                 ...) follows the exchange's error table.
-            APIConnectionError: no response (APITimeoutError on a timeout).
+            APIConnectionError: no response (APITimeoutError on a timeout or when the deadline passed).
             ResponseValidationError: the body is not what the spec describes.
         """
         return self._client.request(
@@ -2372,7 +2408,7 @@ class ContractSection:
                 "order_id": order_id,
                 "client_oid": client_oid,
             },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
+            RequestOptions(timeout, max_retries, extra_headers, extra_query, deadline),
         )
 
     def get_order_history(
@@ -2410,6 +2446,7 @@ class ContractSection:
         end_time: int | datetime | None = None,
         limit: int | None = None,
         timeout: TimeoutTypes | None = None,
+        deadline: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -2438,7 +2475,8 @@ class ContractSection:
             start_time: Wire name `startTime` (query). Start time, Unix ms. Unit: ms.
             end_time: Wire name `endTime` (query). End time, Unix ms. Unit: ms.
             limit: Wire name `limit` (query). Number of orders: maximum 100, default 100.
-            timeout: Seconds (or an httpx.Timeout) for this call; default: the client's.
+            timeout: Seconds (or an httpx.Timeout) for each wait for the network; default: the client's.
+            deadline: Seconds this call may take in all, retries and waits included; default: the client's.
             max_retries: Retries of this call after transient failures; default: the client's.
             extra_headers: More headers to send (and sign) with this call.
             extra_query: More query parameters to send (and sign) with this call.
@@ -2448,12 +2486,13 @@ class ContractSection:
 
         Raises:
             RequestValidationError: an argument is rejected before anything is sent.
-            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit.
+            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit
+                (also when waiting for it would outlast the deadline).
             MissingCredentialsError: credentials are not set.
             APIError: the exchange answered with an error code; the subclass (AuthenticationError,
                 PermissionDeniedError, RateLimitError, InvalidParameterError, TimestampError, ServerError,
                 ...) follows the exchange's error table.
-            APIConnectionError: no response (APITimeoutError on a timeout).
+            APIConnectionError: no response (APITimeoutError on a timeout or when the deadline passed).
             ResponseValidationError: the body is not what the spec describes.
         """
         return self._client.request(
@@ -2469,7 +2508,7 @@ class ContractSection:
                 "end_time": end_time,
                 "limit": limit,
             },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
+            RequestOptions(timeout, max_retries, extra_headers, extra_query, deadline),
         )
 
     def get_positions(
@@ -2479,6 +2518,7 @@ class ContractSection:
         | Literal["USDT-FUTURES", "COIN-FUTURES", "USDC-FUTURES", "SUSDT-FUTURES", "SCOIN-FUTURES", "SUSDC-FUTURES"],
         margin_coin: str | None = None,
         timeout: TimeoutTypes | None = None,
+        deadline: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -2498,7 +2538,8 @@ class ContractSection:
         Args:
             product_type: Wire name `productType` (query). Product type. One of: USDT-FUTURES: USDT-M Futures; COIN-FUTURES: Coin-M Futures; USDC-FUTURES: USDC-M Futures; SUSDT-FUTURES: USDT-M Futures demo; SCOIN-FUTURES: Coin-M Futures demo; SUSDC-FUTURES: USDC-M Futures demo.
             margin_coin: Wire name `marginCoin` (query). Margin coin, capitalized, e.g. USDT.
-            timeout: Seconds (or an httpx.Timeout) for this call; default: the client's.
+            timeout: Seconds (or an httpx.Timeout) for each wait for the network; default: the client's.
+            deadline: Seconds this call may take in all, retries and waits included; default: the client's.
             max_retries: Retries of this call after transient failures; default: the client's.
             extra_headers: More headers to send (and sign) with this call.
             extra_query: More query parameters to send (and sign) with this call.
@@ -2508,12 +2549,13 @@ class ContractSection:
 
         Raises:
             RequestValidationError: an argument is rejected before anything is sent.
-            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit.
+            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit
+                (also when waiting for it would outlast the deadline).
             MissingCredentialsError: credentials are not set.
             APIError: the exchange answered with an error code; the subclass (AuthenticationError,
                 PermissionDeniedError, RateLimitError, InvalidParameterError, TimestampError, ServerError,
                 ...) follows the exchange's error table.
-            APIConnectionError: no response (APITimeoutError on a timeout).
+            APIConnectionError: no response (APITimeoutError on a timeout or when the deadline passed).
             ResponseValidationError: the body is not what the spec describes.
         """
         return self._client.request(
@@ -2522,7 +2564,7 @@ class ContractSection:
                 "product_type": product_type,
                 "margin_coin": margin_coin,
             },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
+            RequestOptions(timeout, max_retries, extra_headers, extra_query, deadline),
         )
 
     def get_recent_trades(
@@ -2533,6 +2575,7 @@ class ContractSection:
         | Literal["USDT-FUTURES", "COIN-FUTURES", "USDC-FUTURES", "SUSDT-FUTURES", "SCOIN-FUTURES", "SUSDC-FUTURES"],
         limit: int | None = None,
         timeout: TimeoutTypes | None = None,
+        deadline: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -2550,7 +2593,8 @@ class ContractSection:
             symbol: Wire name `symbol` (query). Trading pair.
             product_type: Wire name `productType` (query). Product type. One of: USDT-FUTURES: USDT-M Futures; COIN-FUTURES: Coin-M Futures; USDC-FUTURES: USDC-M Futures; SUSDT-FUTURES: USDT-M Futures demo; SCOIN-FUTURES: Coin-M Futures demo; SUSDC-FUTURES: USDC-M Futures demo.
             limit: Wire name `limit` (query). Number of trades: default 100, maximum 100 (a String on the page; sent as a number in the query).
-            timeout: Seconds (or an httpx.Timeout) for this call; default: the client's.
+            timeout: Seconds (or an httpx.Timeout) for each wait for the network; default: the client's.
+            deadline: Seconds this call may take in all, retries and waits included; default: the client's.
             max_retries: Retries of this call after transient failures; default: the client's.
             extra_headers: More headers to send (and sign) with this call.
             extra_query: More query parameters to send (and sign) with this call.
@@ -2560,11 +2604,12 @@ class ContractSection:
 
         Raises:
             RequestValidationError: an argument is rejected before anything is sent.
-            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit.
+            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit
+                (also when waiting for it would outlast the deadline).
             APIError: the exchange answered with an error code; the subclass (AuthenticationError,
                 PermissionDeniedError, RateLimitError, InvalidParameterError, TimestampError, ServerError,
                 ...) follows the exchange's error table.
-            APIConnectionError: no response (APITimeoutError on a timeout).
+            APIConnectionError: no response (APITimeoutError on a timeout or when the deadline passed).
             ResponseValidationError: the body is not what the spec describes.
         """
         return self._client.request(
@@ -2574,7 +2619,7 @@ class ContractSection:
                 "product_type": product_type,
                 "limit": limit,
             },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
+            RequestOptions(timeout, max_retries, extra_headers, extra_query, deadline),
         )
 
     def get_single_position(
@@ -2585,6 +2630,7 @@ class ContractSection:
         symbol: str,
         margin_coin: str,
         timeout: TimeoutTypes | None = None,
+        deadline: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -2605,7 +2651,8 @@ class ContractSection:
             product_type: Wire name `productType` (query). Product type. One of: USDT-FUTURES: USDT-M Futures; COIN-FUTURES: Coin-M Futures; USDC-FUTURES: USDC-M Futures; SUSDT-FUTURES: USDT-M Futures demo; SCOIN-FUTURES: Coin-M Futures demo; SUSDC-FUTURES: USDC-M Futures demo.
             symbol: Wire name `symbol` (query). Trading pair, e.g. BTCUSDT.
             margin_coin: Wire name `marginCoin` (query). Margin coin, capitalized, e.g. USDT.
-            timeout: Seconds (or an httpx.Timeout) for this call; default: the client's.
+            timeout: Seconds (or an httpx.Timeout) for each wait for the network; default: the client's.
+            deadline: Seconds this call may take in all, retries and waits included; default: the client's.
             max_retries: Retries of this call after transient failures; default: the client's.
             extra_headers: More headers to send (and sign) with this call.
             extra_query: More query parameters to send (and sign) with this call.
@@ -2615,12 +2662,13 @@ class ContractSection:
 
         Raises:
             RequestValidationError: an argument is rejected before anything is sent.
-            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit.
+            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit
+                (also when waiting for it would outlast the deadline).
             MissingCredentialsError: credentials are not set.
             APIError: the exchange answered with an error code; the subclass (AuthenticationError,
                 PermissionDeniedError, RateLimitError, InvalidParameterError, TimestampError, ServerError,
                 ...) follows the exchange's error table.
-            APIConnectionError: no response (APITimeoutError on a timeout).
+            APIConnectionError: no response (APITimeoutError on a timeout or when the deadline passed).
             ResponseValidationError: the body is not what the spec describes.
         """
         return self._client.request(
@@ -2630,7 +2678,7 @@ class ContractSection:
                 "symbol": symbol,
                 "margin_coin": margin_coin,
             },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
+            RequestOptions(timeout, max_retries, extra_headers, extra_query, deadline),
         )
 
     def get_subaccount_assets(
@@ -2639,6 +2687,7 @@ class ContractSection:
         product_type: GetAccountListProductType
         | Literal["USDT-FUTURES", "COIN-FUTURES", "USDC-FUTURES", "SUSDT-FUTURES", "SCOIN-FUTURES", "SUSDC-FUTURES"],
         timeout: TimeoutTypes | None = None,
+        deadline: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -2657,7 +2706,8 @@ class ContractSection:
 
         Args:
             product_type: Wire name `productType` (query). Product type. One of: USDT-FUTURES: USDT professional futures; COIN-FUTURES: Mixed futures; USDC-FUTURES: USDC professional futures; SUSDT-FUTURES: USDT professional futures demo; SCOIN-FUTURES: Mixed futures demo; SUSDC-FUTURES: USDC professional futures demo.
-            timeout: Seconds (or an httpx.Timeout) for this call; default: the client's.
+            timeout: Seconds (or an httpx.Timeout) for each wait for the network; default: the client's.
+            deadline: Seconds this call may take in all, retries and waits included; default: the client's.
             max_retries: Retries of this call after transient failures; default: the client's.
             extra_headers: More headers to send (and sign) with this call.
             extra_query: More query parameters to send (and sign) with this call.
@@ -2667,12 +2717,13 @@ class ContractSection:
 
         Raises:
             RequestValidationError: an argument is rejected before anything is sent.
-            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit.
+            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit
+                (also when waiting for it would outlast the deadline).
             MissingCredentialsError: credentials are not set.
             APIError: the exchange answered with an error code; the subclass (AuthenticationError,
                 PermissionDeniedError, RateLimitError, InvalidParameterError, TimestampError, ServerError,
                 ...) follows the exchange's error table.
-            APIConnectionError: no response (APITimeoutError on a timeout).
+            APIConnectionError: no response (APITimeoutError on a timeout or when the deadline passed).
             ResponseValidationError: the body is not what the spec describes.
         """
         return self._client.request(
@@ -2680,7 +2731,7 @@ class ContractSection:
             {
                 "product_type": product_type,
             },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
+            RequestOptions(timeout, max_retries, extra_headers, extra_query, deadline),
         )
 
     def get_ticker(
@@ -2690,6 +2741,7 @@ class ContractSection:
         product_type: GetAccountListProductType
         | Literal["USDT-FUTURES", "COIN-FUTURES", "USDC-FUTURES", "SUSDT-FUTURES", "SCOIN-FUTURES", "SUSDC-FUTURES"],
         timeout: TimeoutTypes | None = None,
+        deadline: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -2709,7 +2761,8 @@ class ContractSection:
         Args:
             symbol: Wire name `symbol` (query). Trading pair.
             product_type: Wire name `productType` (query). Product type. One of: USDT-FUTURES: USDT-M Futures; COIN-FUTURES: Coin-M Futures; USDC-FUTURES: USDC-M Futures; SUSDT-FUTURES: USDT-M Futures demo; SCOIN-FUTURES: Coin-M Futures demo; SUSDC-FUTURES: USDC-M Futures demo.
-            timeout: Seconds (or an httpx.Timeout) for this call; default: the client's.
+            timeout: Seconds (or an httpx.Timeout) for each wait for the network; default: the client's.
+            deadline: Seconds this call may take in all, retries and waits included; default: the client's.
             max_retries: Retries of this call after transient failures; default: the client's.
             extra_headers: More headers to send (and sign) with this call.
             extra_query: More query parameters to send (and sign) with this call.
@@ -2719,11 +2772,12 @@ class ContractSection:
 
         Raises:
             RequestValidationError: an argument is rejected before anything is sent.
-            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit.
+            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit
+                (also when waiting for it would outlast the deadline).
             APIError: the exchange answered with an error code; the subclass (AuthenticationError,
                 PermissionDeniedError, RateLimitError, InvalidParameterError, TimestampError, ServerError,
                 ...) follows the exchange's error table.
-            APIConnectionError: no response (APITimeoutError on a timeout).
+            APIConnectionError: no response (APITimeoutError on a timeout or when the deadline passed).
             ResponseValidationError: the body is not what the spec describes.
         """
         return self._client.request(
@@ -2732,7 +2786,7 @@ class ContractSection:
                 "symbol": symbol,
                 "product_type": product_type,
             },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
+            RequestOptions(timeout, max_retries, extra_headers, extra_query, deadline),
         )
 
     def get_tickers(
@@ -2741,6 +2795,7 @@ class ContractSection:
         product_type: GetAccountListProductType
         | Literal["USDT-FUTURES", "COIN-FUTURES", "USDC-FUTURES", "SUSDT-FUTURES", "SCOIN-FUTURES", "SUSDC-FUTURES"],
         timeout: TimeoutTypes | None = None,
+        deadline: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -2759,7 +2814,8 @@ class ContractSection:
 
         Args:
             product_type: Wire name `productType` (query). Product type. One of: USDT-FUTURES: USDT-M Futures; COIN-FUTURES: Coin-M Futures; USDC-FUTURES: USDC-M Futures; SUSDT-FUTURES: USDT-M Futures demo; SCOIN-FUTURES: Coin-M Futures demo; SUSDC-FUTURES: USDC-M Futures demo.
-            timeout: Seconds (or an httpx.Timeout) for this call; default: the client's.
+            timeout: Seconds (or an httpx.Timeout) for each wait for the network; default: the client's.
+            deadline: Seconds this call may take in all, retries and waits included; default: the client's.
             max_retries: Retries of this call after transient failures; default: the client's.
             extra_headers: More headers to send (and sign) with this call.
             extra_query: More query parameters to send (and sign) with this call.
@@ -2769,11 +2825,12 @@ class ContractSection:
 
         Raises:
             RequestValidationError: an argument is rejected before anything is sent.
-            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit.
+            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit
+                (also when waiting for it would outlast the deadline).
             APIError: the exchange answered with an error code; the subclass (AuthenticationError,
                 PermissionDeniedError, RateLimitError, InvalidParameterError, TimestampError, ServerError,
                 ...) follows the exchange's error table.
-            APIConnectionError: no response (APITimeoutError on a timeout).
+            APIConnectionError: no response (APITimeoutError on a timeout or when the deadline passed).
             ResponseValidationError: the body is not what the spec describes.
         """
         return self._client.request(
@@ -2781,7 +2838,7 @@ class ContractSection:
             {
                 "product_type": product_type,
             },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
+            RequestOptions(timeout, max_retries, extra_headers, extra_query, deadline),
         )
 
     def modify_order(
@@ -2799,6 +2856,7 @@ class ContractSection:
         new_preset_stop_surplus_price: Decimal | str | int | None = None,
         new_preset_stop_loss_price: Decimal | str | int | None = None,
         timeout: TimeoutTypes | None = None,
+        deadline: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -2829,7 +2887,8 @@ class ContractSection:
             new_price: Wire name `newPrice` (body). New price; a limit order keeps its price when left empty. Not to be set for a market order ("Limit market" on the page).
             new_preset_stop_surplus_price: Wire name `newPresetStopSurplusPrice` (body). New take-profit price: empty keeps the existing one, a value sets or adds it, 0 deletes it.
             new_preset_stop_loss_price: Wire name `newPresetStopLossPrice` (body). New stop-loss price: empty keeps the existing one, a value sets or adds it, 0 deletes it.
-            timeout: Seconds (or an httpx.Timeout) for this call; default: the client's.
+            timeout: Seconds (or an httpx.Timeout) for each wait for the network; default: the client's.
+            deadline: Seconds this call may take in all, retries and waits included; default: the client's.
             max_retries: Retries of this call after transient failures; default: the client's.
             extra_headers: More headers to send (and sign) with this call.
             extra_query: More query parameters to send (and sign) with this call.
@@ -2839,12 +2898,13 @@ class ContractSection:
 
         Raises:
             RequestValidationError: an argument is rejected before anything is sent.
-            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit.
+            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit
+                (also when waiting for it would outlast the deadline).
             MissingCredentialsError: credentials are not set.
             APIError: the exchange answered with an error code; the subclass (AuthenticationError,
                 PermissionDeniedError, RateLimitError, InvalidParameterError, TimestampError, ServerError,
                 ...) follows the exchange's error table.
-            APIConnectionError: no response (APITimeoutError on a timeout).
+            APIConnectionError: no response (APITimeoutError on a timeout or when the deadline passed).
             ResponseValidationError: the body is not what the spec describes.
         """
         return self._client.request(
@@ -2861,7 +2921,7 @@ class ContractSection:
                 "new_preset_stop_surplus_price": new_preset_stop_surplus_price,
                 "new_preset_stop_loss_price": new_preset_stop_loss_price,
             },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
+            RequestOptions(timeout, max_retries, extra_headers, extra_query, deadline),
         )
 
     def place_order(
@@ -2886,6 +2946,7 @@ class ContractSection:
         preset_stop_loss_execute_price: Decimal | str | int | None = None,
         stp_mode: StpMode | Literal["none", "cancel_taker", "cancel_maker", "cancel_both"] | None = None,
         timeout: TimeoutTypes | None = None,
+        deadline: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -2928,7 +2989,8 @@ class ContractSection:
             preset_stop_surplus_execute_price: Wire name `presetStopSurplusExecutePrice` (body). Preset take-profit execution price.
             preset_stop_loss_execute_price: Wire name `presetStopLossExecutePrice` (body). Preset stop-loss execution price.
             stp_mode: Wire name `stpMode` (body). STP mode (self trade prevention). One of: none: not setting STP (default value); cancel_taker: cancel taker order; cancel_maker: cancel maker order; cancel_both: cancel both of taker and maker orders.
-            timeout: Seconds (or an httpx.Timeout) for this call; default: the client's.
+            timeout: Seconds (or an httpx.Timeout) for each wait for the network; default: the client's.
+            deadline: Seconds this call may take in all, retries and waits included; default: the client's.
             max_retries: Retries of this call after transient failures; default: the client's.
             extra_headers: More headers to send (and sign) with this call.
             extra_query: More query parameters to send (and sign) with this call.
@@ -2938,12 +3000,13 @@ class ContractSection:
 
         Raises:
             RequestValidationError: an argument is rejected before anything is sent.
-            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit.
+            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit
+                (also when waiting for it would outlast the deadline).
             MissingCredentialsError: credentials are not set.
             APIError: the exchange answered with an error code; the subclass (AuthenticationError,
                 PermissionDeniedError, RateLimitError, InvalidParameterError, TimestampError, ServerError,
                 ...) follows the exchange's error table.
-            APIConnectionError: no response (APITimeoutError on a timeout).
+            APIConnectionError: no response (APITimeoutError on a timeout or when the deadline passed).
             ResponseValidationError: the body is not what the spec describes.
         """
         return self._client.request(
@@ -2967,7 +3030,7 @@ class ContractSection:
                 "preset_stop_loss_execute_price": preset_stop_loss_execute_price,
                 "stp_mode": stp_mode,
             },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
+            RequestOptions(timeout, max_retries, extra_headers, extra_query, deadline),
         )
 
     def set_leverage(
@@ -2982,6 +3045,7 @@ class ContractSection:
         short_leverage: Decimal | str | int | None = None,
         hold_side: HoldSide | Literal["long", "short"] | None = None,
         timeout: TimeoutTypes | None = None,
+        deadline: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -3007,7 +3071,8 @@ class ContractSection:
             long_leverage: Wire name `longLeverage` (body). Long position leverage, only for different leverages per side of a hedge-mode isolated position; it overrides leverage.
             short_leverage: Wire name `shortLeverage` (body). Short position leverage, only for different leverages per side of a hedge-mode isolated position; it overrides leverage.
             hold_side: Wire name `holdSide` (body). Position direction; required only for isolated margin in hedge mode. One of: long: Long position; short: Short position.
-            timeout: Seconds (or an httpx.Timeout) for this call; default: the client's.
+            timeout: Seconds (or an httpx.Timeout) for each wait for the network; default: the client's.
+            deadline: Seconds this call may take in all, retries and waits included; default: the client's.
             max_retries: Retries of this call after transient failures; default: the client's.
             extra_headers: More headers to send (and sign) with this call.
             extra_query: More query parameters to send (and sign) with this call.
@@ -3017,12 +3082,13 @@ class ContractSection:
 
         Raises:
             RequestValidationError: an argument is rejected before anything is sent.
-            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit.
+            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit
+                (also when waiting for it would outlast the deadline).
             MissingCredentialsError: credentials are not set.
             APIError: the exchange answered with an error code; the subclass (AuthenticationError,
                 PermissionDeniedError, RateLimitError, InvalidParameterError, TimestampError, ServerError,
                 ...) follows the exchange's error table.
-            APIConnectionError: no response (APITimeoutError on a timeout).
+            APIConnectionError: no response (APITimeoutError on a timeout or when the deadline passed).
             ResponseValidationError: the body is not what the spec describes.
         """
         return self._client.request(
@@ -3036,7 +3102,7 @@ class ContractSection:
                 "short_leverage": short_leverage,
                 "hold_side": hold_side,
             },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
+            RequestOptions(timeout, max_retries, extra_headers, extra_query, deadline),
         )
 
     def set_margin_mode(
@@ -3048,6 +3114,7 @@ class ContractSection:
         margin_coin: str,
         margin_mode: MarginMode | Literal["isolated", "crossed"],
         timeout: TimeoutTypes | None = None,
+        deadline: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -3066,7 +3133,8 @@ class ContractSection:
             product_type: Wire name `productType` (body). Product type. One of: USDT-FUTURES: USDT-M Futures; COIN-FUTURES: Coin-M Futures; USDC-FUTURES: USDC-M Futures; SUSDT-FUTURES: USDT-M Futures demo; SCOIN-FUTURES: Coin-M Futures demo; SUSDC-FUTURES: USDC-M Futures demo.
             margin_coin: Wire name `marginCoin` (body). Margin coin (capitalized).
             margin_mode: Wire name `marginMode` (body). Margin mode. One of: isolated: isolated margin mode; crossed: crossed margin mode.
-            timeout: Seconds (or an httpx.Timeout) for this call; default: the client's.
+            timeout: Seconds (or an httpx.Timeout) for each wait for the network; default: the client's.
+            deadline: Seconds this call may take in all, retries and waits included; default: the client's.
             max_retries: Retries of this call after transient failures; default: the client's.
             extra_headers: More headers to send (and sign) with this call.
             extra_query: More query parameters to send (and sign) with this call.
@@ -3076,12 +3144,13 @@ class ContractSection:
 
         Raises:
             RequestValidationError: an argument is rejected before anything is sent.
-            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit.
+            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit
+                (also when waiting for it would outlast the deadline).
             MissingCredentialsError: credentials are not set.
             APIError: the exchange answered with an error code; the subclass (AuthenticationError,
                 PermissionDeniedError, RateLimitError, InvalidParameterError, TimestampError, ServerError,
                 ...) follows the exchange's error table.
-            APIConnectionError: no response (APITimeoutError on a timeout).
+            APIConnectionError: no response (APITimeoutError on a timeout or when the deadline passed).
             ResponseValidationError: the body is not what the spec describes.
         """
         return self._client.request(
@@ -3092,7 +3161,7 @@ class ContractSection:
                 "margin_coin": margin_coin,
                 "margin_mode": margin_mode,
             },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
+            RequestOptions(timeout, max_retries, extra_headers, extra_query, deadline),
         )
 
     def set_position_mode(
@@ -3102,6 +3171,7 @@ class ContractSection:
         | Literal["USDT-FUTURES", "COIN-FUTURES", "USDC-FUTURES", "SUSDT-FUTURES", "SCOIN-FUTURES", "SUSDC-FUTURES"],
         pos_mode: PosMode | Literal["one_way_mode", "hedge_mode"],
         timeout: TimeoutTypes | None = None,
+        deadline: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -3121,7 +3191,8 @@ class ContractSection:
         Args:
             product_type: Wire name `productType` (body). Product type. One of: USDT-FUTURES: USDT-M Futures; COIN-FUTURES: Coin-M Futures; USDC-FUTURES: USDC-M Futures; SUSDT-FUTURES: USDT-M Futures demo; SCOIN-FUTURES: Coin-M Futures demo; SUSDC-FUTURES: USDC-M Futures demo.
             pos_mode: Wire name `posMode` (body). Position mode. One of: one_way_mode: one-way mode; hedge_mode: hedge mode.
-            timeout: Seconds (or an httpx.Timeout) for this call; default: the client's.
+            timeout: Seconds (or an httpx.Timeout) for each wait for the network; default: the client's.
+            deadline: Seconds this call may take in all, retries and waits included; default: the client's.
             max_retries: Retries of this call after transient failures; default: the client's.
             extra_headers: More headers to send (and sign) with this call.
             extra_query: More query parameters to send (and sign) with this call.
@@ -3131,12 +3202,13 @@ class ContractSection:
 
         Raises:
             RequestValidationError: an argument is rejected before anything is sent.
-            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit.
+            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit
+                (also when waiting for it would outlast the deadline).
             MissingCredentialsError: credentials are not set.
             APIError: the exchange answered with an error code; the subclass (AuthenticationError,
                 PermissionDeniedError, RateLimitError, InvalidParameterError, TimestampError, ServerError,
                 ...) follows the exchange's error table.
-            APIConnectionError: no response (APITimeoutError on a timeout).
+            APIConnectionError: no response (APITimeoutError on a timeout or when the deadline passed).
             ResponseValidationError: the body is not what the spec describes.
         """
         return self._client.request(
@@ -3145,7 +3217,7 @@ class ContractSection:
                 "product_type": product_type,
                 "pos_mode": pos_mode,
             },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
+            RequestOptions(timeout, max_retries, extra_headers, extra_query, deadline),
         )
 
 
@@ -3197,6 +3269,7 @@ class AsyncContractSection:
         symbol: str | None = None,
         margin_coin: str | None = None,
         timeout: TimeoutTypes | None = None,
+        deadline: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -3219,7 +3292,8 @@ class AsyncContractSection:
             order_id_list: Wire name `orderIdList` (body). Orders to cancel, at most 50; symbol is then required. A list, each item a `ContractCancelOrderId` or a mapping keyed by its Python names (at most 50 items).
             symbol: Wire name `symbol` (body). Trading pair, e.g. ETHUSDT; required when orderIdList is set.
             margin_coin: Wire name `marginCoin` (body). Margin coin (capitalized).
-            timeout: Seconds (or an httpx.Timeout) for this call; default: the client's.
+            timeout: Seconds (or an httpx.Timeout) for each wait for the network; default: the client's.
+            deadline: Seconds this call may take in all, retries and waits included; default: the client's.
             max_retries: Retries of this call after transient failures; default: the client's.
             extra_headers: More headers to send (and sign) with this call.
             extra_query: More query parameters to send (and sign) with this call.
@@ -3229,12 +3303,13 @@ class AsyncContractSection:
 
         Raises:
             RequestValidationError: an argument is rejected before anything is sent.
-            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit.
+            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit
+                (also when waiting for it would outlast the deadline).
             MissingCredentialsError: credentials are not set.
             APIError: the exchange answered with an error code; the subclass (AuthenticationError,
                 PermissionDeniedError, RateLimitError, InvalidParameterError, TimestampError, ServerError,
                 ...) follows the exchange's error table.
-            APIConnectionError: no response (APITimeoutError on a timeout).
+            APIConnectionError: no response (APITimeoutError on a timeout or when the deadline passed).
             ResponseValidationError: the body is not what the spec describes.
         """
         return await self._client.request(
@@ -3245,7 +3320,7 @@ class AsyncContractSection:
                 "symbol": symbol,
                 "margin_coin": margin_coin,
             },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
+            RequestOptions(timeout, max_retries, extra_headers, extra_query, deadline),
         )
 
     async def batch_place_order(
@@ -3258,6 +3333,7 @@ class AsyncContractSection:
         margin_mode: MarginMode | Literal["isolated", "crossed"],
         order_list: Sequence[ContractBatchOrder | Mapping[str, Any]],
         timeout: TimeoutTypes | None = None,
+        deadline: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -3284,7 +3360,8 @@ class AsyncContractSection:
             margin_coin: Wire name `marginCoin` (body). Margin coin (capitalized).
             margin_mode: Wire name `marginMode` (body). Position mode. One of: isolated: isolated margin; crossed: crossed margin.
             order_list: Wire name `orderList` (body). Order list, at most 50 orders. A list, each item a `ContractBatchOrder` or a mapping keyed by its Python names (at most 50 items).
-            timeout: Seconds (or an httpx.Timeout) for this call; default: the client's.
+            timeout: Seconds (or an httpx.Timeout) for each wait for the network; default: the client's.
+            deadline: Seconds this call may take in all, retries and waits included; default: the client's.
             max_retries: Retries of this call after transient failures; default: the client's.
             extra_headers: More headers to send (and sign) with this call.
             extra_query: More query parameters to send (and sign) with this call.
@@ -3294,12 +3371,13 @@ class AsyncContractSection:
 
         Raises:
             RequestValidationError: an argument is rejected before anything is sent.
-            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit.
+            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit
+                (also when waiting for it would outlast the deadline).
             MissingCredentialsError: credentials are not set.
             APIError: the exchange answered with an error code; the subclass (AuthenticationError,
                 PermissionDeniedError, RateLimitError, InvalidParameterError, TimestampError, ServerError,
                 ...) follows the exchange's error table.
-            APIConnectionError: no response (APITimeoutError on a timeout).
+            APIConnectionError: no response (APITimeoutError on a timeout or when the deadline passed).
             ResponseValidationError: the body is not what the spec describes.
         """
         return await self._client.request(
@@ -3311,7 +3389,7 @@ class AsyncContractSection:
                 "margin_mode": margin_mode,
                 "order_list": order_list,
             },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
+            RequestOptions(timeout, max_retries, extra_headers, extra_query, deadline),
         )
 
     async def cancel_order(
@@ -3324,6 +3402,7 @@ class AsyncContractSection:
         order_id: str | None = None,
         client_oid: str | None = None,
         timeout: TimeoutTypes | None = None,
+        deadline: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -3347,7 +3426,8 @@ class AsyncContractSection:
             margin_coin: Wire name `marginCoin` (body). Margin coin (capitalized).
             order_id: Wire name `orderId` (body). Order ID; either orderId or clientOid is required (orderId prevails).
             client_oid: Wire name `clientOid` (body). Customize order ID; either orderId or clientOid is required.
-            timeout: Seconds (or an httpx.Timeout) for this call; default: the client's.
+            timeout: Seconds (or an httpx.Timeout) for each wait for the network; default: the client's.
+            deadline: Seconds this call may take in all, retries and waits included; default: the client's.
             max_retries: Retries of this call after transient failures; default: the client's.
             extra_headers: More headers to send (and sign) with this call.
             extra_query: More query parameters to send (and sign) with this call.
@@ -3357,12 +3437,13 @@ class AsyncContractSection:
 
         Raises:
             RequestValidationError: an argument is rejected before anything is sent.
-            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit.
+            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit
+                (also when waiting for it would outlast the deadline).
             MissingCredentialsError: credentials are not set.
             APIError: the exchange answered with an error code; the subclass (AuthenticationError,
                 PermissionDeniedError, RateLimitError, InvalidParameterError, TimestampError, ServerError,
                 ...) follows the exchange's error table.
-            APIConnectionError: no response (APITimeoutError on a timeout).
+            APIConnectionError: no response (APITimeoutError on a timeout or when the deadline passed).
             ResponseValidationError: the body is not what the spec describes.
         """
         return await self._client.request(
@@ -3374,7 +3455,7 @@ class AsyncContractSection:
                 "order_id": order_id,
                 "client_oid": client_oid,
             },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
+            RequestOptions(timeout, max_retries, extra_headers, extra_query, deadline),
         )
 
     async def get_account(
@@ -3385,6 +3466,7 @@ class AsyncContractSection:
         | Literal["USDT-FUTURES", "COIN-FUTURES", "USDC-FUTURES", "SUSDT-FUTURES", "SCOIN-FUTURES", "SUSDC-FUTURES"],
         margin_coin: str,
         timeout: TimeoutTypes | None = None,
+        deadline: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -3405,7 +3487,8 @@ class AsyncContractSection:
             symbol: Wire name `symbol` (query). Trading pair.
             product_type: Wire name `productType` (query). Product type. One of: USDT-FUTURES: USDT-M Futures; COIN-FUTURES: Coin-M Futures; USDC-FUTURES: USDC-M Futures; SUSDT-FUTURES: USDT-M Futures demo; SCOIN-FUTURES: Coin-M Futures demo; SUSDC-FUTURES: USDC-M Futures demo.
             margin_coin: Wire name `marginCoin` (query). Margin coin.
-            timeout: Seconds (or an httpx.Timeout) for this call; default: the client's.
+            timeout: Seconds (or an httpx.Timeout) for each wait for the network; default: the client's.
+            deadline: Seconds this call may take in all, retries and waits included; default: the client's.
             max_retries: Retries of this call after transient failures; default: the client's.
             extra_headers: More headers to send (and sign) with this call.
             extra_query: More query parameters to send (and sign) with this call.
@@ -3415,12 +3498,13 @@ class AsyncContractSection:
 
         Raises:
             RequestValidationError: an argument is rejected before anything is sent.
-            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit.
+            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit
+                (also when waiting for it would outlast the deadline).
             MissingCredentialsError: credentials are not set.
             APIError: the exchange answered with an error code; the subclass (AuthenticationError,
                 PermissionDeniedError, RateLimitError, InvalidParameterError, TimestampError, ServerError,
                 ...) follows the exchange's error table.
-            APIConnectionError: no response (APITimeoutError on a timeout).
+            APIConnectionError: no response (APITimeoutError on a timeout or when the deadline passed).
             ResponseValidationError: the body is not what the spec describes.
         """
         return await self._client.request(
@@ -3430,7 +3514,7 @@ class AsyncContractSection:
                 "product_type": product_type,
                 "margin_coin": margin_coin,
             },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
+            RequestOptions(timeout, max_retries, extra_headers, extra_query, deadline),
         )
 
     async def get_account_list(
@@ -3439,6 +3523,7 @@ class AsyncContractSection:
         product_type: GetAccountListProductType
         | Literal["USDT-FUTURES", "COIN-FUTURES", "USDC-FUTURES", "SUSDT-FUTURES", "SCOIN-FUTURES", "SUSDC-FUTURES"],
         timeout: TimeoutTypes | None = None,
+        deadline: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -3454,7 +3539,8 @@ class AsyncContractSection:
 
         Args:
             product_type: Wire name `productType` (query). Product type. One of: USDT-FUTURES: USDT professional futures; COIN-FUTURES: Mixed futures; USDC-FUTURES: USDC professional futures; SUSDT-FUTURES: USDT professional futures demo; SCOIN-FUTURES: Mixed futures demo; SUSDC-FUTURES: USDC professional futures demo.
-            timeout: Seconds (or an httpx.Timeout) for this call; default: the client's.
+            timeout: Seconds (or an httpx.Timeout) for each wait for the network; default: the client's.
+            deadline: Seconds this call may take in all, retries and waits included; default: the client's.
             max_retries: Retries of this call after transient failures; default: the client's.
             extra_headers: More headers to send (and sign) with this call.
             extra_query: More query parameters to send (and sign) with this call.
@@ -3464,12 +3550,13 @@ class AsyncContractSection:
 
         Raises:
             RequestValidationError: an argument is rejected before anything is sent.
-            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit.
+            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit
+                (also when waiting for it would outlast the deadline).
             MissingCredentialsError: credentials are not set.
             APIError: the exchange answered with an error code; the subclass (AuthenticationError,
                 PermissionDeniedError, RateLimitError, InvalidParameterError, TimestampError, ServerError,
                 ...) follows the exchange's error table.
-            APIConnectionError: no response (APITimeoutError on a timeout).
+            APIConnectionError: no response (APITimeoutError on a timeout or when the deadline passed).
             ResponseValidationError: the body is not what the spec describes.
         """
         return await self._client.request(
@@ -3477,7 +3564,7 @@ class AsyncContractSection:
             {
                 "product_type": product_type,
             },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
+            RequestOptions(timeout, max_retries, extra_headers, extra_query, deadline),
         )
 
     async def get_bills(
@@ -3493,6 +3580,7 @@ class AsyncContractSection:
         end_time: int | datetime | None = None,
         limit: int | None = None,
         timeout: TimeoutTypes | None = None,
+        deadline: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -3521,7 +3609,8 @@ class AsyncContractSection:
             start_time: Wire name `startTime` (query). Start time, ms (at most 30 days before endTime). Unit: ms.
             end_time: Wire name `endTime` (query). End time, ms (at most 30 days after startTime). Unit: ms.
             limit: Wire name `limit` (query). Page size: maximum 100, default 20.
-            timeout: Seconds (or an httpx.Timeout) for this call; default: the client's.
+            timeout: Seconds (or an httpx.Timeout) for each wait for the network; default: the client's.
+            deadline: Seconds this call may take in all, retries and waits included; default: the client's.
             max_retries: Retries of this call after transient failures; default: the client's.
             extra_headers: More headers to send (and sign) with this call.
             extra_query: More query parameters to send (and sign) with this call.
@@ -3531,12 +3620,13 @@ class AsyncContractSection:
 
         Raises:
             RequestValidationError: an argument is rejected before anything is sent.
-            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit.
+            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit
+                (also when waiting for it would outlast the deadline).
             MissingCredentialsError: credentials are not set.
             APIError: the exchange answered with an error code; the subclass (AuthenticationError,
                 PermissionDeniedError, RateLimitError, InvalidParameterError, TimestampError, ServerError,
                 ...) follows the exchange's error table.
-            APIConnectionError: no response (APITimeoutError on a timeout).
+            APIConnectionError: no response (APITimeoutError on a timeout or when the deadline passed).
             ResponseValidationError: the body is not what the spec describes.
         """
         return await self._client.request(
@@ -3551,7 +3641,7 @@ class AsyncContractSection:
                 "end_time": end_time,
                 "limit": limit,
             },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
+            RequestOptions(timeout, max_retries, extra_headers, extra_query, deadline),
         )
 
     async def get_candles(
@@ -3587,6 +3677,7 @@ class AsyncContractSection:
         k_line_type: KLineType | Literal["MARKET", "MARK", "INDEX"] | None = None,
         limit: int | None = None,
         timeout: TimeoutTypes | None = None,
+        deadline: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -3613,7 +3704,8 @@ class AsyncContractSection:
             end_time: Wire name `endTime` (query). Return candles before this time, Unix ms, rounded down to the bar size (range at most 90 days). Unit: ms.
             k_line_type: Wire name `kLineType` (query). Candlestick chart type; MARKET by default. One of: MARKET: tick (trade price); MARK: mark price; INDEX: index price.
             limit: Wire name `limit` (query). Number of candles: default 100, maximum 1000.
-            timeout: Seconds (or an httpx.Timeout) for this call; default: the client's.
+            timeout: Seconds (or an httpx.Timeout) for each wait for the network; default: the client's.
+            deadline: Seconds this call may take in all, retries and waits included; default: the client's.
             max_retries: Retries of this call after transient failures; default: the client's.
             extra_headers: More headers to send (and sign) with this call.
             extra_query: More query parameters to send (and sign) with this call.
@@ -3623,11 +3715,12 @@ class AsyncContractSection:
 
         Raises:
             RequestValidationError: an argument is rejected before anything is sent.
-            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit.
+            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit
+                (also when waiting for it would outlast the deadline).
             APIError: the exchange answered with an error code; the subclass (AuthenticationError,
                 PermissionDeniedError, RateLimitError, InvalidParameterError, TimestampError, ServerError,
                 ...) follows the exchange's error table.
-            APIConnectionError: no response (APITimeoutError on a timeout).
+            APIConnectionError: no response (APITimeoutError on a timeout or when the deadline passed).
             ResponseValidationError: the body is not what the spec describes.
         """
         return await self._client.request(
@@ -3641,7 +3734,7 @@ class AsyncContractSection:
                 "k_line_type": k_line_type,
                 "limit": limit,
             },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
+            RequestOptions(timeout, max_retries, extra_headers, extra_query, deadline),
         )
 
     async def get_contracts(
@@ -3651,6 +3744,7 @@ class AsyncContractSection:
         | Literal["USDT-FUTURES", "COIN-FUTURES", "USDC-FUTURES", "SUSDT-FUTURES", "SCOIN-FUTURES", "SUSDC-FUTURES"],
         symbol: str | None = None,
         timeout: TimeoutTypes | None = None,
+        deadline: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -3667,7 +3761,8 @@ class AsyncContractSection:
         Args:
             product_type: Wire name `productType` (query). Product type. One of: USDT-FUTURES: USDT-M Futures; COIN-FUTURES: Coin-M Futures; USDC-FUTURES: USDC-M Futures; SUSDT-FUTURES: USDT-M Futures demo; SCOIN-FUTURES: Coin-M Futures demo; SUSDC-FUTURES: USDC-M Futures demo.
             symbol: Wire name `symbol` (query). Trading pair, based on the symbolName, e.g. BTCUSDT.
-            timeout: Seconds (or an httpx.Timeout) for this call; default: the client's.
+            timeout: Seconds (or an httpx.Timeout) for each wait for the network; default: the client's.
+            deadline: Seconds this call may take in all, retries and waits included; default: the client's.
             max_retries: Retries of this call after transient failures; default: the client's.
             extra_headers: More headers to send (and sign) with this call.
             extra_query: More query parameters to send (and sign) with this call.
@@ -3677,11 +3772,12 @@ class AsyncContractSection:
 
         Raises:
             RequestValidationError: an argument is rejected before anything is sent.
-            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit.
+            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit
+                (also when waiting for it would outlast the deadline).
             APIError: the exchange answered with an error code; the subclass (AuthenticationError,
                 PermissionDeniedError, RateLimitError, InvalidParameterError, TimestampError, ServerError,
                 ...) follows the exchange's error table.
-            APIConnectionError: no response (APITimeoutError on a timeout).
+            APIConnectionError: no response (APITimeoutError on a timeout or when the deadline passed).
             ResponseValidationError: the body is not what the spec describes.
         """
         return await self._client.request(
@@ -3690,7 +3786,7 @@ class AsyncContractSection:
                 "product_type": product_type,
                 "symbol": symbol,
             },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
+            RequestOptions(timeout, max_retries, extra_headers, extra_query, deadline),
         )
 
     async def get_fills(
@@ -3705,6 +3801,7 @@ class AsyncContractSection:
         end_time: int | datetime | None = None,
         limit: int | None = None,
         timeout: TimeoutTypes | None = None,
+        deadline: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -3731,7 +3828,8 @@ class AsyncContractSection:
             start_time: Wire name `startTime` (query). Start time, Unix ms (range at most three months). Unit: ms.
             end_time: Wire name `endTime` (query). End time, Unix ms (range at most three months). Unit: ms.
             limit: Wire name `limit` (query). Number of fills: default 100, maximum 100.
-            timeout: Seconds (or an httpx.Timeout) for this call; default: the client's.
+            timeout: Seconds (or an httpx.Timeout) for each wait for the network; default: the client's.
+            deadline: Seconds this call may take in all, retries and waits included; default: the client's.
             max_retries: Retries of this call after transient failures; default: the client's.
             extra_headers: More headers to send (and sign) with this call.
             extra_query: More query parameters to send (and sign) with this call.
@@ -3741,12 +3839,13 @@ class AsyncContractSection:
 
         Raises:
             RequestValidationError: an argument is rejected before anything is sent.
-            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit.
+            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit
+                (also when waiting for it would outlast the deadline).
             MissingCredentialsError: credentials are not set.
             APIError: the exchange answered with an error code; the subclass (AuthenticationError,
                 PermissionDeniedError, RateLimitError, InvalidParameterError, TimestampError, ServerError,
                 ...) follows the exchange's error table.
-            APIConnectionError: no response (APITimeoutError on a timeout).
+            APIConnectionError: no response (APITimeoutError on a timeout or when the deadline passed).
             ResponseValidationError: the body is not what the spec describes.
         """
         return await self._client.request(
@@ -3760,7 +3859,7 @@ class AsyncContractSection:
                 "end_time": end_time,
                 "limit": limit,
             },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
+            RequestOptions(timeout, max_retries, extra_headers, extra_query, deadline),
         )
 
     async def get_merge_depth(
@@ -3772,6 +3871,7 @@ class AsyncContractSection:
         precision: Precision | Literal["scale0", "scale1", "scale2", "scale3"] | None = None,
         limit: str | None = None,
         timeout: TimeoutTypes | None = None,
+        deadline: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -3793,7 +3893,8 @@ class AsyncContractSection:
             product_type: Wire name `productType` (query). Product type. One of: USDT-FUTURES: USDT-M Futures; COIN-FUTURES: Coin-M Futures; USDC-FUTURES: USDC-M Futures; SUSDT-FUTURES: USDT-M Futures demo; SCOIN-FUTURES: Coin-M Futures demo; SUSDC-FUTURES: USDC-M Futures demo.
             precision: Wire name `precision` (query). Price step of the merged depth. The real step of each level is returned in scale; a symbol without the requested level is served at its largest one (scale2 on a symbol with only scale0/1 gives scale1). One of: scale0: Not merged (default); scale1: Generally the symbol's quotation precision * 10; scale2: Generally the quotation precision * 100; scale3: The quotation precision * 1000.
             limit: Wire name `limit` (query). Number of levels, one of 1, 5, 15, 50 or max (the page says 100 by default); fewer are returned when the book is thinner; max returns the symbol's maximum number of levels. Not declared as an enum: an enum named Limit shadows the runtime's Limit class in the generated section module (a generator bug, see the staging report).
-            timeout: Seconds (or an httpx.Timeout) for this call; default: the client's.
+            timeout: Seconds (or an httpx.Timeout) for each wait for the network; default: the client's.
+            deadline: Seconds this call may take in all, retries and waits included; default: the client's.
             max_retries: Retries of this call after transient failures; default: the client's.
             extra_headers: More headers to send (and sign) with this call.
             extra_query: More query parameters to send (and sign) with this call.
@@ -3803,11 +3904,12 @@ class AsyncContractSection:
 
         Raises:
             RequestValidationError: an argument is rejected before anything is sent.
-            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit.
+            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit
+                (also when waiting for it would outlast the deadline).
             APIError: the exchange answered with an error code; the subclass (AuthenticationError,
                 PermissionDeniedError, RateLimitError, InvalidParameterError, TimestampError, ServerError,
                 ...) follows the exchange's error table.
-            APIConnectionError: no response (APITimeoutError on a timeout).
+            APIConnectionError: no response (APITimeoutError on a timeout or when the deadline passed).
             ResponseValidationError: the body is not what the spec describes.
         """
         return await self._client.request(
@@ -3818,7 +3920,7 @@ class AsyncContractSection:
                 "precision": precision,
                 "limit": limit,
             },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
+            RequestOptions(timeout, max_retries, extra_headers, extra_query, deadline),
         )
 
     async def get_open_orders(
@@ -3835,6 +3937,7 @@ class AsyncContractSection:
         end_time: int | datetime | None = None,
         limit: int | None = None,
         timeout: TimeoutTypes | None = None,
+        deadline: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -3864,7 +3967,8 @@ class AsyncContractSection:
             start_time: Wire name `startTime` (query). Start time, Unix ms (range at most three months). Unit: ms.
             end_time: Wire name `endTime` (query). End time, Unix ms (range at most three months). Unit: ms.
             limit: Wire name `limit` (query). Number of orders: maximum 100, default 100.
-            timeout: Seconds (or an httpx.Timeout) for this call; default: the client's.
+            timeout: Seconds (or an httpx.Timeout) for each wait for the network; default: the client's.
+            deadline: Seconds this call may take in all, retries and waits included; default: the client's.
             max_retries: Retries of this call after transient failures; default: the client's.
             extra_headers: More headers to send (and sign) with this call.
             extra_query: More query parameters to send (and sign) with this call.
@@ -3874,12 +3978,13 @@ class AsyncContractSection:
 
         Raises:
             RequestValidationError: an argument is rejected before anything is sent.
-            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit.
+            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit
+                (also when waiting for it would outlast the deadline).
             MissingCredentialsError: credentials are not set.
             APIError: the exchange answered with an error code; the subclass (AuthenticationError,
                 PermissionDeniedError, RateLimitError, InvalidParameterError, TimestampError, ServerError,
                 ...) follows the exchange's error table.
-            APIConnectionError: no response (APITimeoutError on a timeout).
+            APIConnectionError: no response (APITimeoutError on a timeout or when the deadline passed).
             ResponseValidationError: the body is not what the spec describes.
         """
         return await self._client.request(
@@ -3895,7 +4000,7 @@ class AsyncContractSection:
                 "end_time": end_time,
                 "limit": limit,
             },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
+            RequestOptions(timeout, max_retries, extra_headers, extra_query, deadline),
         )
 
     async def get_order(
@@ -3907,6 +4012,7 @@ class AsyncContractSection:
         order_id: str | None = None,
         client_oid: str | None = None,
         timeout: TimeoutTypes | None = None,
+        deadline: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -3929,7 +4035,8 @@ class AsyncContractSection:
             product_type: Wire name `productType` (query). Product type. One of: USDT-FUTURES: USDT-M Futures; COIN-FUTURES: Coin-M Futures; USDC-FUTURES: USDC-M Futures; SUSDT-FUTURES: USDT-M Futures demo; SCOIN-FUTURES: Coin-M Futures demo; SUSDC-FUTURES: USDC-M Futures demo.
             order_id: Wire name `orderId` (query). Order ID; either orderId or clientOid is required.
             client_oid: Wire name `clientOid` (query). Custom order ID; either orderId or clientOid is required.
-            timeout: Seconds (or an httpx.Timeout) for this call; default: the client's.
+            timeout: Seconds (or an httpx.Timeout) for each wait for the network; default: the client's.
+            deadline: Seconds this call may take in all, retries and waits included; default: the client's.
             max_retries: Retries of this call after transient failures; default: the client's.
             extra_headers: More headers to send (and sign) with this call.
             extra_query: More query parameters to send (and sign) with this call.
@@ -3939,12 +4046,13 @@ class AsyncContractSection:
 
         Raises:
             RequestValidationError: an argument is rejected before anything is sent.
-            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit.
+            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit
+                (also when waiting for it would outlast the deadline).
             MissingCredentialsError: credentials are not set.
             APIError: the exchange answered with an error code; the subclass (AuthenticationError,
                 PermissionDeniedError, RateLimitError, InvalidParameterError, TimestampError, ServerError,
                 ...) follows the exchange's error table.
-            APIConnectionError: no response (APITimeoutError on a timeout).
+            APIConnectionError: no response (APITimeoutError on a timeout or when the deadline passed).
             ResponseValidationError: the body is not what the spec describes.
         """
         return await self._client.request(
@@ -3955,7 +4063,7 @@ class AsyncContractSection:
                 "order_id": order_id,
                 "client_oid": client_oid,
             },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
+            RequestOptions(timeout, max_retries, extra_headers, extra_query, deadline),
         )
 
     async def get_order_history(
@@ -3993,6 +4101,7 @@ class AsyncContractSection:
         end_time: int | datetime | None = None,
         limit: int | None = None,
         timeout: TimeoutTypes | None = None,
+        deadline: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -4021,7 +4130,8 @@ class AsyncContractSection:
             start_time: Wire name `startTime` (query). Start time, Unix ms. Unit: ms.
             end_time: Wire name `endTime` (query). End time, Unix ms. Unit: ms.
             limit: Wire name `limit` (query). Number of orders: maximum 100, default 100.
-            timeout: Seconds (or an httpx.Timeout) for this call; default: the client's.
+            timeout: Seconds (or an httpx.Timeout) for each wait for the network; default: the client's.
+            deadline: Seconds this call may take in all, retries and waits included; default: the client's.
             max_retries: Retries of this call after transient failures; default: the client's.
             extra_headers: More headers to send (and sign) with this call.
             extra_query: More query parameters to send (and sign) with this call.
@@ -4031,12 +4141,13 @@ class AsyncContractSection:
 
         Raises:
             RequestValidationError: an argument is rejected before anything is sent.
-            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit.
+            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit
+                (also when waiting for it would outlast the deadline).
             MissingCredentialsError: credentials are not set.
             APIError: the exchange answered with an error code; the subclass (AuthenticationError,
                 PermissionDeniedError, RateLimitError, InvalidParameterError, TimestampError, ServerError,
                 ...) follows the exchange's error table.
-            APIConnectionError: no response (APITimeoutError on a timeout).
+            APIConnectionError: no response (APITimeoutError on a timeout or when the deadline passed).
             ResponseValidationError: the body is not what the spec describes.
         """
         return await self._client.request(
@@ -4052,7 +4163,7 @@ class AsyncContractSection:
                 "end_time": end_time,
                 "limit": limit,
             },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
+            RequestOptions(timeout, max_retries, extra_headers, extra_query, deadline),
         )
 
     async def get_positions(
@@ -4062,6 +4173,7 @@ class AsyncContractSection:
         | Literal["USDT-FUTURES", "COIN-FUTURES", "USDC-FUTURES", "SUSDT-FUTURES", "SCOIN-FUTURES", "SUSDC-FUTURES"],
         margin_coin: str | None = None,
         timeout: TimeoutTypes | None = None,
+        deadline: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -4081,7 +4193,8 @@ class AsyncContractSection:
         Args:
             product_type: Wire name `productType` (query). Product type. One of: USDT-FUTURES: USDT-M Futures; COIN-FUTURES: Coin-M Futures; USDC-FUTURES: USDC-M Futures; SUSDT-FUTURES: USDT-M Futures demo; SCOIN-FUTURES: Coin-M Futures demo; SUSDC-FUTURES: USDC-M Futures demo.
             margin_coin: Wire name `marginCoin` (query). Margin coin, capitalized, e.g. USDT.
-            timeout: Seconds (or an httpx.Timeout) for this call; default: the client's.
+            timeout: Seconds (or an httpx.Timeout) for each wait for the network; default: the client's.
+            deadline: Seconds this call may take in all, retries and waits included; default: the client's.
             max_retries: Retries of this call after transient failures; default: the client's.
             extra_headers: More headers to send (and sign) with this call.
             extra_query: More query parameters to send (and sign) with this call.
@@ -4091,12 +4204,13 @@ class AsyncContractSection:
 
         Raises:
             RequestValidationError: an argument is rejected before anything is sent.
-            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit.
+            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit
+                (also when waiting for it would outlast the deadline).
             MissingCredentialsError: credentials are not set.
             APIError: the exchange answered with an error code; the subclass (AuthenticationError,
                 PermissionDeniedError, RateLimitError, InvalidParameterError, TimestampError, ServerError,
                 ...) follows the exchange's error table.
-            APIConnectionError: no response (APITimeoutError on a timeout).
+            APIConnectionError: no response (APITimeoutError on a timeout or when the deadline passed).
             ResponseValidationError: the body is not what the spec describes.
         """
         return await self._client.request(
@@ -4105,7 +4219,7 @@ class AsyncContractSection:
                 "product_type": product_type,
                 "margin_coin": margin_coin,
             },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
+            RequestOptions(timeout, max_retries, extra_headers, extra_query, deadline),
         )
 
     async def get_recent_trades(
@@ -4116,6 +4230,7 @@ class AsyncContractSection:
         | Literal["USDT-FUTURES", "COIN-FUTURES", "USDC-FUTURES", "SUSDT-FUTURES", "SCOIN-FUTURES", "SUSDC-FUTURES"],
         limit: int | None = None,
         timeout: TimeoutTypes | None = None,
+        deadline: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -4133,7 +4248,8 @@ class AsyncContractSection:
             symbol: Wire name `symbol` (query). Trading pair.
             product_type: Wire name `productType` (query). Product type. One of: USDT-FUTURES: USDT-M Futures; COIN-FUTURES: Coin-M Futures; USDC-FUTURES: USDC-M Futures; SUSDT-FUTURES: USDT-M Futures demo; SCOIN-FUTURES: Coin-M Futures demo; SUSDC-FUTURES: USDC-M Futures demo.
             limit: Wire name `limit` (query). Number of trades: default 100, maximum 100 (a String on the page; sent as a number in the query).
-            timeout: Seconds (or an httpx.Timeout) for this call; default: the client's.
+            timeout: Seconds (or an httpx.Timeout) for each wait for the network; default: the client's.
+            deadline: Seconds this call may take in all, retries and waits included; default: the client's.
             max_retries: Retries of this call after transient failures; default: the client's.
             extra_headers: More headers to send (and sign) with this call.
             extra_query: More query parameters to send (and sign) with this call.
@@ -4143,11 +4259,12 @@ class AsyncContractSection:
 
         Raises:
             RequestValidationError: an argument is rejected before anything is sent.
-            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit.
+            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit
+                (also when waiting for it would outlast the deadline).
             APIError: the exchange answered with an error code; the subclass (AuthenticationError,
                 PermissionDeniedError, RateLimitError, InvalidParameterError, TimestampError, ServerError,
                 ...) follows the exchange's error table.
-            APIConnectionError: no response (APITimeoutError on a timeout).
+            APIConnectionError: no response (APITimeoutError on a timeout or when the deadline passed).
             ResponseValidationError: the body is not what the spec describes.
         """
         return await self._client.request(
@@ -4157,7 +4274,7 @@ class AsyncContractSection:
                 "product_type": product_type,
                 "limit": limit,
             },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
+            RequestOptions(timeout, max_retries, extra_headers, extra_query, deadline),
         )
 
     async def get_single_position(
@@ -4168,6 +4285,7 @@ class AsyncContractSection:
         symbol: str,
         margin_coin: str,
         timeout: TimeoutTypes | None = None,
+        deadline: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -4188,7 +4306,8 @@ class AsyncContractSection:
             product_type: Wire name `productType` (query). Product type. One of: USDT-FUTURES: USDT-M Futures; COIN-FUTURES: Coin-M Futures; USDC-FUTURES: USDC-M Futures; SUSDT-FUTURES: USDT-M Futures demo; SCOIN-FUTURES: Coin-M Futures demo; SUSDC-FUTURES: USDC-M Futures demo.
             symbol: Wire name `symbol` (query). Trading pair, e.g. BTCUSDT.
             margin_coin: Wire name `marginCoin` (query). Margin coin, capitalized, e.g. USDT.
-            timeout: Seconds (or an httpx.Timeout) for this call; default: the client's.
+            timeout: Seconds (or an httpx.Timeout) for each wait for the network; default: the client's.
+            deadline: Seconds this call may take in all, retries and waits included; default: the client's.
             max_retries: Retries of this call after transient failures; default: the client's.
             extra_headers: More headers to send (and sign) with this call.
             extra_query: More query parameters to send (and sign) with this call.
@@ -4198,12 +4317,13 @@ class AsyncContractSection:
 
         Raises:
             RequestValidationError: an argument is rejected before anything is sent.
-            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit.
+            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit
+                (also when waiting for it would outlast the deadline).
             MissingCredentialsError: credentials are not set.
             APIError: the exchange answered with an error code; the subclass (AuthenticationError,
                 PermissionDeniedError, RateLimitError, InvalidParameterError, TimestampError, ServerError,
                 ...) follows the exchange's error table.
-            APIConnectionError: no response (APITimeoutError on a timeout).
+            APIConnectionError: no response (APITimeoutError on a timeout or when the deadline passed).
             ResponseValidationError: the body is not what the spec describes.
         """
         return await self._client.request(
@@ -4213,7 +4333,7 @@ class AsyncContractSection:
                 "symbol": symbol,
                 "margin_coin": margin_coin,
             },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
+            RequestOptions(timeout, max_retries, extra_headers, extra_query, deadline),
         )
 
     async def get_subaccount_assets(
@@ -4222,6 +4342,7 @@ class AsyncContractSection:
         product_type: GetAccountListProductType
         | Literal["USDT-FUTURES", "COIN-FUTURES", "USDC-FUTURES", "SUSDT-FUTURES", "SCOIN-FUTURES", "SUSDC-FUTURES"],
         timeout: TimeoutTypes | None = None,
+        deadline: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -4240,7 +4361,8 @@ class AsyncContractSection:
 
         Args:
             product_type: Wire name `productType` (query). Product type. One of: USDT-FUTURES: USDT professional futures; COIN-FUTURES: Mixed futures; USDC-FUTURES: USDC professional futures; SUSDT-FUTURES: USDT professional futures demo; SCOIN-FUTURES: Mixed futures demo; SUSDC-FUTURES: USDC professional futures demo.
-            timeout: Seconds (or an httpx.Timeout) for this call; default: the client's.
+            timeout: Seconds (or an httpx.Timeout) for each wait for the network; default: the client's.
+            deadline: Seconds this call may take in all, retries and waits included; default: the client's.
             max_retries: Retries of this call after transient failures; default: the client's.
             extra_headers: More headers to send (and sign) with this call.
             extra_query: More query parameters to send (and sign) with this call.
@@ -4250,12 +4372,13 @@ class AsyncContractSection:
 
         Raises:
             RequestValidationError: an argument is rejected before anything is sent.
-            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit.
+            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit
+                (also when waiting for it would outlast the deadline).
             MissingCredentialsError: credentials are not set.
             APIError: the exchange answered with an error code; the subclass (AuthenticationError,
                 PermissionDeniedError, RateLimitError, InvalidParameterError, TimestampError, ServerError,
                 ...) follows the exchange's error table.
-            APIConnectionError: no response (APITimeoutError on a timeout).
+            APIConnectionError: no response (APITimeoutError on a timeout or when the deadline passed).
             ResponseValidationError: the body is not what the spec describes.
         """
         return await self._client.request(
@@ -4263,7 +4386,7 @@ class AsyncContractSection:
             {
                 "product_type": product_type,
             },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
+            RequestOptions(timeout, max_retries, extra_headers, extra_query, deadline),
         )
 
     async def get_ticker(
@@ -4273,6 +4396,7 @@ class AsyncContractSection:
         product_type: GetAccountListProductType
         | Literal["USDT-FUTURES", "COIN-FUTURES", "USDC-FUTURES", "SUSDT-FUTURES", "SCOIN-FUTURES", "SUSDC-FUTURES"],
         timeout: TimeoutTypes | None = None,
+        deadline: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -4292,7 +4416,8 @@ class AsyncContractSection:
         Args:
             symbol: Wire name `symbol` (query). Trading pair.
             product_type: Wire name `productType` (query). Product type. One of: USDT-FUTURES: USDT-M Futures; COIN-FUTURES: Coin-M Futures; USDC-FUTURES: USDC-M Futures; SUSDT-FUTURES: USDT-M Futures demo; SCOIN-FUTURES: Coin-M Futures demo; SUSDC-FUTURES: USDC-M Futures demo.
-            timeout: Seconds (or an httpx.Timeout) for this call; default: the client's.
+            timeout: Seconds (or an httpx.Timeout) for each wait for the network; default: the client's.
+            deadline: Seconds this call may take in all, retries and waits included; default: the client's.
             max_retries: Retries of this call after transient failures; default: the client's.
             extra_headers: More headers to send (and sign) with this call.
             extra_query: More query parameters to send (and sign) with this call.
@@ -4302,11 +4427,12 @@ class AsyncContractSection:
 
         Raises:
             RequestValidationError: an argument is rejected before anything is sent.
-            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit.
+            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit
+                (also when waiting for it would outlast the deadline).
             APIError: the exchange answered with an error code; the subclass (AuthenticationError,
                 PermissionDeniedError, RateLimitError, InvalidParameterError, TimestampError, ServerError,
                 ...) follows the exchange's error table.
-            APIConnectionError: no response (APITimeoutError on a timeout).
+            APIConnectionError: no response (APITimeoutError on a timeout or when the deadline passed).
             ResponseValidationError: the body is not what the spec describes.
         """
         return await self._client.request(
@@ -4315,7 +4441,7 @@ class AsyncContractSection:
                 "symbol": symbol,
                 "product_type": product_type,
             },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
+            RequestOptions(timeout, max_retries, extra_headers, extra_query, deadline),
         )
 
     async def get_tickers(
@@ -4324,6 +4450,7 @@ class AsyncContractSection:
         product_type: GetAccountListProductType
         | Literal["USDT-FUTURES", "COIN-FUTURES", "USDC-FUTURES", "SUSDT-FUTURES", "SCOIN-FUTURES", "SUSDC-FUTURES"],
         timeout: TimeoutTypes | None = None,
+        deadline: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -4342,7 +4469,8 @@ class AsyncContractSection:
 
         Args:
             product_type: Wire name `productType` (query). Product type. One of: USDT-FUTURES: USDT-M Futures; COIN-FUTURES: Coin-M Futures; USDC-FUTURES: USDC-M Futures; SUSDT-FUTURES: USDT-M Futures demo; SCOIN-FUTURES: Coin-M Futures demo; SUSDC-FUTURES: USDC-M Futures demo.
-            timeout: Seconds (or an httpx.Timeout) for this call; default: the client's.
+            timeout: Seconds (or an httpx.Timeout) for each wait for the network; default: the client's.
+            deadline: Seconds this call may take in all, retries and waits included; default: the client's.
             max_retries: Retries of this call after transient failures; default: the client's.
             extra_headers: More headers to send (and sign) with this call.
             extra_query: More query parameters to send (and sign) with this call.
@@ -4352,11 +4480,12 @@ class AsyncContractSection:
 
         Raises:
             RequestValidationError: an argument is rejected before anything is sent.
-            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit.
+            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit
+                (also when waiting for it would outlast the deadline).
             APIError: the exchange answered with an error code; the subclass (AuthenticationError,
                 PermissionDeniedError, RateLimitError, InvalidParameterError, TimestampError, ServerError,
                 ...) follows the exchange's error table.
-            APIConnectionError: no response (APITimeoutError on a timeout).
+            APIConnectionError: no response (APITimeoutError on a timeout or when the deadline passed).
             ResponseValidationError: the body is not what the spec describes.
         """
         return await self._client.request(
@@ -4364,7 +4493,7 @@ class AsyncContractSection:
             {
                 "product_type": product_type,
             },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
+            RequestOptions(timeout, max_retries, extra_headers, extra_query, deadline),
         )
 
     async def modify_order(
@@ -4382,6 +4511,7 @@ class AsyncContractSection:
         new_preset_stop_surplus_price: Decimal | str | int | None = None,
         new_preset_stop_loss_price: Decimal | str | int | None = None,
         timeout: TimeoutTypes | None = None,
+        deadline: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -4412,7 +4542,8 @@ class AsyncContractSection:
             new_price: Wire name `newPrice` (body). New price; a limit order keeps its price when left empty. Not to be set for a market order ("Limit market" on the page).
             new_preset_stop_surplus_price: Wire name `newPresetStopSurplusPrice` (body). New take-profit price: empty keeps the existing one, a value sets or adds it, 0 deletes it.
             new_preset_stop_loss_price: Wire name `newPresetStopLossPrice` (body). New stop-loss price: empty keeps the existing one, a value sets or adds it, 0 deletes it.
-            timeout: Seconds (or an httpx.Timeout) for this call; default: the client's.
+            timeout: Seconds (or an httpx.Timeout) for each wait for the network; default: the client's.
+            deadline: Seconds this call may take in all, retries and waits included; default: the client's.
             max_retries: Retries of this call after transient failures; default: the client's.
             extra_headers: More headers to send (and sign) with this call.
             extra_query: More query parameters to send (and sign) with this call.
@@ -4422,12 +4553,13 @@ class AsyncContractSection:
 
         Raises:
             RequestValidationError: an argument is rejected before anything is sent.
-            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit.
+            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit
+                (also when waiting for it would outlast the deadline).
             MissingCredentialsError: credentials are not set.
             APIError: the exchange answered with an error code; the subclass (AuthenticationError,
                 PermissionDeniedError, RateLimitError, InvalidParameterError, TimestampError, ServerError,
                 ...) follows the exchange's error table.
-            APIConnectionError: no response (APITimeoutError on a timeout).
+            APIConnectionError: no response (APITimeoutError on a timeout or when the deadline passed).
             ResponseValidationError: the body is not what the spec describes.
         """
         return await self._client.request(
@@ -4444,7 +4576,7 @@ class AsyncContractSection:
                 "new_preset_stop_surplus_price": new_preset_stop_surplus_price,
                 "new_preset_stop_loss_price": new_preset_stop_loss_price,
             },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
+            RequestOptions(timeout, max_retries, extra_headers, extra_query, deadline),
         )
 
     async def place_order(
@@ -4469,6 +4601,7 @@ class AsyncContractSection:
         preset_stop_loss_execute_price: Decimal | str | int | None = None,
         stp_mode: StpMode | Literal["none", "cancel_taker", "cancel_maker", "cancel_both"] | None = None,
         timeout: TimeoutTypes | None = None,
+        deadline: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -4511,7 +4644,8 @@ class AsyncContractSection:
             preset_stop_surplus_execute_price: Wire name `presetStopSurplusExecutePrice` (body). Preset take-profit execution price.
             preset_stop_loss_execute_price: Wire name `presetStopLossExecutePrice` (body). Preset stop-loss execution price.
             stp_mode: Wire name `stpMode` (body). STP mode (self trade prevention). One of: none: not setting STP (default value); cancel_taker: cancel taker order; cancel_maker: cancel maker order; cancel_both: cancel both of taker and maker orders.
-            timeout: Seconds (or an httpx.Timeout) for this call; default: the client's.
+            timeout: Seconds (or an httpx.Timeout) for each wait for the network; default: the client's.
+            deadline: Seconds this call may take in all, retries and waits included; default: the client's.
             max_retries: Retries of this call after transient failures; default: the client's.
             extra_headers: More headers to send (and sign) with this call.
             extra_query: More query parameters to send (and sign) with this call.
@@ -4521,12 +4655,13 @@ class AsyncContractSection:
 
         Raises:
             RequestValidationError: an argument is rejected before anything is sent.
-            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit.
+            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit
+                (also when waiting for it would outlast the deadline).
             MissingCredentialsError: credentials are not set.
             APIError: the exchange answered with an error code; the subclass (AuthenticationError,
                 PermissionDeniedError, RateLimitError, InvalidParameterError, TimestampError, ServerError,
                 ...) follows the exchange's error table.
-            APIConnectionError: no response (APITimeoutError on a timeout).
+            APIConnectionError: no response (APITimeoutError on a timeout or when the deadline passed).
             ResponseValidationError: the body is not what the spec describes.
         """
         return await self._client.request(
@@ -4550,7 +4685,7 @@ class AsyncContractSection:
                 "preset_stop_loss_execute_price": preset_stop_loss_execute_price,
                 "stp_mode": stp_mode,
             },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
+            RequestOptions(timeout, max_retries, extra_headers, extra_query, deadline),
         )
 
     async def set_leverage(
@@ -4565,6 +4700,7 @@ class AsyncContractSection:
         short_leverage: Decimal | str | int | None = None,
         hold_side: HoldSide | Literal["long", "short"] | None = None,
         timeout: TimeoutTypes | None = None,
+        deadline: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -4590,7 +4726,8 @@ class AsyncContractSection:
             long_leverage: Wire name `longLeverage` (body). Long position leverage, only for different leverages per side of a hedge-mode isolated position; it overrides leverage.
             short_leverage: Wire name `shortLeverage` (body). Short position leverage, only for different leverages per side of a hedge-mode isolated position; it overrides leverage.
             hold_side: Wire name `holdSide` (body). Position direction; required only for isolated margin in hedge mode. One of: long: Long position; short: Short position.
-            timeout: Seconds (or an httpx.Timeout) for this call; default: the client's.
+            timeout: Seconds (or an httpx.Timeout) for each wait for the network; default: the client's.
+            deadline: Seconds this call may take in all, retries and waits included; default: the client's.
             max_retries: Retries of this call after transient failures; default: the client's.
             extra_headers: More headers to send (and sign) with this call.
             extra_query: More query parameters to send (and sign) with this call.
@@ -4600,12 +4737,13 @@ class AsyncContractSection:
 
         Raises:
             RequestValidationError: an argument is rejected before anything is sent.
-            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit.
+            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit
+                (also when waiting for it would outlast the deadline).
             MissingCredentialsError: credentials are not set.
             APIError: the exchange answered with an error code; the subclass (AuthenticationError,
                 PermissionDeniedError, RateLimitError, InvalidParameterError, TimestampError, ServerError,
                 ...) follows the exchange's error table.
-            APIConnectionError: no response (APITimeoutError on a timeout).
+            APIConnectionError: no response (APITimeoutError on a timeout or when the deadline passed).
             ResponseValidationError: the body is not what the spec describes.
         """
         return await self._client.request(
@@ -4619,7 +4757,7 @@ class AsyncContractSection:
                 "short_leverage": short_leverage,
                 "hold_side": hold_side,
             },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
+            RequestOptions(timeout, max_retries, extra_headers, extra_query, deadline),
         )
 
     async def set_margin_mode(
@@ -4631,6 +4769,7 @@ class AsyncContractSection:
         margin_coin: str,
         margin_mode: MarginMode | Literal["isolated", "crossed"],
         timeout: TimeoutTypes | None = None,
+        deadline: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -4649,7 +4788,8 @@ class AsyncContractSection:
             product_type: Wire name `productType` (body). Product type. One of: USDT-FUTURES: USDT-M Futures; COIN-FUTURES: Coin-M Futures; USDC-FUTURES: USDC-M Futures; SUSDT-FUTURES: USDT-M Futures demo; SCOIN-FUTURES: Coin-M Futures demo; SUSDC-FUTURES: USDC-M Futures demo.
             margin_coin: Wire name `marginCoin` (body). Margin coin (capitalized).
             margin_mode: Wire name `marginMode` (body). Margin mode. One of: isolated: isolated margin mode; crossed: crossed margin mode.
-            timeout: Seconds (or an httpx.Timeout) for this call; default: the client's.
+            timeout: Seconds (or an httpx.Timeout) for each wait for the network; default: the client's.
+            deadline: Seconds this call may take in all, retries and waits included; default: the client's.
             max_retries: Retries of this call after transient failures; default: the client's.
             extra_headers: More headers to send (and sign) with this call.
             extra_query: More query parameters to send (and sign) with this call.
@@ -4659,12 +4799,13 @@ class AsyncContractSection:
 
         Raises:
             RequestValidationError: an argument is rejected before anything is sent.
-            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit.
+            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit
+                (also when waiting for it would outlast the deadline).
             MissingCredentialsError: credentials are not set.
             APIError: the exchange answered with an error code; the subclass (AuthenticationError,
                 PermissionDeniedError, RateLimitError, InvalidParameterError, TimestampError, ServerError,
                 ...) follows the exchange's error table.
-            APIConnectionError: no response (APITimeoutError on a timeout).
+            APIConnectionError: no response (APITimeoutError on a timeout or when the deadline passed).
             ResponseValidationError: the body is not what the spec describes.
         """
         return await self._client.request(
@@ -4675,7 +4816,7 @@ class AsyncContractSection:
                 "margin_coin": margin_coin,
                 "margin_mode": margin_mode,
             },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
+            RequestOptions(timeout, max_retries, extra_headers, extra_query, deadline),
         )
 
     async def set_position_mode(
@@ -4685,6 +4826,7 @@ class AsyncContractSection:
         | Literal["USDT-FUTURES", "COIN-FUTURES", "USDC-FUTURES", "SUSDT-FUTURES", "SCOIN-FUTURES", "SUSDC-FUTURES"],
         pos_mode: PosMode | Literal["one_way_mode", "hedge_mode"],
         timeout: TimeoutTypes | None = None,
+        deadline: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -4704,7 +4846,8 @@ class AsyncContractSection:
         Args:
             product_type: Wire name `productType` (body). Product type. One of: USDT-FUTURES: USDT-M Futures; COIN-FUTURES: Coin-M Futures; USDC-FUTURES: USDC-M Futures; SUSDT-FUTURES: USDT-M Futures demo; SCOIN-FUTURES: Coin-M Futures demo; SUSDC-FUTURES: USDC-M Futures demo.
             pos_mode: Wire name `posMode` (body). Position mode. One of: one_way_mode: one-way mode; hedge_mode: hedge mode.
-            timeout: Seconds (or an httpx.Timeout) for this call; default: the client's.
+            timeout: Seconds (or an httpx.Timeout) for each wait for the network; default: the client's.
+            deadline: Seconds this call may take in all, retries and waits included; default: the client's.
             max_retries: Retries of this call after transient failures; default: the client's.
             extra_headers: More headers to send (and sign) with this call.
             extra_query: More query parameters to send (and sign) with this call.
@@ -4714,12 +4857,13 @@ class AsyncContractSection:
 
         Raises:
             RequestValidationError: an argument is rejected before anything is sent.
-            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit.
+            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit
+                (also when waiting for it would outlast the deadline).
             MissingCredentialsError: credentials are not set.
             APIError: the exchange answered with an error code; the subclass (AuthenticationError,
                 PermissionDeniedError, RateLimitError, InvalidParameterError, TimestampError, ServerError,
                 ...) follows the exchange's error table.
-            APIConnectionError: no response (APITimeoutError on a timeout).
+            APIConnectionError: no response (APITimeoutError on a timeout or when the deadline passed).
             ResponseValidationError: the body is not what the spec describes.
         """
         return await self._client.request(
@@ -4728,7 +4872,7 @@ class AsyncContractSection:
                 "product_type": product_type,
                 "pos_mode": pos_mode,
             },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
+            RequestOptions(timeout, max_retries, extra_headers, extra_query, deadline),
         )
 
 

@@ -123,6 +123,7 @@ class SwapSection:
         | Literal["swap", "this_week", "next_week", "quarter", "next_quarter"]
         | None = None,
         timeout: TimeoutTypes | None = None,
+        deadline: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -145,7 +146,8 @@ class SwapSection:
             contract_code: Wire name `contract_code` (body). The contract code: a swap such as BTC-USDT, or a futures contract such as BTC-USDT-211225.
             pair: Wire name `pair` (body). The pair, e.g. BTC-USDT.
             contract_type: Wire name `contract_type` (body). The contract type. One of: swap; this_week; next_week; quarter; next_quarter.
-            timeout: Seconds (or an httpx.Timeout) for this call; default: the client's.
+            timeout: Seconds (or an httpx.Timeout) for each wait for the network; default: the client's.
+            deadline: Seconds this call may take in all, retries and waits included; default: the client's.
             max_retries: Retries of this call after transient failures; default: the client's.
             extra_headers: More headers to send (and sign) with this call.
             extra_query: More query parameters to send (and sign) with this call.
@@ -155,12 +157,13 @@ class SwapSection:
 
         Raises:
             RequestValidationError: an argument is rejected before anything is sent.
-            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit.
+            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit
+                (also when waiting for it would outlast the deadline).
             MissingCredentialsError: credentials are not set.
             APIError: the exchange answered with an error code; the subclass (AuthenticationError,
                 PermissionDeniedError, RateLimitError, InvalidParameterError, TimestampError, ServerError,
                 ...) follows the exchange's error table.
-            APIConnectionError: no response (APITimeoutError on a timeout).
+            APIConnectionError: no response (APITimeoutError on a timeout or when the deadline passed).
             ResponseValidationError: the body is not what the spec describes.
         """
         return self._client.request(
@@ -170,7 +173,7 @@ class SwapSection:
                 "pair": pair,
                 "contract_type": contract_type,
             },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
+            RequestOptions(timeout, max_retries, extra_headers, extra_query, deadline),
         )
 
     def set_leverage(
@@ -183,6 +186,7 @@ class SwapSection:
         | Literal["swap", "this_week", "next_week", "quarter", "next_quarter"]
         | None = None,
         timeout: TimeoutTypes | None = None,
+        deadline: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -207,7 +211,8 @@ class SwapSection:
             contract_code: Wire name `contract_code` (body). The contract code: a swap such as BTC-USDT, or a futures contract such as BTC-USDT-210625.
             pair: Wire name `pair` (body). The pair, e.g. BTC-USDT.
             contract_type: Wire name `contract_type` (body). The contract type. One of: swap; this_week; next_week; quarter; next_quarter.
-            timeout: Seconds (or an httpx.Timeout) for this call; default: the client's.
+            timeout: Seconds (or an httpx.Timeout) for each wait for the network; default: the client's.
+            deadline: Seconds this call may take in all, retries and waits included; default: the client's.
             max_retries: Retries of this call after transient failures; default: the client's.
             extra_headers: More headers to send (and sign) with this call.
             extra_query: More query parameters to send (and sign) with this call.
@@ -217,12 +222,13 @@ class SwapSection:
 
         Raises:
             RequestValidationError: an argument is rejected before anything is sent.
-            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit.
+            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit
+                (also when waiting for it would outlast the deadline).
             MissingCredentialsError: credentials are not set.
             APIError: the exchange answered with an error code; the subclass (AuthenticationError,
                 PermissionDeniedError, RateLimitError, InvalidParameterError, TimestampError, ServerError,
                 ...) follows the exchange's error table.
-            APIConnectionError: no response (APITimeoutError on a timeout).
+            APIConnectionError: no response (APITimeoutError on a timeout or when the deadline passed).
             ResponseValidationError: the body is not what the spec describes.
         """
         return self._client.request(
@@ -233,7 +239,7 @@ class SwapSection:
                 "pair": pair,
                 "contract_type": contract_type,
             },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
+            RequestOptions(timeout, max_retries, extra_headers, extra_query, deadline),
         )
 
 
@@ -263,6 +269,7 @@ class AsyncSwapSection:
         | Literal["swap", "this_week", "next_week", "quarter", "next_quarter"]
         | None = None,
         timeout: TimeoutTypes | None = None,
+        deadline: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -285,7 +292,8 @@ class AsyncSwapSection:
             contract_code: Wire name `contract_code` (body). The contract code: a swap such as BTC-USDT, or a futures contract such as BTC-USDT-211225.
             pair: Wire name `pair` (body). The pair, e.g. BTC-USDT.
             contract_type: Wire name `contract_type` (body). The contract type. One of: swap; this_week; next_week; quarter; next_quarter.
-            timeout: Seconds (or an httpx.Timeout) for this call; default: the client's.
+            timeout: Seconds (or an httpx.Timeout) for each wait for the network; default: the client's.
+            deadline: Seconds this call may take in all, retries and waits included; default: the client's.
             max_retries: Retries of this call after transient failures; default: the client's.
             extra_headers: More headers to send (and sign) with this call.
             extra_query: More query parameters to send (and sign) with this call.
@@ -295,12 +303,13 @@ class AsyncSwapSection:
 
         Raises:
             RequestValidationError: an argument is rejected before anything is sent.
-            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit.
+            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit
+                (also when waiting for it would outlast the deadline).
             MissingCredentialsError: credentials are not set.
             APIError: the exchange answered with an error code; the subclass (AuthenticationError,
                 PermissionDeniedError, RateLimitError, InvalidParameterError, TimestampError, ServerError,
                 ...) follows the exchange's error table.
-            APIConnectionError: no response (APITimeoutError on a timeout).
+            APIConnectionError: no response (APITimeoutError on a timeout or when the deadline passed).
             ResponseValidationError: the body is not what the spec describes.
         """
         return await self._client.request(
@@ -310,7 +319,7 @@ class AsyncSwapSection:
                 "pair": pair,
                 "contract_type": contract_type,
             },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
+            RequestOptions(timeout, max_retries, extra_headers, extra_query, deadline),
         )
 
     async def set_leverage(
@@ -323,6 +332,7 @@ class AsyncSwapSection:
         | Literal["swap", "this_week", "next_week", "quarter", "next_quarter"]
         | None = None,
         timeout: TimeoutTypes | None = None,
+        deadline: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -347,7 +357,8 @@ class AsyncSwapSection:
             contract_code: Wire name `contract_code` (body). The contract code: a swap such as BTC-USDT, or a futures contract such as BTC-USDT-210625.
             pair: Wire name `pair` (body). The pair, e.g. BTC-USDT.
             contract_type: Wire name `contract_type` (body). The contract type. One of: swap; this_week; next_week; quarter; next_quarter.
-            timeout: Seconds (or an httpx.Timeout) for this call; default: the client's.
+            timeout: Seconds (or an httpx.Timeout) for each wait for the network; default: the client's.
+            deadline: Seconds this call may take in all, retries and waits included; default: the client's.
             max_retries: Retries of this call after transient failures; default: the client's.
             extra_headers: More headers to send (and sign) with this call.
             extra_query: More query parameters to send (and sign) with this call.
@@ -357,12 +368,13 @@ class AsyncSwapSection:
 
         Raises:
             RequestValidationError: an argument is rejected before anything is sent.
-            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit.
+            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit
+                (also when waiting for it would outlast the deadline).
             MissingCredentialsError: credentials are not set.
             APIError: the exchange answered with an error code; the subclass (AuthenticationError,
                 PermissionDeniedError, RateLimitError, InvalidParameterError, TimestampError, ServerError,
                 ...) follows the exchange's error table.
-            APIConnectionError: no response (APITimeoutError on a timeout).
+            APIConnectionError: no response (APITimeoutError on a timeout or when the deadline passed).
             ResponseValidationError: the body is not what the spec describes.
         """
         return await self._client.request(
@@ -373,7 +385,7 @@ class AsyncSwapSection:
                 "pair": pair,
                 "contract_type": contract_type,
             },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
+            RequestOptions(timeout, max_retries, extra_headers, extra_query, deadline),
         )
 
 

@@ -5,12 +5,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 
 import httpx
 
-from exchange_sdk._runtime._base_client import DEFAULT_TIMEOUT, AsyncAPIClient, RateLimitMode, SyncAPIClient
-from exchange_sdk._runtime._options import RetryPolicy, TimeoutTypes
+from exchange_sdk._runtime._base_client import (
+    DEFAULT_DEADLINE,
+    DEFAULT_TIMEOUT,
+    AsyncAPIClient,
+    RateLimitMode,
+    SyncAPIClient,
+)
+from exchange_sdk._runtime._options import NOT_GIVEN, NotGiven, RetryPolicy, TimeoutTypes
 from exchange_sdk._runtime._rate_limit import RateLimiter
 from exchange_sdk._runtime._sender import Limits, VerifyTypes
 from exchange_sdk.okx._profile import PROFILE
@@ -66,7 +72,13 @@ class OkxClient(SyncAPIClient):
             a header that frames the request (Host, Content-Length, ...) or holds CR/LF raises ValueError.
         clock: A callable returning the current time in epoch milliseconds; every signed timestamp
             comes from it. Defaults to the system clock.
-        timeout: Seconds (or an httpx.Timeout) for each request; each method also takes `timeout`.
+        timeout: Seconds (or an httpx.Timeout) for each wait for the network: to connect, and for each
+            read of the response. Default 10; each method also takes `timeout`.
+        deadline: Seconds a call may take in all: its rate-limit waits, every attempt (however slowly
+            the server sends) and the backoff between them; then it raises APITimeoutError (or
+            ClientRateLimitError when the rate limit alone would outlast it), and a retry whose wait
+            would outlast it is not made. Default 60; None for no deadline; each method also takes
+            `deadline`.
         demo: Send every request to demo trading (Demo trading uses the production host with a demo-trading API key and this header.). Default: live.
         rate_limit: "wait" (default) holds each call until the documented limits allow it; "raise" raises
             ClientRateLimitError instead; None does no client-side limiting.
@@ -77,6 +89,8 @@ class OkxClient(SyncAPIClient):
             also takes `max_retries`.
         retry_policy: Backoff of the retries (initial and maximum delay); Retry-After is honoured.
 
+    `with_options(...)` returns a copy with other credentials, headers, timeouts, deadline, rate
+    limiting or retries, sharing this client's connection pool.
     Sections: `account`, `market`, `public`, `trade`.
     Use it as `with` a context manager, or call `close()`.
     `sync_time()` measures the exchange's clock; a timestamp error does it by itself.
@@ -98,6 +112,7 @@ class OkxClient(SyncAPIClient):
         default_headers: Mapping[str, str] | None = None,
         clock: Callable[[], int] | None = None,
         timeout: TimeoutTypes = DEFAULT_TIMEOUT,
+        deadline: float | None = DEFAULT_DEADLINE,
         demo: bool = False,
         rate_limit: RateLimitMode = "wait",
         limiter: RateLimiter | None = None,
@@ -121,7 +136,45 @@ class OkxClient(SyncAPIClient):
             default_headers=default_headers,
             clock=clock,
             timeout=timeout,
+            deadline=deadline,
             demo=demo,
+            rate_limit=rate_limit,
+            limiter=limiter,
+            max_retries=max_retries,
+            retry_policy=retry_policy,
+        )
+
+    def with_options(
+        self,
+        *,
+        api_key: str | NotGiven = NOT_GIVEN,
+        secret_key: str | NotGiven = NOT_GIVEN,
+        passphrase: str | NotGiven = NOT_GIVEN,
+        default_headers: Mapping[str, str] | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        deadline: float | None | NotGiven = NOT_GIVEN,
+        rate_limit: RateLimitMode | NotGiven = NOT_GIVEN,
+        limiter: RateLimiter | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        retry_policy: RetryPolicy | NotGiven = NOT_GIVEN,
+    ) -> Self:
+        """A copy of this client with the given settings changed (as __init__ takes them; the
+        default_headers are added to this client's), sharing its connection pool, rate limiter
+        (unless `limiter` is given) and clock offset; e.g.
+        `client.with_options(timeout=2, max_retries=0).account.get_account_config(...)`.
+
+        The copy does not own the pool: its `close()` closes nothing, this client's closes
+        the copy's connections too. Raises ValueError for a setting __init__ refuses.
+        """
+        return self._copy_with(
+            {
+                "api_key": api_key,
+                "secret_key": secret_key,
+                "passphrase": passphrase,
+            },
+            default_headers=default_headers,
+            timeout=timeout,
+            deadline=deadline,
             rate_limit=rate_limit,
             limiter=limiter,
             max_retries=max_retries,
@@ -217,7 +270,13 @@ class AsyncOkxClient(AsyncAPIClient):
             a header that frames the request (Host, Content-Length, ...) or holds CR/LF raises ValueError.
         clock: A callable returning the current time in epoch milliseconds; every signed timestamp
             comes from it. Defaults to the system clock.
-        timeout: Seconds (or an httpx.Timeout) for each request; each method also takes `timeout`.
+        timeout: Seconds (or an httpx.Timeout) for each wait for the network: to connect, and for each
+            read of the response. Default 10; each method also takes `timeout`.
+        deadline: Seconds a call may take in all: its rate-limit waits, every attempt (however slowly
+            the server sends) and the backoff between them; then it raises APITimeoutError (or
+            ClientRateLimitError when the rate limit alone would outlast it), and a retry whose wait
+            would outlast it is not made. Default 60; None for no deadline; each method also takes
+            `deadline`.
         demo: Send every request to demo trading (Demo trading uses the production host with a demo-trading API key and this header.). Default: live.
         rate_limit: "wait" (default) holds each call until the documented limits allow it; "raise" raises
             ClientRateLimitError instead; None does no client-side limiting.
@@ -228,6 +287,8 @@ class AsyncOkxClient(AsyncAPIClient):
             also takes `max_retries`.
         retry_policy: Backoff of the retries (initial and maximum delay); Retry-After is honoured.
 
+    `with_options(...)` returns a copy with other credentials, headers, timeouts, deadline, rate
+    limiting or retries, sharing this client's connection pool.
     Sections: `account`, `market`, `public`, `trade`.
     Use it as `async with` a context manager, or call `await aclose()`.
     `await sync_time()` measures the exchange's clock; a timestamp error does it by itself.
@@ -249,6 +310,7 @@ class AsyncOkxClient(AsyncAPIClient):
         default_headers: Mapping[str, str] | None = None,
         clock: Callable[[], int] | None = None,
         timeout: TimeoutTypes = DEFAULT_TIMEOUT,
+        deadline: float | None = DEFAULT_DEADLINE,
         demo: bool = False,
         rate_limit: RateLimitMode = "wait",
         limiter: RateLimiter | None = None,
@@ -272,7 +334,45 @@ class AsyncOkxClient(AsyncAPIClient):
             default_headers=default_headers,
             clock=clock,
             timeout=timeout,
+            deadline=deadline,
             demo=demo,
+            rate_limit=rate_limit,
+            limiter=limiter,
+            max_retries=max_retries,
+            retry_policy=retry_policy,
+        )
+
+    def with_options(
+        self,
+        *,
+        api_key: str | NotGiven = NOT_GIVEN,
+        secret_key: str | NotGiven = NOT_GIVEN,
+        passphrase: str | NotGiven = NOT_GIVEN,
+        default_headers: Mapping[str, str] | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        deadline: float | None | NotGiven = NOT_GIVEN,
+        rate_limit: RateLimitMode | NotGiven = NOT_GIVEN,
+        limiter: RateLimiter | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        retry_policy: RetryPolicy | NotGiven = NOT_GIVEN,
+    ) -> Self:
+        """A copy of this client with the given settings changed (as __init__ takes them; the
+        default_headers are added to this client's), sharing its connection pool, rate limiter
+        (unless `limiter` is given) and clock offset; e.g.
+        `client.with_options(timeout=2, max_retries=0).account.get_account_config(...)`.
+
+        The copy does not own the pool: its `aclose()` closes nothing, this client's closes
+        the copy's connections too. Raises ValueError for a setting __init__ refuses.
+        """
+        return self._copy_with(
+            {
+                "api_key": api_key,
+                "secret_key": secret_key,
+                "passphrase": passphrase,
+            },
+            default_headers=default_headers,
+            timeout=timeout,
+            deadline=deadline,
             rate_limit=rate_limit,
             limiter=limiter,
             max_retries=max_retries,

@@ -471,6 +471,7 @@ class AccountSection:
         self,
         *,
         timeout: TimeoutTypes | None = None,
+        deadline: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -485,7 +486,8 @@ class AccountSection:
         Documentation: https://www.okx.com/docs-v5/en/#trading-account-rest-api-get-account-configuration
 
         Args:
-            timeout: Seconds (or an httpx.Timeout) for this call; default: the client's.
+            timeout: Seconds (or an httpx.Timeout) for each wait for the network; default: the client's.
+            deadline: Seconds this call may take in all, retries and waits included; default: the client's.
             max_retries: Retries of this call after transient failures; default: the client's.
             extra_headers: More headers to send (and sign) with this call.
             extra_query: More query parameters to send (and sign) with this call.
@@ -495,18 +497,19 @@ class AccountSection:
 
         Raises:
             RequestValidationError: an argument is rejected before anything is sent.
-            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit.
+            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit
+                (also when waiting for it would outlast the deadline).
             MissingCredentialsError: credentials are not set.
             APIError: the exchange answered with an error code; the subclass (AuthenticationError,
                 PermissionDeniedError, RateLimitError, InvalidParameterError, TimestampError, ServerError,
                 ...) follows the exchange's error table.
-            APIConnectionError: no response (APITimeoutError on a timeout).
+            APIConnectionError: no response (APITimeoutError on a timeout or when the deadline passed).
             ResponseValidationError: the body is not what the spec describes.
         """
         return self._client.request(
             GET_ACCOUNT_CONFIG,
             {},
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
+            RequestOptions(timeout, max_retries, extra_headers, extra_query, deadline),
         )
 
     def get_balance(
@@ -514,6 +517,7 @@ class AccountSection:
         *,
         ccy: str | Sequence[str] | None = None,
         timeout: TimeoutTypes | None = None,
+        deadline: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -534,7 +538,8 @@ class AccountSection:
 
         Args:
             ccy: Wire name `ccy` (query). Single currency or multiple currencies (no more than 20) separated with comma, e.g. BTC or BTC,ETH. Several values may be given (sent comma-separated, at most 20).
-            timeout: Seconds (or an httpx.Timeout) for this call; default: the client's.
+            timeout: Seconds (or an httpx.Timeout) for each wait for the network; default: the client's.
+            deadline: Seconds this call may take in all, retries and waits included; default: the client's.
             max_retries: Retries of this call after transient failures; default: the client's.
             extra_headers: More headers to send (and sign) with this call.
             extra_query: More query parameters to send (and sign) with this call.
@@ -544,12 +549,13 @@ class AccountSection:
 
         Raises:
             RequestValidationError: an argument is rejected before anything is sent.
-            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit.
+            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit
+                (also when waiting for it would outlast the deadline).
             MissingCredentialsError: credentials are not set.
             APIError: the exchange answered with an error code; the subclass (AuthenticationError,
                 PermissionDeniedError, RateLimitError, InvalidParameterError, TimestampError, ServerError,
                 ...) follows the exchange's error table.
-            APIConnectionError: no response (APITimeoutError on a timeout).
+            APIConnectionError: no response (APITimeoutError on a timeout or when the deadline passed).
             ResponseValidationError: the body is not what the spec describes.
         """
         return self._client.request(
@@ -557,7 +563,7 @@ class AccountSection:
             {
                 "ccy": ccy,
             },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
+            RequestOptions(timeout, max_retries, extra_headers, extra_query, deadline),
         )
 
     def get_bills(
@@ -724,6 +730,7 @@ class AccountSection:
         end: int | datetime | None = None,
         limit: int | None = None,
         timeout: TimeoutTypes | None = None,
+        deadline: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -756,7 +763,8 @@ class AccountSection:
             begin: Wire name `begin` (query). Filter with a begin timestamp ts, Unix milliseconds, e.g. 1597026383085.
             end: Wire name `end` (query). Filter with an end timestamp ts, Unix milliseconds, e.g. 1597026383085.
             limit: Wire name `limit` (query). Number of results per request; at most 100, default 100.
-            timeout: Seconds (or an httpx.Timeout) for this call; default: the client's.
+            timeout: Seconds (or an httpx.Timeout) for each wait for the network; default: the client's.
+            deadline: Seconds this call may take in all, retries and waits included; default: the client's.
             max_retries: Retries of this call after transient failures; default: the client's.
             extra_headers: More headers to send (and sign) with this call.
             extra_query: More query parameters to send (and sign) with this call.
@@ -766,12 +774,13 @@ class AccountSection:
 
         Raises:
             RequestValidationError: an argument is rejected before anything is sent.
-            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit.
+            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit
+                (also when waiting for it would outlast the deadline).
             MissingCredentialsError: credentials are not set.
             APIError: the exchange answered with an error code; the subclass (AuthenticationError,
                 PermissionDeniedError, RateLimitError, InvalidParameterError, TimestampError, ServerError,
                 ...) follows the exchange's error table.
-            APIConnectionError: no response (APITimeoutError on a timeout).
+            APIConnectionError: no response (APITimeoutError on a timeout or when the deadline passed).
             ResponseValidationError: the body is not what the spec describes.
         """
         return self._client.request(
@@ -790,7 +799,7 @@ class AccountSection:
                 "end": end,
                 "limit": limit,
             },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
+            RequestOptions(timeout, max_retries, extra_headers, extra_query, deadline),
         )
 
     def iter_bills(
@@ -958,6 +967,7 @@ class AccountSection:
         limit: int | None = None,
         max_items: int | None = None,
         timeout: TimeoutTypes | None = None,
+        deadline: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -991,7 +1001,8 @@ class AccountSection:
             end: Wire name `end` (query). Filter with an end timestamp ts, Unix milliseconds, e.g. 1597026383085.
             limit: Wire name `limit` (query). Number of results per request; at most 100, default 100.
             max_items: Stop after this many items; default: every page, until the last.
-            timeout: Seconds (or an httpx.Timeout) for this call; default: the client's.
+            timeout: Seconds (or an httpx.Timeout) for each wait for the network; default: the client's.
+            deadline: Seconds this call may take in all, retries and waits included; default: the client's.
             max_retries: Retries of this call after transient failures; default: the client's.
             extra_headers: More headers to send (and sign) with this call.
             extra_query: More query parameters to send (and sign) with this call.
@@ -1001,12 +1012,13 @@ class AccountSection:
 
         Raises:
             RequestValidationError: an argument is rejected before anything is sent.
-            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit.
+            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit
+                (also when waiting for it would outlast the deadline).
             MissingCredentialsError: credentials are not set.
             APIError: the exchange answered with an error code; the subclass (AuthenticationError,
                 PermissionDeniedError, RateLimitError, InvalidParameterError, TimestampError, ServerError,
                 ...) follows the exchange's error table.
-            APIConnectionError: no response (APITimeoutError on a timeout).
+            APIConnectionError: no response (APITimeoutError on a timeout or when the deadline passed).
             ResponseValidationError: the body is not what the spec describes.
         """
         return self._client.paginate(
@@ -1025,7 +1037,7 @@ class AccountSection:
                 "end": end,
                 "limit": limit,
             },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
+            RequestOptions(timeout, max_retries, extra_headers, extra_query, deadline),
             max_items,
         )
 
@@ -1036,6 +1048,7 @@ class AccountSection:
         inst_id: str | Sequence[str] | None = None,
         ccy: str | Sequence[str] | None = None,
         timeout: TimeoutTypes | None = None,
+        deadline: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -1056,7 +1069,8 @@ class AccountSection:
             mgn_mode: Wire name `mgnMode` (query). Margin mode. One of: cross; isolated.
             inst_id: Wire name `instId` (query). Instrument ID (conditional); one or up to 20 separated with commas. Several values may be given (sent comma-separated, at most 20).
             ccy: Wire name `ccy` (query). Currency (conditional), for the leverage at currency level; applicable to cross MARGIN in Spot mode, Multi-currency margin and Portfolio margin. One or up to 20 separated with commas. Several values may be given (sent comma-separated, at most 20).
-            timeout: Seconds (or an httpx.Timeout) for this call; default: the client's.
+            timeout: Seconds (or an httpx.Timeout) for each wait for the network; default: the client's.
+            deadline: Seconds this call may take in all, retries and waits included; default: the client's.
             max_retries: Retries of this call after transient failures; default: the client's.
             extra_headers: More headers to send (and sign) with this call.
             extra_query: More query parameters to send (and sign) with this call.
@@ -1066,12 +1080,13 @@ class AccountSection:
 
         Raises:
             RequestValidationError: an argument is rejected before anything is sent.
-            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit.
+            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit
+                (also when waiting for it would outlast the deadline).
             MissingCredentialsError: credentials are not set.
             APIError: the exchange answered with an error code; the subclass (AuthenticationError,
                 PermissionDeniedError, RateLimitError, InvalidParameterError, TimestampError, ServerError,
                 ...) follows the exchange's error table.
-            APIConnectionError: no response (APITimeoutError on a timeout).
+            APIConnectionError: no response (APITimeoutError on a timeout or when the deadline passed).
             ResponseValidationError: the body is not what the spec describes.
         """
         return self._client.request(
@@ -1081,7 +1096,7 @@ class AccountSection:
                 "inst_id": inst_id,
                 "ccy": ccy,
             },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
+            RequestOptions(timeout, max_retries, extra_headers, extra_query, deadline),
         )
 
     def get_positions(
@@ -1091,6 +1106,7 @@ class AccountSection:
         inst_id: str | Sequence[str] | None = None,
         pos_id: str | Sequence[str] | None = None,
         timeout: TimeoutTypes | None = None,
+        deadline: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -1112,7 +1128,8 @@ class AccountSection:
             inst_type: Wire name `instType` (query). Instrument type; instId is checked against it when both are passed. One of: MARGIN; SWAP; FUTURES; OPTION; EVENTS.
             inst_id: Wire name `instId` (query). Instrument ID, e.g. BTC-USDT-SWAP; one or up to 10 separated with commas. Several values may be given (sent comma-separated, at most 10).
             pos_id: Wire name `posId` (query). Position ID; one or up to 20 separated with commas. Several values may be given (sent comma-separated, at most 20).
-            timeout: Seconds (or an httpx.Timeout) for this call; default: the client's.
+            timeout: Seconds (or an httpx.Timeout) for each wait for the network; default: the client's.
+            deadline: Seconds this call may take in all, retries and waits included; default: the client's.
             max_retries: Retries of this call after transient failures; default: the client's.
             extra_headers: More headers to send (and sign) with this call.
             extra_query: More query parameters to send (and sign) with this call.
@@ -1122,12 +1139,13 @@ class AccountSection:
 
         Raises:
             RequestValidationError: an argument is rejected before anything is sent.
-            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit.
+            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit
+                (also when waiting for it would outlast the deadline).
             MissingCredentialsError: credentials are not set.
             APIError: the exchange answered with an error code; the subclass (AuthenticationError,
                 PermissionDeniedError, RateLimitError, InvalidParameterError, TimestampError, ServerError,
                 ...) follows the exchange's error table.
-            APIConnectionError: no response (APITimeoutError on a timeout).
+            APIConnectionError: no response (APITimeoutError on a timeout or when the deadline passed).
             ResponseValidationError: the body is not what the spec describes.
         """
         return self._client.request(
@@ -1137,7 +1155,7 @@ class AccountSection:
                 "inst_id": inst_id,
                 "pos_id": pos_id,
             },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
+            RequestOptions(timeout, max_retries, extra_headers, extra_query, deadline),
         )
 
     def set_leverage(
@@ -1149,6 +1167,7 @@ class AccountSection:
         ccy: str | None = None,
         pos_side: SetLeveragePosSide | Literal["long", "short"] | None = None,
         timeout: TimeoutTypes | None = None,
+        deadline: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -1177,7 +1196,8 @@ class AccountSection:
             inst_id: Wire name `instId` (body). Instrument ID (conditional), for cross FUTURES/SWAP in Spot mode, Multi-currency margin and Portfolio margin, cross MARGIN/FUTURES/SWAP and isolated positions.
             ccy: Wire name `ccy` (body). Margin currency (conditional), for the currency's leverage in auto borrow; only for cross MARGIN in Spot mode, Multi-currency margin and Portfolio margin.
             pos_side: Wire name `posSide` (body). Position side (conditional); only required for isolated margin in long/short mode for FUTURES/SWAP. One of: long; short.
-            timeout: Seconds (or an httpx.Timeout) for this call; default: the client's.
+            timeout: Seconds (or an httpx.Timeout) for each wait for the network; default: the client's.
+            deadline: Seconds this call may take in all, retries and waits included; default: the client's.
             max_retries: Retries of this call after transient failures; default: the client's.
             extra_headers: More headers to send (and sign) with this call.
             extra_query: More query parameters to send (and sign) with this call.
@@ -1187,12 +1207,13 @@ class AccountSection:
 
         Raises:
             RequestValidationError: an argument is rejected before anything is sent.
-            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit.
+            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit
+                (also when waiting for it would outlast the deadline).
             MissingCredentialsError: credentials are not set.
             APIError: the exchange answered with an error code; the subclass (AuthenticationError,
                 PermissionDeniedError, RateLimitError, InvalidParameterError, TimestampError, ServerError,
                 ...) follows the exchange's error table.
-            APIConnectionError: no response (APITimeoutError on a timeout).
+            APIConnectionError: no response (APITimeoutError on a timeout or when the deadline passed).
             ResponseValidationError: the body is not what the spec describes.
         """
         return self._client.request(
@@ -1204,7 +1225,7 @@ class AccountSection:
                 "ccy": ccy,
                 "pos_side": pos_side,
             },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
+            RequestOptions(timeout, max_retries, extra_headers, extra_query, deadline),
         )
 
 
@@ -1233,6 +1254,7 @@ class AsyncAccountSection:
         self,
         *,
         timeout: TimeoutTypes | None = None,
+        deadline: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -1247,7 +1269,8 @@ class AsyncAccountSection:
         Documentation: https://www.okx.com/docs-v5/en/#trading-account-rest-api-get-account-configuration
 
         Args:
-            timeout: Seconds (or an httpx.Timeout) for this call; default: the client's.
+            timeout: Seconds (or an httpx.Timeout) for each wait for the network; default: the client's.
+            deadline: Seconds this call may take in all, retries and waits included; default: the client's.
             max_retries: Retries of this call after transient failures; default: the client's.
             extra_headers: More headers to send (and sign) with this call.
             extra_query: More query parameters to send (and sign) with this call.
@@ -1257,18 +1280,19 @@ class AsyncAccountSection:
 
         Raises:
             RequestValidationError: an argument is rejected before anything is sent.
-            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit.
+            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit
+                (also when waiting for it would outlast the deadline).
             MissingCredentialsError: credentials are not set.
             APIError: the exchange answered with an error code; the subclass (AuthenticationError,
                 PermissionDeniedError, RateLimitError, InvalidParameterError, TimestampError, ServerError,
                 ...) follows the exchange's error table.
-            APIConnectionError: no response (APITimeoutError on a timeout).
+            APIConnectionError: no response (APITimeoutError on a timeout or when the deadline passed).
             ResponseValidationError: the body is not what the spec describes.
         """
         return await self._client.request(
             GET_ACCOUNT_CONFIG,
             {},
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
+            RequestOptions(timeout, max_retries, extra_headers, extra_query, deadline),
         )
 
     async def get_balance(
@@ -1276,6 +1300,7 @@ class AsyncAccountSection:
         *,
         ccy: str | Sequence[str] | None = None,
         timeout: TimeoutTypes | None = None,
+        deadline: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -1296,7 +1321,8 @@ class AsyncAccountSection:
 
         Args:
             ccy: Wire name `ccy` (query). Single currency or multiple currencies (no more than 20) separated with comma, e.g. BTC or BTC,ETH. Several values may be given (sent comma-separated, at most 20).
-            timeout: Seconds (or an httpx.Timeout) for this call; default: the client's.
+            timeout: Seconds (or an httpx.Timeout) for each wait for the network; default: the client's.
+            deadline: Seconds this call may take in all, retries and waits included; default: the client's.
             max_retries: Retries of this call after transient failures; default: the client's.
             extra_headers: More headers to send (and sign) with this call.
             extra_query: More query parameters to send (and sign) with this call.
@@ -1306,12 +1332,13 @@ class AsyncAccountSection:
 
         Raises:
             RequestValidationError: an argument is rejected before anything is sent.
-            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit.
+            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit
+                (also when waiting for it would outlast the deadline).
             MissingCredentialsError: credentials are not set.
             APIError: the exchange answered with an error code; the subclass (AuthenticationError,
                 PermissionDeniedError, RateLimitError, InvalidParameterError, TimestampError, ServerError,
                 ...) follows the exchange's error table.
-            APIConnectionError: no response (APITimeoutError on a timeout).
+            APIConnectionError: no response (APITimeoutError on a timeout or when the deadline passed).
             ResponseValidationError: the body is not what the spec describes.
         """
         return await self._client.request(
@@ -1319,7 +1346,7 @@ class AsyncAccountSection:
             {
                 "ccy": ccy,
             },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
+            RequestOptions(timeout, max_retries, extra_headers, extra_query, deadline),
         )
 
     async def get_bills(
@@ -1486,6 +1513,7 @@ class AsyncAccountSection:
         end: int | datetime | None = None,
         limit: int | None = None,
         timeout: TimeoutTypes | None = None,
+        deadline: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -1518,7 +1546,8 @@ class AsyncAccountSection:
             begin: Wire name `begin` (query). Filter with a begin timestamp ts, Unix milliseconds, e.g. 1597026383085.
             end: Wire name `end` (query). Filter with an end timestamp ts, Unix milliseconds, e.g. 1597026383085.
             limit: Wire name `limit` (query). Number of results per request; at most 100, default 100.
-            timeout: Seconds (or an httpx.Timeout) for this call; default: the client's.
+            timeout: Seconds (or an httpx.Timeout) for each wait for the network; default: the client's.
+            deadline: Seconds this call may take in all, retries and waits included; default: the client's.
             max_retries: Retries of this call after transient failures; default: the client's.
             extra_headers: More headers to send (and sign) with this call.
             extra_query: More query parameters to send (and sign) with this call.
@@ -1528,12 +1557,13 @@ class AsyncAccountSection:
 
         Raises:
             RequestValidationError: an argument is rejected before anything is sent.
-            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit.
+            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit
+                (also when waiting for it would outlast the deadline).
             MissingCredentialsError: credentials are not set.
             APIError: the exchange answered with an error code; the subclass (AuthenticationError,
                 PermissionDeniedError, RateLimitError, InvalidParameterError, TimestampError, ServerError,
                 ...) follows the exchange's error table.
-            APIConnectionError: no response (APITimeoutError on a timeout).
+            APIConnectionError: no response (APITimeoutError on a timeout or when the deadline passed).
             ResponseValidationError: the body is not what the spec describes.
         """
         return await self._client.request(
@@ -1552,7 +1582,7 @@ class AsyncAccountSection:
                 "end": end,
                 "limit": limit,
             },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
+            RequestOptions(timeout, max_retries, extra_headers, extra_query, deadline),
         )
 
     def iter_bills(
@@ -1720,6 +1750,7 @@ class AsyncAccountSection:
         limit: int | None = None,
         max_items: int | None = None,
         timeout: TimeoutTypes | None = None,
+        deadline: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -1753,7 +1784,8 @@ class AsyncAccountSection:
             end: Wire name `end` (query). Filter with an end timestamp ts, Unix milliseconds, e.g. 1597026383085.
             limit: Wire name `limit` (query). Number of results per request; at most 100, default 100.
             max_items: Stop after this many items; default: every page, until the last.
-            timeout: Seconds (or an httpx.Timeout) for this call; default: the client's.
+            timeout: Seconds (or an httpx.Timeout) for each wait for the network; default: the client's.
+            deadline: Seconds this call may take in all, retries and waits included; default: the client's.
             max_retries: Retries of this call after transient failures; default: the client's.
             extra_headers: More headers to send (and sign) with this call.
             extra_query: More query parameters to send (and sign) with this call.
@@ -1763,12 +1795,13 @@ class AsyncAccountSection:
 
         Raises:
             RequestValidationError: an argument is rejected before anything is sent.
-            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit.
+            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit
+                (also when waiting for it would outlast the deadline).
             MissingCredentialsError: credentials are not set.
             APIError: the exchange answered with an error code; the subclass (AuthenticationError,
                 PermissionDeniedError, RateLimitError, InvalidParameterError, TimestampError, ServerError,
                 ...) follows the exchange's error table.
-            APIConnectionError: no response (APITimeoutError on a timeout).
+            APIConnectionError: no response (APITimeoutError on a timeout or when the deadline passed).
             ResponseValidationError: the body is not what the spec describes.
         """
         return self._client.paginate(
@@ -1787,7 +1820,7 @@ class AsyncAccountSection:
                 "end": end,
                 "limit": limit,
             },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
+            RequestOptions(timeout, max_retries, extra_headers, extra_query, deadline),
             max_items,
         )
 
@@ -1798,6 +1831,7 @@ class AsyncAccountSection:
         inst_id: str | Sequence[str] | None = None,
         ccy: str | Sequence[str] | None = None,
         timeout: TimeoutTypes | None = None,
+        deadline: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -1818,7 +1852,8 @@ class AsyncAccountSection:
             mgn_mode: Wire name `mgnMode` (query). Margin mode. One of: cross; isolated.
             inst_id: Wire name `instId` (query). Instrument ID (conditional); one or up to 20 separated with commas. Several values may be given (sent comma-separated, at most 20).
             ccy: Wire name `ccy` (query). Currency (conditional), for the leverage at currency level; applicable to cross MARGIN in Spot mode, Multi-currency margin and Portfolio margin. One or up to 20 separated with commas. Several values may be given (sent comma-separated, at most 20).
-            timeout: Seconds (or an httpx.Timeout) for this call; default: the client's.
+            timeout: Seconds (or an httpx.Timeout) for each wait for the network; default: the client's.
+            deadline: Seconds this call may take in all, retries and waits included; default: the client's.
             max_retries: Retries of this call after transient failures; default: the client's.
             extra_headers: More headers to send (and sign) with this call.
             extra_query: More query parameters to send (and sign) with this call.
@@ -1828,12 +1863,13 @@ class AsyncAccountSection:
 
         Raises:
             RequestValidationError: an argument is rejected before anything is sent.
-            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit.
+            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit
+                (also when waiting for it would outlast the deadline).
             MissingCredentialsError: credentials are not set.
             APIError: the exchange answered with an error code; the subclass (AuthenticationError,
                 PermissionDeniedError, RateLimitError, InvalidParameterError, TimestampError, ServerError,
                 ...) follows the exchange's error table.
-            APIConnectionError: no response (APITimeoutError on a timeout).
+            APIConnectionError: no response (APITimeoutError on a timeout or when the deadline passed).
             ResponseValidationError: the body is not what the spec describes.
         """
         return await self._client.request(
@@ -1843,7 +1879,7 @@ class AsyncAccountSection:
                 "inst_id": inst_id,
                 "ccy": ccy,
             },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
+            RequestOptions(timeout, max_retries, extra_headers, extra_query, deadline),
         )
 
     async def get_positions(
@@ -1853,6 +1889,7 @@ class AsyncAccountSection:
         inst_id: str | Sequence[str] | None = None,
         pos_id: str | Sequence[str] | None = None,
         timeout: TimeoutTypes | None = None,
+        deadline: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -1874,7 +1911,8 @@ class AsyncAccountSection:
             inst_type: Wire name `instType` (query). Instrument type; instId is checked against it when both are passed. One of: MARGIN; SWAP; FUTURES; OPTION; EVENTS.
             inst_id: Wire name `instId` (query). Instrument ID, e.g. BTC-USDT-SWAP; one or up to 10 separated with commas. Several values may be given (sent comma-separated, at most 10).
             pos_id: Wire name `posId` (query). Position ID; one or up to 20 separated with commas. Several values may be given (sent comma-separated, at most 20).
-            timeout: Seconds (or an httpx.Timeout) for this call; default: the client's.
+            timeout: Seconds (or an httpx.Timeout) for each wait for the network; default: the client's.
+            deadline: Seconds this call may take in all, retries and waits included; default: the client's.
             max_retries: Retries of this call after transient failures; default: the client's.
             extra_headers: More headers to send (and sign) with this call.
             extra_query: More query parameters to send (and sign) with this call.
@@ -1884,12 +1922,13 @@ class AsyncAccountSection:
 
         Raises:
             RequestValidationError: an argument is rejected before anything is sent.
-            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit.
+            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit
+                (also when waiting for it would outlast the deadline).
             MissingCredentialsError: credentials are not set.
             APIError: the exchange answered with an error code; the subclass (AuthenticationError,
                 PermissionDeniedError, RateLimitError, InvalidParameterError, TimestampError, ServerError,
                 ...) follows the exchange's error table.
-            APIConnectionError: no response (APITimeoutError on a timeout).
+            APIConnectionError: no response (APITimeoutError on a timeout or when the deadline passed).
             ResponseValidationError: the body is not what the spec describes.
         """
         return await self._client.request(
@@ -1899,7 +1938,7 @@ class AsyncAccountSection:
                 "inst_id": inst_id,
                 "pos_id": pos_id,
             },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
+            RequestOptions(timeout, max_retries, extra_headers, extra_query, deadline),
         )
 
     async def set_leverage(
@@ -1911,6 +1950,7 @@ class AsyncAccountSection:
         ccy: str | None = None,
         pos_side: SetLeveragePosSide | Literal["long", "short"] | None = None,
         timeout: TimeoutTypes | None = None,
+        deadline: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -1939,7 +1979,8 @@ class AsyncAccountSection:
             inst_id: Wire name `instId` (body). Instrument ID (conditional), for cross FUTURES/SWAP in Spot mode, Multi-currency margin and Portfolio margin, cross MARGIN/FUTURES/SWAP and isolated positions.
             ccy: Wire name `ccy` (body). Margin currency (conditional), for the currency's leverage in auto borrow; only for cross MARGIN in Spot mode, Multi-currency margin and Portfolio margin.
             pos_side: Wire name `posSide` (body). Position side (conditional); only required for isolated margin in long/short mode for FUTURES/SWAP. One of: long; short.
-            timeout: Seconds (or an httpx.Timeout) for this call; default: the client's.
+            timeout: Seconds (or an httpx.Timeout) for each wait for the network; default: the client's.
+            deadline: Seconds this call may take in all, retries and waits included; default: the client's.
             max_retries: Retries of this call after transient failures; default: the client's.
             extra_headers: More headers to send (and sign) with this call.
             extra_query: More query parameters to send (and sign) with this call.
@@ -1949,12 +1990,13 @@ class AsyncAccountSection:
 
         Raises:
             RequestValidationError: an argument is rejected before anything is sent.
-            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit.
+            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit
+                (also when waiting for it would outlast the deadline).
             MissingCredentialsError: credentials are not set.
             APIError: the exchange answered with an error code; the subclass (AuthenticationError,
                 PermissionDeniedError, RateLimitError, InvalidParameterError, TimestampError, ServerError,
                 ...) follows the exchange's error table.
-            APIConnectionError: no response (APITimeoutError on a timeout).
+            APIConnectionError: no response (APITimeoutError on a timeout or when the deadline passed).
             ResponseValidationError: the body is not what the spec describes.
         """
         return await self._client.request(
@@ -1966,7 +2008,7 @@ class AsyncAccountSection:
                 "ccy": ccy,
                 "pos_side": pos_side,
             },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
+            RequestOptions(timeout, max_retries, extra_headers, extra_query, deadline),
         )
 
 

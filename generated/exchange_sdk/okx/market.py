@@ -201,6 +201,7 @@ class MarketSection:
         before: int | datetime | None = None,
         limit: int | None = None,
         timeout: TimeoutTypes | None = None,
+        deadline: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -225,7 +226,8 @@ class MarketSection:
             after: Wire name `after` (query). Return records earlier than this `ts` (paging).
             before: Wire name `before` (query). Return records newer than this `ts`; given alone, the latest data is returned.
             limit: Wire name `limit` (query). Number of results per request; at most 300, default 100.
-            timeout: Seconds (or an httpx.Timeout) for this call; default: the client's.
+            timeout: Seconds (or an httpx.Timeout) for each wait for the network; default: the client's.
+            deadline: Seconds this call may take in all, retries and waits included; default: the client's.
             max_retries: Retries of this call after transient failures; default: the client's.
             extra_headers: More headers to send (and sign) with this call.
             extra_query: More query parameters to send (and sign) with this call.
@@ -235,11 +237,12 @@ class MarketSection:
 
         Raises:
             RequestValidationError: an argument is rejected before anything is sent.
-            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit.
+            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit
+                (also when waiting for it would outlast the deadline).
             APIError: the exchange answered with an error code; the subclass (AuthenticationError,
                 PermissionDeniedError, RateLimitError, InvalidParameterError, TimestampError, ServerError,
                 ...) follows the exchange's error table.
-            APIConnectionError: no response (APITimeoutError on a timeout).
+            APIConnectionError: no response (APITimeoutError on a timeout or when the deadline passed).
             ResponseValidationError: the body is not what the spec describes.
         """
         return self._client.request(
@@ -251,7 +254,7 @@ class MarketSection:
                 "before": before,
                 "limit": limit,
             },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
+            RequestOptions(timeout, max_retries, extra_headers, extra_query, deadline),
         )
 
     def iter_candlesticks(
@@ -264,6 +267,7 @@ class MarketSection:
         limit: int | None = None,
         max_items: int | None = None,
         timeout: TimeoutTypes | None = None,
+        deadline: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -289,7 +293,8 @@ class MarketSection:
             before: Wire name `before` (query). Return records newer than this `ts`; given alone, the latest data is returned.
             limit: Wire name `limit` (query). Number of results per request; at most 300, default 100.
             max_items: Stop after this many items; default: every page, until the last.
-            timeout: Seconds (or an httpx.Timeout) for this call; default: the client's.
+            timeout: Seconds (or an httpx.Timeout) for each wait for the network; default: the client's.
+            deadline: Seconds this call may take in all, retries and waits included; default: the client's.
             max_retries: Retries of this call after transient failures; default: the client's.
             extra_headers: More headers to send (and sign) with this call.
             extra_query: More query parameters to send (and sign) with this call.
@@ -299,11 +304,12 @@ class MarketSection:
 
         Raises:
             RequestValidationError: an argument is rejected before anything is sent.
-            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit.
+            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit
+                (also when waiting for it would outlast the deadline).
             APIError: the exchange answered with an error code; the subclass (AuthenticationError,
                 PermissionDeniedError, RateLimitError, InvalidParameterError, TimestampError, ServerError,
                 ...) follows the exchange's error table.
-            APIConnectionError: no response (APITimeoutError on a timeout).
+            APIConnectionError: no response (APITimeoutError on a timeout or when the deadline passed).
             ResponseValidationError: the body is not what the spec describes.
         """
         return self._client.paginate(
@@ -315,7 +321,7 @@ class MarketSection:
                 "before": before,
                 "limit": limit,
             },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
+            RequestOptions(timeout, max_retries, extra_headers, extra_query, deadline),
             max_items,
         )
 
@@ -325,6 +331,7 @@ class MarketSection:
         inst_id: str,
         sz: int | None = None,
         timeout: TimeoutTypes | None = None,
+        deadline: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -346,7 +353,8 @@ class MarketSection:
         Args:
             inst_id: Wire name `instId` (query). Instrument ID, e.g. BTC-USDT.
             sz: Wire name `sz` (query). Order book depth per side, at most 400 (400 bids + 400 asks); the default is 1. The table types it String; the SDK takes an integer.
-            timeout: Seconds (or an httpx.Timeout) for this call; default: the client's.
+            timeout: Seconds (or an httpx.Timeout) for each wait for the network; default: the client's.
+            deadline: Seconds this call may take in all, retries and waits included; default: the client's.
             max_retries: Retries of this call after transient failures; default: the client's.
             extra_headers: More headers to send (and sign) with this call.
             extra_query: More query parameters to send (and sign) with this call.
@@ -356,11 +364,12 @@ class MarketSection:
 
         Raises:
             RequestValidationError: an argument is rejected before anything is sent.
-            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit.
+            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit
+                (also when waiting for it would outlast the deadline).
             APIError: the exchange answered with an error code; the subclass (AuthenticationError,
                 PermissionDeniedError, RateLimitError, InvalidParameterError, TimestampError, ServerError,
                 ...) follows the exchange's error table.
-            APIConnectionError: no response (APITimeoutError on a timeout).
+            APIConnectionError: no response (APITimeoutError on a timeout or when the deadline passed).
             ResponseValidationError: the body is not what the spec describes.
         """
         return self._client.request(
@@ -369,7 +378,7 @@ class MarketSection:
                 "inst_id": inst_id,
                 "sz": sz,
             },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
+            RequestOptions(timeout, max_retries, extra_headers, extra_query, deadline),
         )
 
     def get_ticker(
@@ -377,6 +386,7 @@ class MarketSection:
         *,
         inst_id: str,
         timeout: TimeoutTypes | None = None,
+        deadline: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -395,7 +405,8 @@ class MarketSection:
 
         Args:
             inst_id: Wire name `instId` (query). Instrument ID, e.g. BTC-USD-SWAP.
-            timeout: Seconds (or an httpx.Timeout) for this call; default: the client's.
+            timeout: Seconds (or an httpx.Timeout) for each wait for the network; default: the client's.
+            deadline: Seconds this call may take in all, retries and waits included; default: the client's.
             max_retries: Retries of this call after transient failures; default: the client's.
             extra_headers: More headers to send (and sign) with this call.
             extra_query: More query parameters to send (and sign) with this call.
@@ -405,11 +416,12 @@ class MarketSection:
 
         Raises:
             RequestValidationError: an argument is rejected before anything is sent.
-            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit.
+            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit
+                (also when waiting for it would outlast the deadline).
             APIError: the exchange answered with an error code; the subclass (AuthenticationError,
                 PermissionDeniedError, RateLimitError, InvalidParameterError, TimestampError, ServerError,
                 ...) follows the exchange's error table.
-            APIConnectionError: no response (APITimeoutError on a timeout).
+            APIConnectionError: no response (APITimeoutError on a timeout or when the deadline passed).
             ResponseValidationError: the body is not what the spec describes.
         """
         return self._client.request(
@@ -417,7 +429,7 @@ class MarketSection:
             {
                 "inst_id": inst_id,
             },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
+            RequestOptions(timeout, max_retries, extra_headers, extra_query, deadline),
         )
 
     def get_tickers(
@@ -426,6 +438,7 @@ class MarketSection:
         inst_type: GetTickersInstType | Literal["SPOT", "SWAP", "FUTURES", "OPTION", "EVENTS"],
         inst_family: str | None = None,
         timeout: TimeoutTypes | None = None,
+        deadline: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -445,7 +458,8 @@ class MarketSection:
         Args:
             inst_type: Wire name `instType` (query). Instrument type. One of: SPOT; SWAP; FUTURES; OPTION; EVENTS.
             inst_family: Wire name `instFamily` (query). Instrument family, e.g. BTC-USD; only applicable to FUTURES/SWAP/OPTION.
-            timeout: Seconds (or an httpx.Timeout) for this call; default: the client's.
+            timeout: Seconds (or an httpx.Timeout) for each wait for the network; default: the client's.
+            deadline: Seconds this call may take in all, retries and waits included; default: the client's.
             max_retries: Retries of this call after transient failures; default: the client's.
             extra_headers: More headers to send (and sign) with this call.
             extra_query: More query parameters to send (and sign) with this call.
@@ -455,11 +469,12 @@ class MarketSection:
 
         Raises:
             RequestValidationError: an argument is rejected before anything is sent.
-            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit.
+            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit
+                (also when waiting for it would outlast the deadline).
             APIError: the exchange answered with an error code; the subclass (AuthenticationError,
                 PermissionDeniedError, RateLimitError, InvalidParameterError, TimestampError, ServerError,
                 ...) follows the exchange's error table.
-            APIConnectionError: no response (APITimeoutError on a timeout).
+            APIConnectionError: no response (APITimeoutError on a timeout or when the deadline passed).
             ResponseValidationError: the body is not what the spec describes.
         """
         return self._client.request(
@@ -468,7 +483,7 @@ class MarketSection:
                 "inst_type": inst_type,
                 "inst_family": inst_family,
             },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
+            RequestOptions(timeout, max_retries, extra_headers, extra_query, deadline),
         )
 
     def get_trades(
@@ -477,6 +492,7 @@ class MarketSection:
         inst_id: str,
         limit: int | None = None,
         timeout: TimeoutTypes | None = None,
+        deadline: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -493,7 +509,8 @@ class MarketSection:
         Args:
             inst_id: Wire name `instId` (query). Instrument ID, e.g. BTC-USDT.
             limit: Wire name `limit` (query). Number of results per request; at most 500, default 100.
-            timeout: Seconds (or an httpx.Timeout) for this call; default: the client's.
+            timeout: Seconds (or an httpx.Timeout) for each wait for the network; default: the client's.
+            deadline: Seconds this call may take in all, retries and waits included; default: the client's.
             max_retries: Retries of this call after transient failures; default: the client's.
             extra_headers: More headers to send (and sign) with this call.
             extra_query: More query parameters to send (and sign) with this call.
@@ -503,11 +520,12 @@ class MarketSection:
 
         Raises:
             RequestValidationError: an argument is rejected before anything is sent.
-            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit.
+            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit
+                (also when waiting for it would outlast the deadline).
             APIError: the exchange answered with an error code; the subclass (AuthenticationError,
                 PermissionDeniedError, RateLimitError, InvalidParameterError, TimestampError, ServerError,
                 ...) follows the exchange's error table.
-            APIConnectionError: no response (APITimeoutError on a timeout).
+            APIConnectionError: no response (APITimeoutError on a timeout or when the deadline passed).
             ResponseValidationError: the body is not what the spec describes.
         """
         return self._client.request(
@@ -516,7 +534,7 @@ class MarketSection:
                 "inst_id": inst_id,
                 "limit": limit,
             },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
+            RequestOptions(timeout, max_retries, extra_headers, extra_query, deadline),
         )
 
 
@@ -549,6 +567,7 @@ class AsyncMarketSection:
         before: int | datetime | None = None,
         limit: int | None = None,
         timeout: TimeoutTypes | None = None,
+        deadline: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -573,7 +592,8 @@ class AsyncMarketSection:
             after: Wire name `after` (query). Return records earlier than this `ts` (paging).
             before: Wire name `before` (query). Return records newer than this `ts`; given alone, the latest data is returned.
             limit: Wire name `limit` (query). Number of results per request; at most 300, default 100.
-            timeout: Seconds (or an httpx.Timeout) for this call; default: the client's.
+            timeout: Seconds (or an httpx.Timeout) for each wait for the network; default: the client's.
+            deadline: Seconds this call may take in all, retries and waits included; default: the client's.
             max_retries: Retries of this call after transient failures; default: the client's.
             extra_headers: More headers to send (and sign) with this call.
             extra_query: More query parameters to send (and sign) with this call.
@@ -583,11 +603,12 @@ class AsyncMarketSection:
 
         Raises:
             RequestValidationError: an argument is rejected before anything is sent.
-            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit.
+            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit
+                (also when waiting for it would outlast the deadline).
             APIError: the exchange answered with an error code; the subclass (AuthenticationError,
                 PermissionDeniedError, RateLimitError, InvalidParameterError, TimestampError, ServerError,
                 ...) follows the exchange's error table.
-            APIConnectionError: no response (APITimeoutError on a timeout).
+            APIConnectionError: no response (APITimeoutError on a timeout or when the deadline passed).
             ResponseValidationError: the body is not what the spec describes.
         """
         return await self._client.request(
@@ -599,7 +620,7 @@ class AsyncMarketSection:
                 "before": before,
                 "limit": limit,
             },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
+            RequestOptions(timeout, max_retries, extra_headers, extra_query, deadline),
         )
 
     def iter_candlesticks(
@@ -612,6 +633,7 @@ class AsyncMarketSection:
         limit: int | None = None,
         max_items: int | None = None,
         timeout: TimeoutTypes | None = None,
+        deadline: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -637,7 +659,8 @@ class AsyncMarketSection:
             before: Wire name `before` (query). Return records newer than this `ts`; given alone, the latest data is returned.
             limit: Wire name `limit` (query). Number of results per request; at most 300, default 100.
             max_items: Stop after this many items; default: every page, until the last.
-            timeout: Seconds (or an httpx.Timeout) for this call; default: the client's.
+            timeout: Seconds (or an httpx.Timeout) for each wait for the network; default: the client's.
+            deadline: Seconds this call may take in all, retries and waits included; default: the client's.
             max_retries: Retries of this call after transient failures; default: the client's.
             extra_headers: More headers to send (and sign) with this call.
             extra_query: More query parameters to send (and sign) with this call.
@@ -647,11 +670,12 @@ class AsyncMarketSection:
 
         Raises:
             RequestValidationError: an argument is rejected before anything is sent.
-            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit.
+            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit
+                (also when waiting for it would outlast the deadline).
             APIError: the exchange answered with an error code; the subclass (AuthenticationError,
                 PermissionDeniedError, RateLimitError, InvalidParameterError, TimestampError, ServerError,
                 ...) follows the exchange's error table.
-            APIConnectionError: no response (APITimeoutError on a timeout).
+            APIConnectionError: no response (APITimeoutError on a timeout or when the deadline passed).
             ResponseValidationError: the body is not what the spec describes.
         """
         return self._client.paginate(
@@ -663,7 +687,7 @@ class AsyncMarketSection:
                 "before": before,
                 "limit": limit,
             },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
+            RequestOptions(timeout, max_retries, extra_headers, extra_query, deadline),
             max_items,
         )
 
@@ -673,6 +697,7 @@ class AsyncMarketSection:
         inst_id: str,
         sz: int | None = None,
         timeout: TimeoutTypes | None = None,
+        deadline: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -694,7 +719,8 @@ class AsyncMarketSection:
         Args:
             inst_id: Wire name `instId` (query). Instrument ID, e.g. BTC-USDT.
             sz: Wire name `sz` (query). Order book depth per side, at most 400 (400 bids + 400 asks); the default is 1. The table types it String; the SDK takes an integer.
-            timeout: Seconds (or an httpx.Timeout) for this call; default: the client's.
+            timeout: Seconds (or an httpx.Timeout) for each wait for the network; default: the client's.
+            deadline: Seconds this call may take in all, retries and waits included; default: the client's.
             max_retries: Retries of this call after transient failures; default: the client's.
             extra_headers: More headers to send (and sign) with this call.
             extra_query: More query parameters to send (and sign) with this call.
@@ -704,11 +730,12 @@ class AsyncMarketSection:
 
         Raises:
             RequestValidationError: an argument is rejected before anything is sent.
-            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit.
+            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit
+                (also when waiting for it would outlast the deadline).
             APIError: the exchange answered with an error code; the subclass (AuthenticationError,
                 PermissionDeniedError, RateLimitError, InvalidParameterError, TimestampError, ServerError,
                 ...) follows the exchange's error table.
-            APIConnectionError: no response (APITimeoutError on a timeout).
+            APIConnectionError: no response (APITimeoutError on a timeout or when the deadline passed).
             ResponseValidationError: the body is not what the spec describes.
         """
         return await self._client.request(
@@ -717,7 +744,7 @@ class AsyncMarketSection:
                 "inst_id": inst_id,
                 "sz": sz,
             },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
+            RequestOptions(timeout, max_retries, extra_headers, extra_query, deadline),
         )
 
     async def get_ticker(
@@ -725,6 +752,7 @@ class AsyncMarketSection:
         *,
         inst_id: str,
         timeout: TimeoutTypes | None = None,
+        deadline: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -743,7 +771,8 @@ class AsyncMarketSection:
 
         Args:
             inst_id: Wire name `instId` (query). Instrument ID, e.g. BTC-USD-SWAP.
-            timeout: Seconds (or an httpx.Timeout) for this call; default: the client's.
+            timeout: Seconds (or an httpx.Timeout) for each wait for the network; default: the client's.
+            deadline: Seconds this call may take in all, retries and waits included; default: the client's.
             max_retries: Retries of this call after transient failures; default: the client's.
             extra_headers: More headers to send (and sign) with this call.
             extra_query: More query parameters to send (and sign) with this call.
@@ -753,11 +782,12 @@ class AsyncMarketSection:
 
         Raises:
             RequestValidationError: an argument is rejected before anything is sent.
-            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit.
+            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit
+                (also when waiting for it would outlast the deadline).
             APIError: the exchange answered with an error code; the subclass (AuthenticationError,
                 PermissionDeniedError, RateLimitError, InvalidParameterError, TimestampError, ServerError,
                 ...) follows the exchange's error table.
-            APIConnectionError: no response (APITimeoutError on a timeout).
+            APIConnectionError: no response (APITimeoutError on a timeout or when the deadline passed).
             ResponseValidationError: the body is not what the spec describes.
         """
         return await self._client.request(
@@ -765,7 +795,7 @@ class AsyncMarketSection:
             {
                 "inst_id": inst_id,
             },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
+            RequestOptions(timeout, max_retries, extra_headers, extra_query, deadline),
         )
 
     async def get_tickers(
@@ -774,6 +804,7 @@ class AsyncMarketSection:
         inst_type: GetTickersInstType | Literal["SPOT", "SWAP", "FUTURES", "OPTION", "EVENTS"],
         inst_family: str | None = None,
         timeout: TimeoutTypes | None = None,
+        deadline: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -793,7 +824,8 @@ class AsyncMarketSection:
         Args:
             inst_type: Wire name `instType` (query). Instrument type. One of: SPOT; SWAP; FUTURES; OPTION; EVENTS.
             inst_family: Wire name `instFamily` (query). Instrument family, e.g. BTC-USD; only applicable to FUTURES/SWAP/OPTION.
-            timeout: Seconds (or an httpx.Timeout) for this call; default: the client's.
+            timeout: Seconds (or an httpx.Timeout) for each wait for the network; default: the client's.
+            deadline: Seconds this call may take in all, retries and waits included; default: the client's.
             max_retries: Retries of this call after transient failures; default: the client's.
             extra_headers: More headers to send (and sign) with this call.
             extra_query: More query parameters to send (and sign) with this call.
@@ -803,11 +835,12 @@ class AsyncMarketSection:
 
         Raises:
             RequestValidationError: an argument is rejected before anything is sent.
-            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit.
+            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit
+                (also when waiting for it would outlast the deadline).
             APIError: the exchange answered with an error code; the subclass (AuthenticationError,
                 PermissionDeniedError, RateLimitError, InvalidParameterError, TimestampError, ServerError,
                 ...) follows the exchange's error table.
-            APIConnectionError: no response (APITimeoutError on a timeout).
+            APIConnectionError: no response (APITimeoutError on a timeout or when the deadline passed).
             ResponseValidationError: the body is not what the spec describes.
         """
         return await self._client.request(
@@ -816,7 +849,7 @@ class AsyncMarketSection:
                 "inst_type": inst_type,
                 "inst_family": inst_family,
             },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
+            RequestOptions(timeout, max_retries, extra_headers, extra_query, deadline),
         )
 
     async def get_trades(
@@ -825,6 +858,7 @@ class AsyncMarketSection:
         inst_id: str,
         limit: int | None = None,
         timeout: TimeoutTypes | None = None,
+        deadline: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -841,7 +875,8 @@ class AsyncMarketSection:
         Args:
             inst_id: Wire name `instId` (query). Instrument ID, e.g. BTC-USDT.
             limit: Wire name `limit` (query). Number of results per request; at most 500, default 100.
-            timeout: Seconds (or an httpx.Timeout) for this call; default: the client's.
+            timeout: Seconds (or an httpx.Timeout) for each wait for the network; default: the client's.
+            deadline: Seconds this call may take in all, retries and waits included; default: the client's.
             max_retries: Retries of this call after transient failures; default: the client's.
             extra_headers: More headers to send (and sign) with this call.
             extra_query: More query parameters to send (and sign) with this call.
@@ -851,11 +886,12 @@ class AsyncMarketSection:
 
         Raises:
             RequestValidationError: an argument is rejected before anything is sent.
-            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit.
+            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit
+                (also when waiting for it would outlast the deadline).
             APIError: the exchange answered with an error code; the subclass (AuthenticationError,
                 PermissionDeniedError, RateLimitError, InvalidParameterError, TimestampError, ServerError,
                 ...) follows the exchange's error table.
-            APIConnectionError: no response (APITimeoutError on a timeout).
+            APIConnectionError: no response (APITimeoutError on a timeout or when the deadline passed).
             ResponseValidationError: the body is not what the spec describes.
         """
         return await self._client.request(
@@ -864,7 +900,7 @@ class AsyncMarketSection:
                 "inst_id": inst_id,
                 "limit": limit,
             },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
+            RequestOptions(timeout, max_retries, extra_headers, extra_query, deadline),
         )
 
 

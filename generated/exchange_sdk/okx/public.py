@@ -99,6 +99,7 @@ class PublicSection:
         inst_family: str | None = None,
         inst_id: str | None = None,
         timeout: TimeoutTypes | None = None,
+        deadline: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -126,7 +127,8 @@ class PublicSection:
             series_id: Wire name `seriesId` (query). Series ID, e.g. BTC-ABOVE-DAILY (conditional): required when instType is EVENTS.
             inst_family: Wire name `instFamily` (query). Instrument family (conditional); only for FUTURES/SWAP/OPTION, and required for OPTION.
             inst_id: Wire name `instId` (query). Instrument ID.
-            timeout: Seconds (or an httpx.Timeout) for this call; default: the client's.
+            timeout: Seconds (or an httpx.Timeout) for each wait for the network; default: the client's.
+            deadline: Seconds this call may take in all, retries and waits included; default: the client's.
             max_retries: Retries of this call after transient failures; default: the client's.
             extra_headers: More headers to send (and sign) with this call.
             extra_query: More query parameters to send (and sign) with this call.
@@ -136,11 +138,12 @@ class PublicSection:
 
         Raises:
             RequestValidationError: an argument is rejected before anything is sent.
-            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit.
+            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit
+                (also when waiting for it would outlast the deadline).
             APIError: the exchange answered with an error code; the subclass (AuthenticationError,
                 PermissionDeniedError, RateLimitError, InvalidParameterError, TimestampError, ServerError,
                 ...) follows the exchange's error table.
-            APIConnectionError: no response (APITimeoutError on a timeout).
+            APIConnectionError: no response (APITimeoutError on a timeout or when the deadline passed).
             ResponseValidationError: the body is not what the spec describes.
         """
         return self._client.request(
@@ -151,13 +154,14 @@ class PublicSection:
                 "inst_family": inst_family,
                 "inst_id": inst_id,
             },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
+            RequestOptions(timeout, max_retries, extra_headers, extra_query, deadline),
         )
 
     def get_system_time(
         self,
         *,
         timeout: TimeoutTypes | None = None,
+        deadline: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -172,7 +176,8 @@ class PublicSection:
         Documentation: https://www.okx.com/docs-v5/en/#public-data-rest-api-get-system-time
 
         Args:
-            timeout: Seconds (or an httpx.Timeout) for this call; default: the client's.
+            timeout: Seconds (or an httpx.Timeout) for each wait for the network; default: the client's.
+            deadline: Seconds this call may take in all, retries and waits included; default: the client's.
             max_retries: Retries of this call after transient failures; default: the client's.
             extra_headers: More headers to send (and sign) with this call.
             extra_query: More query parameters to send (and sign) with this call.
@@ -182,17 +187,18 @@ class PublicSection:
 
         Raises:
             RequestValidationError: an argument is rejected before anything is sent.
-            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit.
+            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit
+                (also when waiting for it would outlast the deadline).
             APIError: the exchange answered with an error code; the subclass (AuthenticationError,
                 PermissionDeniedError, RateLimitError, InvalidParameterError, TimestampError, ServerError,
                 ...) follows the exchange's error table.
-            APIConnectionError: no response (APITimeoutError on a timeout).
+            APIConnectionError: no response (APITimeoutError on a timeout or when the deadline passed).
             ResponseValidationError: the body is not what the spec describes.
         """
         return self._client.request(
             GET_SYSTEM_TIME,
             {},
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
+            RequestOptions(timeout, max_retries, extra_headers, extra_query, deadline),
         )
 
 
@@ -221,6 +227,7 @@ class AsyncPublicSection:
         inst_family: str | None = None,
         inst_id: str | None = None,
         timeout: TimeoutTypes | None = None,
+        deadline: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -248,7 +255,8 @@ class AsyncPublicSection:
             series_id: Wire name `seriesId` (query). Series ID, e.g. BTC-ABOVE-DAILY (conditional): required when instType is EVENTS.
             inst_family: Wire name `instFamily` (query). Instrument family (conditional); only for FUTURES/SWAP/OPTION, and required for OPTION.
             inst_id: Wire name `instId` (query). Instrument ID.
-            timeout: Seconds (or an httpx.Timeout) for this call; default: the client's.
+            timeout: Seconds (or an httpx.Timeout) for each wait for the network; default: the client's.
+            deadline: Seconds this call may take in all, retries and waits included; default: the client's.
             max_retries: Retries of this call after transient failures; default: the client's.
             extra_headers: More headers to send (and sign) with this call.
             extra_query: More query parameters to send (and sign) with this call.
@@ -258,11 +266,12 @@ class AsyncPublicSection:
 
         Raises:
             RequestValidationError: an argument is rejected before anything is sent.
-            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit.
+            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit
+                (also when waiting for it would outlast the deadline).
             APIError: the exchange answered with an error code; the subclass (AuthenticationError,
                 PermissionDeniedError, RateLimitError, InvalidParameterError, TimestampError, ServerError,
                 ...) follows the exchange's error table.
-            APIConnectionError: no response (APITimeoutError on a timeout).
+            APIConnectionError: no response (APITimeoutError on a timeout or when the deadline passed).
             ResponseValidationError: the body is not what the spec describes.
         """
         return await self._client.request(
@@ -273,13 +282,14 @@ class AsyncPublicSection:
                 "inst_family": inst_family,
                 "inst_id": inst_id,
             },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
+            RequestOptions(timeout, max_retries, extra_headers, extra_query, deadline),
         )
 
     async def get_system_time(
         self,
         *,
         timeout: TimeoutTypes | None = None,
+        deadline: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -294,7 +304,8 @@ class AsyncPublicSection:
         Documentation: https://www.okx.com/docs-v5/en/#public-data-rest-api-get-system-time
 
         Args:
-            timeout: Seconds (or an httpx.Timeout) for this call; default: the client's.
+            timeout: Seconds (or an httpx.Timeout) for each wait for the network; default: the client's.
+            deadline: Seconds this call may take in all, retries and waits included; default: the client's.
             max_retries: Retries of this call after transient failures; default: the client's.
             extra_headers: More headers to send (and sign) with this call.
             extra_query: More query parameters to send (and sign) with this call.
@@ -304,17 +315,18 @@ class AsyncPublicSection:
 
         Raises:
             RequestValidationError: an argument is rejected before anything is sent.
-            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit.
+            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit
+                (also when waiting for it would outlast the deadline).
             APIError: the exchange answered with an error code; the subclass (AuthenticationError,
                 PermissionDeniedError, RateLimitError, InvalidParameterError, TimestampError, ServerError,
                 ...) follows the exchange's error table.
-            APIConnectionError: no response (APITimeoutError on a timeout).
+            APIConnectionError: no response (APITimeoutError on a timeout or when the deadline passed).
             ResponseValidationError: the body is not what the spec describes.
         """
         return await self._client.request(
             GET_SYSTEM_TIME,
             {},
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
+            RequestOptions(timeout, max_retries, extra_headers, extra_query, deadline),
         )
 
 

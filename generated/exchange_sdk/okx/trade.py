@@ -825,6 +825,7 @@ class TradeSection:
         px_amend_type: PxAmendType | Literal["0", "1"] | None = None,
         attach_algo_ords: Sequence[AmendAttachAlgoOrder | Mapping[str, Any]] | None = None,
         timeout: TimeoutTypes | None = None,
+        deadline: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -862,7 +863,8 @@ class TradeSection:
             new_px_vol: Wire name `newPxVol` (body). New option price as implied volatility, 1 meaning 100% (conditional, options only).
             px_amend_type: Wire name `pxAmendType` (body). What happens when newPx exceeds the price limit. The default is 0. One of: 0: The system does not amend the price; 1: The system amends the price to the best value within the price limit.
             attach_algo_ords: Wire name `attachAlgoOrds` (body). The attached TP/SL or trailing stop orders to amend. A list, each item a `AmendAttachAlgoOrder` or a mapping keyed by its Python names.
-            timeout: Seconds (or an httpx.Timeout) for this call; default: the client's.
+            timeout: Seconds (or an httpx.Timeout) for each wait for the network; default: the client's.
+            deadline: Seconds this call may take in all, retries and waits included; default: the client's.
             max_retries: Retries of this call after transient failures; default: the client's.
             extra_headers: More headers to send (and sign) with this call.
             extra_query: More query parameters to send (and sign) with this call.
@@ -872,14 +874,15 @@ class TradeSection:
 
         Raises:
             RequestValidationError: an argument is rejected before anything is sent.
-            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit.
+            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit
+                (also when waiting for it would outlast the deadline).
             MissingCredentialsError: credentials are not set.
             PartialFailureError: an item's `sCode` is not 0; `.results` holds every item,
                 `.failures` the failed ones with their codes and messages.
             APIError: the exchange answered with an error code; the subclass (AuthenticationError,
                 PermissionDeniedError, RateLimitError, InvalidParameterError, TimestampError, ServerError,
                 ...) follows the exchange's error table.
-            APIConnectionError: no response (APITimeoutError on a timeout).
+            APIConnectionError: no response (APITimeoutError on a timeout or when the deadline passed).
             ResponseValidationError: the body is not what the spec describes.
         """
         return self._client.request(
@@ -898,7 +901,7 @@ class TradeSection:
                 "px_amend_type": px_amend_type,
                 "attach_algo_ords": attach_algo_ords,
             },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
+            RequestOptions(timeout, max_retries, extra_headers, extra_query, deadline),
         )
 
     def cancel_multiple_orders(
@@ -906,6 +909,7 @@ class TradeSection:
         *,
         orders: Sequence[CancelOrderRequest | Mapping[str, Any]],
         timeout: TimeoutTypes | None = None,
+        deadline: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -925,7 +929,8 @@ class TradeSection:
 
         Args:
             orders: Wire name `orders` (the whole body, a JSON array). The orders to cancel, at most 20. A list, each item a `CancelOrderRequest` or a mapping keyed by its Python names (at most 20 items).
-            timeout: Seconds (or an httpx.Timeout) for this call; default: the client's.
+            timeout: Seconds (or an httpx.Timeout) for each wait for the network; default: the client's.
+            deadline: Seconds this call may take in all, retries and waits included; default: the client's.
             max_retries: Retries of this call after transient failures; default: the client's.
             extra_headers: More headers to send (and sign) with this call.
             extra_query: More query parameters to send (and sign) with this call.
@@ -935,14 +940,15 @@ class TradeSection:
 
         Raises:
             RequestValidationError: an argument is rejected before anything is sent.
-            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit.
+            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit
+                (also when waiting for it would outlast the deadline).
             MissingCredentialsError: credentials are not set.
             PartialFailureError: an item's `sCode` is not 0; `.results` holds every item,
                 `.failures` the failed ones with their codes and messages.
             APIError: the exchange answered with an error code; the subclass (AuthenticationError,
                 PermissionDeniedError, RateLimitError, InvalidParameterError, TimestampError, ServerError,
                 ...) follows the exchange's error table.
-            APIConnectionError: no response (APITimeoutError on a timeout).
+            APIConnectionError: no response (APITimeoutError on a timeout or when the deadline passed).
             ResponseValidationError: the body is not what the spec describes.
         """
         return self._client.request(
@@ -950,7 +956,7 @@ class TradeSection:
             {
                 "orders": orders,
             },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
+            RequestOptions(timeout, max_retries, extra_headers, extra_query, deadline),
         )
 
     def cancel_order(
@@ -960,6 +966,7 @@ class TradeSection:
         ord_id: str | None = None,
         cl_ord_id: str | None = None,
         timeout: TimeoutTypes | None = None,
+        deadline: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -984,7 +991,8 @@ class TradeSection:
             inst_id: Wire name `instId` (body). Instrument ID, e.g. BTC-USDT.
             ord_id: Wire name `ordId` (body). Order ID (conditional); either ordId or clOrdId is required, and ordId wins when both are passed.
             cl_ord_id: Wire name `clOrdId` (body). Client Order ID as assigned by the client (conditional).
-            timeout: Seconds (or an httpx.Timeout) for this call; default: the client's.
+            timeout: Seconds (or an httpx.Timeout) for each wait for the network; default: the client's.
+            deadline: Seconds this call may take in all, retries and waits included; default: the client's.
             max_retries: Retries of this call after transient failures; default: the client's.
             extra_headers: More headers to send (and sign) with this call.
             extra_query: More query parameters to send (and sign) with this call.
@@ -994,14 +1002,15 @@ class TradeSection:
 
         Raises:
             RequestValidationError: an argument is rejected before anything is sent.
-            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit.
+            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit
+                (also when waiting for it would outlast the deadline).
             MissingCredentialsError: credentials are not set.
             PartialFailureError: an item's `sCode` is not 0; `.results` holds every item,
                 `.failures` the failed ones with their codes and messages.
             APIError: the exchange answered with an error code; the subclass (AuthenticationError,
                 PermissionDeniedError, RateLimitError, InvalidParameterError, TimestampError, ServerError,
                 ...) follows the exchange's error table.
-            APIConnectionError: no response (APITimeoutError on a timeout).
+            APIConnectionError: no response (APITimeoutError on a timeout or when the deadline passed).
             ResponseValidationError: the body is not what the spec describes.
         """
         return self._client.request(
@@ -1011,7 +1020,7 @@ class TradeSection:
                 "ord_id": ord_id,
                 "cl_ord_id": cl_ord_id,
             },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
+            RequestOptions(timeout, max_retries, extra_headers, extra_query, deadline),
         )
 
     def get_fills(
@@ -1087,6 +1096,7 @@ class TradeSection:
         end: int | datetime | None = None,
         limit: int | None = None,
         timeout: TimeoutTypes | None = None,
+        deadline: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -1116,7 +1126,8 @@ class TradeSection:
             begin: Wire name `begin` (query). Filter with a begin ts, Unix timestamp in milliseconds, e.g. 1597026383085.
             end: Wire name `end` (query). Filter with an end ts, Unix timestamp in milliseconds, e.g. 1597026383085.
             limit: Wire name `limit` (query). Number of results per request; at most 100, default 100.
-            timeout: Seconds (or an httpx.Timeout) for this call; default: the client's.
+            timeout: Seconds (or an httpx.Timeout) for each wait for the network; default: the client's.
+            deadline: Seconds this call may take in all, retries and waits included; default: the client's.
             max_retries: Retries of this call after transient failures; default: the client's.
             extra_headers: More headers to send (and sign) with this call.
             extra_query: More query parameters to send (and sign) with this call.
@@ -1126,12 +1137,13 @@ class TradeSection:
 
         Raises:
             RequestValidationError: an argument is rejected before anything is sent.
-            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit.
+            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit
+                (also when waiting for it would outlast the deadline).
             MissingCredentialsError: credentials are not set.
             APIError: the exchange answered with an error code; the subclass (AuthenticationError,
                 PermissionDeniedError, RateLimitError, InvalidParameterError, TimestampError, ServerError,
                 ...) follows the exchange's error table.
-            APIConnectionError: no response (APITimeoutError on a timeout).
+            APIConnectionError: no response (APITimeoutError on a timeout or when the deadline passed).
             ResponseValidationError: the body is not what the spec describes.
         """
         return self._client.request(
@@ -1148,7 +1160,7 @@ class TradeSection:
                 "end": end,
                 "limit": limit,
             },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
+            RequestOptions(timeout, max_retries, extra_headers, extra_query, deadline),
         )
 
     def iter_fills(
@@ -1225,6 +1237,7 @@ class TradeSection:
         limit: int | None = None,
         max_items: int | None = None,
         timeout: TimeoutTypes | None = None,
+        deadline: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -1255,7 +1268,8 @@ class TradeSection:
             end: Wire name `end` (query). Filter with an end ts, Unix timestamp in milliseconds, e.g. 1597026383085.
             limit: Wire name `limit` (query). Number of results per request; at most 100, default 100.
             max_items: Stop after this many items; default: every page, until the last.
-            timeout: Seconds (or an httpx.Timeout) for this call; default: the client's.
+            timeout: Seconds (or an httpx.Timeout) for each wait for the network; default: the client's.
+            deadline: Seconds this call may take in all, retries and waits included; default: the client's.
             max_retries: Retries of this call after transient failures; default: the client's.
             extra_headers: More headers to send (and sign) with this call.
             extra_query: More query parameters to send (and sign) with this call.
@@ -1265,12 +1279,13 @@ class TradeSection:
 
         Raises:
             RequestValidationError: an argument is rejected before anything is sent.
-            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit.
+            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit
+                (also when waiting for it would outlast the deadline).
             MissingCredentialsError: credentials are not set.
             APIError: the exchange answered with an error code; the subclass (AuthenticationError,
                 PermissionDeniedError, RateLimitError, InvalidParameterError, TimestampError, ServerError,
                 ...) follows the exchange's error table.
-            APIConnectionError: no response (APITimeoutError on a timeout).
+            APIConnectionError: no response (APITimeoutError on a timeout or when the deadline passed).
             ResponseValidationError: the body is not what the spec describes.
         """
         return self._client.paginate(
@@ -1287,7 +1302,7 @@ class TradeSection:
                 "end": end,
                 "limit": limit,
             },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
+            RequestOptions(timeout, max_retries, extra_headers, extra_query, deadline),
             max_items,
         )
 
@@ -1333,6 +1348,7 @@ class TradeSection:
         before: str | None = None,
         limit: int | None = None,
         timeout: TimeoutTypes | None = None,
+        deadline: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -1356,7 +1372,8 @@ class TradeSection:
             after: Wire name `after` (query). Return records earlier than this ordId (paging).
             before: Wire name `before` (query). Return records newer than this ordId (paging).
             limit: Wire name `limit` (query). Number of results per request; at most 100, default 100.
-            timeout: Seconds (or an httpx.Timeout) for this call; default: the client's.
+            timeout: Seconds (or an httpx.Timeout) for each wait for the network; default: the client's.
+            deadline: Seconds this call may take in all, retries and waits included; default: the client's.
             max_retries: Retries of this call after transient failures; default: the client's.
             extra_headers: More headers to send (and sign) with this call.
             extra_query: More query parameters to send (and sign) with this call.
@@ -1366,12 +1383,13 @@ class TradeSection:
 
         Raises:
             RequestValidationError: an argument is rejected before anything is sent.
-            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit.
+            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit
+                (also when waiting for it would outlast the deadline).
             MissingCredentialsError: credentials are not set.
             APIError: the exchange answered with an error code; the subclass (AuthenticationError,
                 PermissionDeniedError, RateLimitError, InvalidParameterError, TimestampError, ServerError,
                 ...) follows the exchange's error table.
-            APIConnectionError: no response (APITimeoutError on a timeout).
+            APIConnectionError: no response (APITimeoutError on a timeout or when the deadline passed).
             ResponseValidationError: the body is not what the spec describes.
         """
         return self._client.request(
@@ -1386,7 +1404,7 @@ class TradeSection:
                 "before": before,
                 "limit": limit,
             },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
+            RequestOptions(timeout, max_retries, extra_headers, extra_query, deadline),
         )
 
     def iter_open_orders(
@@ -1432,6 +1450,7 @@ class TradeSection:
         limit: int | None = None,
         max_items: int | None = None,
         timeout: TimeoutTypes | None = None,
+        deadline: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -1456,7 +1475,8 @@ class TradeSection:
             before: Wire name `before` (query). Return records newer than this ordId (paging).
             limit: Wire name `limit` (query). Number of results per request; at most 100, default 100.
             max_items: Stop after this many items; default: every page, until the last.
-            timeout: Seconds (or an httpx.Timeout) for this call; default: the client's.
+            timeout: Seconds (or an httpx.Timeout) for each wait for the network; default: the client's.
+            deadline: Seconds this call may take in all, retries and waits included; default: the client's.
             max_retries: Retries of this call after transient failures; default: the client's.
             extra_headers: More headers to send (and sign) with this call.
             extra_query: More query parameters to send (and sign) with this call.
@@ -1466,12 +1486,13 @@ class TradeSection:
 
         Raises:
             RequestValidationError: an argument is rejected before anything is sent.
-            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit.
+            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit
+                (also when waiting for it would outlast the deadline).
             MissingCredentialsError: credentials are not set.
             APIError: the exchange answered with an error code; the subclass (AuthenticationError,
                 PermissionDeniedError, RateLimitError, InvalidParameterError, TimestampError, ServerError,
                 ...) follows the exchange's error table.
-            APIConnectionError: no response (APITimeoutError on a timeout).
+            APIConnectionError: no response (APITimeoutError on a timeout or when the deadline passed).
             ResponseValidationError: the body is not what the spec describes.
         """
         return self._client.paginate(
@@ -1486,7 +1507,7 @@ class TradeSection:
                 "before": before,
                 "limit": limit,
             },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
+            RequestOptions(timeout, max_retries, extra_headers, extra_query, deadline),
             max_items,
         )
 
@@ -1497,6 +1518,7 @@ class TradeSection:
         ord_id: str | None = None,
         cl_ord_id: str | None = None,
         timeout: TimeoutTypes | None = None,
+        deadline: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -1520,7 +1542,8 @@ class TradeSection:
             inst_id: Wire name `instId` (query). Instrument ID, e.g. BTC-USDT; only live instruments.
             ord_id: Wire name `ordId` (query). Order ID (conditional); ordId wins when both are passed.
             cl_ord_id: Wire name `clOrdId` (query). Client Order ID as assigned by the client (conditional); when it belongs to several orders, only the latest is returned.
-            timeout: Seconds (or an httpx.Timeout) for this call; default: the client's.
+            timeout: Seconds (or an httpx.Timeout) for each wait for the network; default: the client's.
+            deadline: Seconds this call may take in all, retries and waits included; default: the client's.
             max_retries: Retries of this call after transient failures; default: the client's.
             extra_headers: More headers to send (and sign) with this call.
             extra_query: More query parameters to send (and sign) with this call.
@@ -1530,12 +1553,13 @@ class TradeSection:
 
         Raises:
             RequestValidationError: an argument is rejected before anything is sent.
-            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit.
+            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit
+                (also when waiting for it would outlast the deadline).
             MissingCredentialsError: credentials are not set.
             APIError: the exchange answered with an error code; the subclass (AuthenticationError,
                 PermissionDeniedError, RateLimitError, InvalidParameterError, TimestampError, ServerError,
                 ...) follows the exchange's error table.
-            APIConnectionError: no response (APITimeoutError on a timeout).
+            APIConnectionError: no response (APITimeoutError on a timeout or when the deadline passed).
             ResponseValidationError: the body is not what the spec describes.
         """
         return self._client.request(
@@ -1545,7 +1569,7 @@ class TradeSection:
                 "ord_id": ord_id,
                 "cl_ord_id": cl_ord_id,
             },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
+            RequestOptions(timeout, max_retries, extra_headers, extra_query, deadline),
         )
 
     def get_order_history(
@@ -1593,6 +1617,7 @@ class TradeSection:
         end: int | datetime | None = None,
         limit: int | None = None,
         timeout: TimeoutTypes | None = None,
+        deadline: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -1622,7 +1647,8 @@ class TradeSection:
             begin: Wire name `begin` (query). Filter with a begin cTime, Unix timestamp in milliseconds, e.g. 1597026383085.
             end: Wire name `end` (query). Filter with an end cTime, Unix timestamp in milliseconds, e.g. 1597026383085.
             limit: Wire name `limit` (query). Number of results per request; at most 100, default 100.
-            timeout: Seconds (or an httpx.Timeout) for this call; default: the client's.
+            timeout: Seconds (or an httpx.Timeout) for each wait for the network; default: the client's.
+            deadline: Seconds this call may take in all, retries and waits included; default: the client's.
             max_retries: Retries of this call after transient failures; default: the client's.
             extra_headers: More headers to send (and sign) with this call.
             extra_query: More query parameters to send (and sign) with this call.
@@ -1632,12 +1658,13 @@ class TradeSection:
 
         Raises:
             RequestValidationError: an argument is rejected before anything is sent.
-            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit.
+            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit
+                (also when waiting for it would outlast the deadline).
             MissingCredentialsError: credentials are not set.
             APIError: the exchange answered with an error code; the subclass (AuthenticationError,
                 PermissionDeniedError, RateLimitError, InvalidParameterError, TimestampError, ServerError,
                 ...) follows the exchange's error table.
-            APIConnectionError: no response (APITimeoutError on a timeout).
+            APIConnectionError: no response (APITimeoutError on a timeout or when the deadline passed).
             ResponseValidationError: the body is not what the spec describes.
         """
         return self._client.request(
@@ -1655,7 +1682,7 @@ class TradeSection:
                 "end": end,
                 "limit": limit,
             },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
+            RequestOptions(timeout, max_retries, extra_headers, extra_query, deadline),
         )
 
     def iter_order_history(
@@ -1704,6 +1731,7 @@ class TradeSection:
         limit: int | None = None,
         max_items: int | None = None,
         timeout: TimeoutTypes | None = None,
+        deadline: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -1734,7 +1762,8 @@ class TradeSection:
             end: Wire name `end` (query). Filter with an end cTime, Unix timestamp in milliseconds, e.g. 1597026383085.
             limit: Wire name `limit` (query). Number of results per request; at most 100, default 100.
             max_items: Stop after this many items; default: every page, until the last.
-            timeout: Seconds (or an httpx.Timeout) for this call; default: the client's.
+            timeout: Seconds (or an httpx.Timeout) for each wait for the network; default: the client's.
+            deadline: Seconds this call may take in all, retries and waits included; default: the client's.
             max_retries: Retries of this call after transient failures; default: the client's.
             extra_headers: More headers to send (and sign) with this call.
             extra_query: More query parameters to send (and sign) with this call.
@@ -1744,12 +1773,13 @@ class TradeSection:
 
         Raises:
             RequestValidationError: an argument is rejected before anything is sent.
-            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit.
+            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit
+                (also when waiting for it would outlast the deadline).
             MissingCredentialsError: credentials are not set.
             APIError: the exchange answered with an error code; the subclass (AuthenticationError,
                 PermissionDeniedError, RateLimitError, InvalidParameterError, TimestampError, ServerError,
                 ...) follows the exchange's error table.
-            APIConnectionError: no response (APITimeoutError on a timeout).
+            APIConnectionError: no response (APITimeoutError on a timeout or when the deadline passed).
             ResponseValidationError: the body is not what the spec describes.
         """
         return self._client.paginate(
@@ -1767,7 +1797,7 @@ class TradeSection:
                 "end": end,
                 "limit": limit,
             },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
+            RequestOptions(timeout, max_retries, extra_headers, extra_query, deadline),
             max_items,
         )
 
@@ -1776,6 +1806,7 @@ class TradeSection:
         *,
         orders: Sequence[OrderRequest | Mapping[str, Any]],
         timeout: TimeoutTypes | None = None,
+        deadline: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -1797,7 +1828,8 @@ class TradeSection:
 
         Args:
             orders: Wire name `orders` (the whole body, a JSON array). The orders, at most 20; each is an order of Place order. A list, each item a `OrderRequest` or a mapping keyed by its Python names (at most 20 items).
-            timeout: Seconds (or an httpx.Timeout) for this call; default: the client's.
+            timeout: Seconds (or an httpx.Timeout) for each wait for the network; default: the client's.
+            deadline: Seconds this call may take in all, retries and waits included; default: the client's.
             max_retries: Retries of this call after transient failures; default: the client's.
             extra_headers: More headers to send (and sign) with this call.
             extra_query: More query parameters to send (and sign) with this call.
@@ -1807,14 +1839,15 @@ class TradeSection:
 
         Raises:
             RequestValidationError: an argument is rejected before anything is sent.
-            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit.
+            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit
+                (also when waiting for it would outlast the deadline).
             MissingCredentialsError: credentials are not set.
             PartialFailureError: an item's `sCode` is not 0; `.results` holds every item,
                 `.failures` the failed ones with their codes and messages.
             APIError: the exchange answered with an error code; the subclass (AuthenticationError,
                 PermissionDeniedError, RateLimitError, InvalidParameterError, TimestampError, ServerError,
                 ...) follows the exchange's error table.
-            APIConnectionError: no response (APITimeoutError on a timeout).
+            APIConnectionError: no response (APITimeoutError on a timeout or when the deadline passed).
             ResponseValidationError: the body is not what the spec describes.
         """
         return self._client.request(
@@ -1822,7 +1855,7 @@ class TradeSection:
             {
                 "orders": orders,
             },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
+            RequestOptions(timeout, max_retries, extra_headers, extra_query, deadline),
         )
 
     def place_order(
@@ -1850,6 +1883,7 @@ class TradeSection:
         is_elp_taker_access: bool | None = None,
         attach_algo_ords: Sequence[AttachAlgoOrder | Mapping[str, Any]] | None = None,
         timeout: TimeoutTypes | None = None,
+        deadline: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -1893,7 +1927,8 @@ class TradeSection:
             stp_mode: Wire name `stpMode` (body). Self trade prevention mode; by default the account-level acctStpMode (cancel_maker unless changed). cancel_both does not support FOK. One of: cancel_maker: Cancel maker; cancel_taker: Cancel taker; cancel_both: Cancel both.
             is_elp_taker_access: Wire name `isElpTakerAccess` (body). ELP taker access: true lets the order trade with ELP orders behind a speed bump (ioc orders only); false, the default, does not.
             attach_algo_ords: Wire name `attachAlgoOrds` (body). TP/SL orders attached when placing the order. A list, each item a `AttachAlgoOrder` or a mapping keyed by its Python names.
-            timeout: Seconds (or an httpx.Timeout) for this call; default: the client's.
+            timeout: Seconds (or an httpx.Timeout) for each wait for the network; default: the client's.
+            deadline: Seconds this call may take in all, retries and waits included; default: the client's.
             max_retries: Retries of this call after transient failures; default: the client's.
             extra_headers: More headers to send (and sign) with this call.
             extra_query: More query parameters to send (and sign) with this call.
@@ -1903,14 +1938,15 @@ class TradeSection:
 
         Raises:
             RequestValidationError: an argument is rejected before anything is sent.
-            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit.
+            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit
+                (also when waiting for it would outlast the deadline).
             MissingCredentialsError: credentials are not set.
             PartialFailureError: an item's `sCode` is not 0; `.results` holds every item,
                 `.failures` the failed ones with their codes and messages.
             APIError: the exchange answered with an error code; the subclass (AuthenticationError,
                 PermissionDeniedError, RateLimitError, InvalidParameterError, TimestampError, ServerError,
                 ...) follows the exchange's error table.
-            APIConnectionError: no response (APITimeoutError on a timeout).
+            APIConnectionError: no response (APITimeoutError on a timeout or when the deadline passed).
             ResponseValidationError: the body is not what the spec describes.
         """
         return self._client.request(
@@ -1937,7 +1973,7 @@ class TradeSection:
                 "is_elp_taker_access": is_elp_taker_access,
                 "attach_algo_ords": attach_algo_ords,
             },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
+            RequestOptions(timeout, max_retries, extra_headers, extra_query, deadline),
         )
 
 
@@ -1981,6 +2017,7 @@ class AsyncTradeSection:
         px_amend_type: PxAmendType | Literal["0", "1"] | None = None,
         attach_algo_ords: Sequence[AmendAttachAlgoOrder | Mapping[str, Any]] | None = None,
         timeout: TimeoutTypes | None = None,
+        deadline: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -2018,7 +2055,8 @@ class AsyncTradeSection:
             new_px_vol: Wire name `newPxVol` (body). New option price as implied volatility, 1 meaning 100% (conditional, options only).
             px_amend_type: Wire name `pxAmendType` (body). What happens when newPx exceeds the price limit. The default is 0. One of: 0: The system does not amend the price; 1: The system amends the price to the best value within the price limit.
             attach_algo_ords: Wire name `attachAlgoOrds` (body). The attached TP/SL or trailing stop orders to amend. A list, each item a `AmendAttachAlgoOrder` or a mapping keyed by its Python names.
-            timeout: Seconds (or an httpx.Timeout) for this call; default: the client's.
+            timeout: Seconds (or an httpx.Timeout) for each wait for the network; default: the client's.
+            deadline: Seconds this call may take in all, retries and waits included; default: the client's.
             max_retries: Retries of this call after transient failures; default: the client's.
             extra_headers: More headers to send (and sign) with this call.
             extra_query: More query parameters to send (and sign) with this call.
@@ -2028,14 +2066,15 @@ class AsyncTradeSection:
 
         Raises:
             RequestValidationError: an argument is rejected before anything is sent.
-            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit.
+            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit
+                (also when waiting for it would outlast the deadline).
             MissingCredentialsError: credentials are not set.
             PartialFailureError: an item's `sCode` is not 0; `.results` holds every item,
                 `.failures` the failed ones with their codes and messages.
             APIError: the exchange answered with an error code; the subclass (AuthenticationError,
                 PermissionDeniedError, RateLimitError, InvalidParameterError, TimestampError, ServerError,
                 ...) follows the exchange's error table.
-            APIConnectionError: no response (APITimeoutError on a timeout).
+            APIConnectionError: no response (APITimeoutError on a timeout or when the deadline passed).
             ResponseValidationError: the body is not what the spec describes.
         """
         return await self._client.request(
@@ -2054,7 +2093,7 @@ class AsyncTradeSection:
                 "px_amend_type": px_amend_type,
                 "attach_algo_ords": attach_algo_ords,
             },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
+            RequestOptions(timeout, max_retries, extra_headers, extra_query, deadline),
         )
 
     async def cancel_multiple_orders(
@@ -2062,6 +2101,7 @@ class AsyncTradeSection:
         *,
         orders: Sequence[CancelOrderRequest | Mapping[str, Any]],
         timeout: TimeoutTypes | None = None,
+        deadline: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -2081,7 +2121,8 @@ class AsyncTradeSection:
 
         Args:
             orders: Wire name `orders` (the whole body, a JSON array). The orders to cancel, at most 20. A list, each item a `CancelOrderRequest` or a mapping keyed by its Python names (at most 20 items).
-            timeout: Seconds (or an httpx.Timeout) for this call; default: the client's.
+            timeout: Seconds (or an httpx.Timeout) for each wait for the network; default: the client's.
+            deadline: Seconds this call may take in all, retries and waits included; default: the client's.
             max_retries: Retries of this call after transient failures; default: the client's.
             extra_headers: More headers to send (and sign) with this call.
             extra_query: More query parameters to send (and sign) with this call.
@@ -2091,14 +2132,15 @@ class AsyncTradeSection:
 
         Raises:
             RequestValidationError: an argument is rejected before anything is sent.
-            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit.
+            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit
+                (also when waiting for it would outlast the deadline).
             MissingCredentialsError: credentials are not set.
             PartialFailureError: an item's `sCode` is not 0; `.results` holds every item,
                 `.failures` the failed ones with their codes and messages.
             APIError: the exchange answered with an error code; the subclass (AuthenticationError,
                 PermissionDeniedError, RateLimitError, InvalidParameterError, TimestampError, ServerError,
                 ...) follows the exchange's error table.
-            APIConnectionError: no response (APITimeoutError on a timeout).
+            APIConnectionError: no response (APITimeoutError on a timeout or when the deadline passed).
             ResponseValidationError: the body is not what the spec describes.
         """
         return await self._client.request(
@@ -2106,7 +2148,7 @@ class AsyncTradeSection:
             {
                 "orders": orders,
             },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
+            RequestOptions(timeout, max_retries, extra_headers, extra_query, deadline),
         )
 
     async def cancel_order(
@@ -2116,6 +2158,7 @@ class AsyncTradeSection:
         ord_id: str | None = None,
         cl_ord_id: str | None = None,
         timeout: TimeoutTypes | None = None,
+        deadline: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -2140,7 +2183,8 @@ class AsyncTradeSection:
             inst_id: Wire name `instId` (body). Instrument ID, e.g. BTC-USDT.
             ord_id: Wire name `ordId` (body). Order ID (conditional); either ordId or clOrdId is required, and ordId wins when both are passed.
             cl_ord_id: Wire name `clOrdId` (body). Client Order ID as assigned by the client (conditional).
-            timeout: Seconds (or an httpx.Timeout) for this call; default: the client's.
+            timeout: Seconds (or an httpx.Timeout) for each wait for the network; default: the client's.
+            deadline: Seconds this call may take in all, retries and waits included; default: the client's.
             max_retries: Retries of this call after transient failures; default: the client's.
             extra_headers: More headers to send (and sign) with this call.
             extra_query: More query parameters to send (and sign) with this call.
@@ -2150,14 +2194,15 @@ class AsyncTradeSection:
 
         Raises:
             RequestValidationError: an argument is rejected before anything is sent.
-            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit.
+            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit
+                (also when waiting for it would outlast the deadline).
             MissingCredentialsError: credentials are not set.
             PartialFailureError: an item's `sCode` is not 0; `.results` holds every item,
                 `.failures` the failed ones with their codes and messages.
             APIError: the exchange answered with an error code; the subclass (AuthenticationError,
                 PermissionDeniedError, RateLimitError, InvalidParameterError, TimestampError, ServerError,
                 ...) follows the exchange's error table.
-            APIConnectionError: no response (APITimeoutError on a timeout).
+            APIConnectionError: no response (APITimeoutError on a timeout or when the deadline passed).
             ResponseValidationError: the body is not what the spec describes.
         """
         return await self._client.request(
@@ -2167,7 +2212,7 @@ class AsyncTradeSection:
                 "ord_id": ord_id,
                 "cl_ord_id": cl_ord_id,
             },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
+            RequestOptions(timeout, max_retries, extra_headers, extra_query, deadline),
         )
 
     async def get_fills(
@@ -2243,6 +2288,7 @@ class AsyncTradeSection:
         end: int | datetime | None = None,
         limit: int | None = None,
         timeout: TimeoutTypes | None = None,
+        deadline: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -2272,7 +2318,8 @@ class AsyncTradeSection:
             begin: Wire name `begin` (query). Filter with a begin ts, Unix timestamp in milliseconds, e.g. 1597026383085.
             end: Wire name `end` (query). Filter with an end ts, Unix timestamp in milliseconds, e.g. 1597026383085.
             limit: Wire name `limit` (query). Number of results per request; at most 100, default 100.
-            timeout: Seconds (or an httpx.Timeout) for this call; default: the client's.
+            timeout: Seconds (or an httpx.Timeout) for each wait for the network; default: the client's.
+            deadline: Seconds this call may take in all, retries and waits included; default: the client's.
             max_retries: Retries of this call after transient failures; default: the client's.
             extra_headers: More headers to send (and sign) with this call.
             extra_query: More query parameters to send (and sign) with this call.
@@ -2282,12 +2329,13 @@ class AsyncTradeSection:
 
         Raises:
             RequestValidationError: an argument is rejected before anything is sent.
-            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit.
+            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit
+                (also when waiting for it would outlast the deadline).
             MissingCredentialsError: credentials are not set.
             APIError: the exchange answered with an error code; the subclass (AuthenticationError,
                 PermissionDeniedError, RateLimitError, InvalidParameterError, TimestampError, ServerError,
                 ...) follows the exchange's error table.
-            APIConnectionError: no response (APITimeoutError on a timeout).
+            APIConnectionError: no response (APITimeoutError on a timeout or when the deadline passed).
             ResponseValidationError: the body is not what the spec describes.
         """
         return await self._client.request(
@@ -2304,7 +2352,7 @@ class AsyncTradeSection:
                 "end": end,
                 "limit": limit,
             },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
+            RequestOptions(timeout, max_retries, extra_headers, extra_query, deadline),
         )
 
     def iter_fills(
@@ -2381,6 +2429,7 @@ class AsyncTradeSection:
         limit: int | None = None,
         max_items: int | None = None,
         timeout: TimeoutTypes | None = None,
+        deadline: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -2411,7 +2460,8 @@ class AsyncTradeSection:
             end: Wire name `end` (query). Filter with an end ts, Unix timestamp in milliseconds, e.g. 1597026383085.
             limit: Wire name `limit` (query). Number of results per request; at most 100, default 100.
             max_items: Stop after this many items; default: every page, until the last.
-            timeout: Seconds (or an httpx.Timeout) for this call; default: the client's.
+            timeout: Seconds (or an httpx.Timeout) for each wait for the network; default: the client's.
+            deadline: Seconds this call may take in all, retries and waits included; default: the client's.
             max_retries: Retries of this call after transient failures; default: the client's.
             extra_headers: More headers to send (and sign) with this call.
             extra_query: More query parameters to send (and sign) with this call.
@@ -2421,12 +2471,13 @@ class AsyncTradeSection:
 
         Raises:
             RequestValidationError: an argument is rejected before anything is sent.
-            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit.
+            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit
+                (also when waiting for it would outlast the deadline).
             MissingCredentialsError: credentials are not set.
             APIError: the exchange answered with an error code; the subclass (AuthenticationError,
                 PermissionDeniedError, RateLimitError, InvalidParameterError, TimestampError, ServerError,
                 ...) follows the exchange's error table.
-            APIConnectionError: no response (APITimeoutError on a timeout).
+            APIConnectionError: no response (APITimeoutError on a timeout or when the deadline passed).
             ResponseValidationError: the body is not what the spec describes.
         """
         return self._client.paginate(
@@ -2443,7 +2494,7 @@ class AsyncTradeSection:
                 "end": end,
                 "limit": limit,
             },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
+            RequestOptions(timeout, max_retries, extra_headers, extra_query, deadline),
             max_items,
         )
 
@@ -2489,6 +2540,7 @@ class AsyncTradeSection:
         before: str | None = None,
         limit: int | None = None,
         timeout: TimeoutTypes | None = None,
+        deadline: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -2512,7 +2564,8 @@ class AsyncTradeSection:
             after: Wire name `after` (query). Return records earlier than this ordId (paging).
             before: Wire name `before` (query). Return records newer than this ordId (paging).
             limit: Wire name `limit` (query). Number of results per request; at most 100, default 100.
-            timeout: Seconds (or an httpx.Timeout) for this call; default: the client's.
+            timeout: Seconds (or an httpx.Timeout) for each wait for the network; default: the client's.
+            deadline: Seconds this call may take in all, retries and waits included; default: the client's.
             max_retries: Retries of this call after transient failures; default: the client's.
             extra_headers: More headers to send (and sign) with this call.
             extra_query: More query parameters to send (and sign) with this call.
@@ -2522,12 +2575,13 @@ class AsyncTradeSection:
 
         Raises:
             RequestValidationError: an argument is rejected before anything is sent.
-            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit.
+            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit
+                (also when waiting for it would outlast the deadline).
             MissingCredentialsError: credentials are not set.
             APIError: the exchange answered with an error code; the subclass (AuthenticationError,
                 PermissionDeniedError, RateLimitError, InvalidParameterError, TimestampError, ServerError,
                 ...) follows the exchange's error table.
-            APIConnectionError: no response (APITimeoutError on a timeout).
+            APIConnectionError: no response (APITimeoutError on a timeout or when the deadline passed).
             ResponseValidationError: the body is not what the spec describes.
         """
         return await self._client.request(
@@ -2542,7 +2596,7 @@ class AsyncTradeSection:
                 "before": before,
                 "limit": limit,
             },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
+            RequestOptions(timeout, max_retries, extra_headers, extra_query, deadline),
         )
 
     def iter_open_orders(
@@ -2588,6 +2642,7 @@ class AsyncTradeSection:
         limit: int | None = None,
         max_items: int | None = None,
         timeout: TimeoutTypes | None = None,
+        deadline: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -2612,7 +2667,8 @@ class AsyncTradeSection:
             before: Wire name `before` (query). Return records newer than this ordId (paging).
             limit: Wire name `limit` (query). Number of results per request; at most 100, default 100.
             max_items: Stop after this many items; default: every page, until the last.
-            timeout: Seconds (or an httpx.Timeout) for this call; default: the client's.
+            timeout: Seconds (or an httpx.Timeout) for each wait for the network; default: the client's.
+            deadline: Seconds this call may take in all, retries and waits included; default: the client's.
             max_retries: Retries of this call after transient failures; default: the client's.
             extra_headers: More headers to send (and sign) with this call.
             extra_query: More query parameters to send (and sign) with this call.
@@ -2622,12 +2678,13 @@ class AsyncTradeSection:
 
         Raises:
             RequestValidationError: an argument is rejected before anything is sent.
-            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit.
+            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit
+                (also when waiting for it would outlast the deadline).
             MissingCredentialsError: credentials are not set.
             APIError: the exchange answered with an error code; the subclass (AuthenticationError,
                 PermissionDeniedError, RateLimitError, InvalidParameterError, TimestampError, ServerError,
                 ...) follows the exchange's error table.
-            APIConnectionError: no response (APITimeoutError on a timeout).
+            APIConnectionError: no response (APITimeoutError on a timeout or when the deadline passed).
             ResponseValidationError: the body is not what the spec describes.
         """
         return self._client.paginate(
@@ -2642,7 +2699,7 @@ class AsyncTradeSection:
                 "before": before,
                 "limit": limit,
             },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
+            RequestOptions(timeout, max_retries, extra_headers, extra_query, deadline),
             max_items,
         )
 
@@ -2653,6 +2710,7 @@ class AsyncTradeSection:
         ord_id: str | None = None,
         cl_ord_id: str | None = None,
         timeout: TimeoutTypes | None = None,
+        deadline: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -2676,7 +2734,8 @@ class AsyncTradeSection:
             inst_id: Wire name `instId` (query). Instrument ID, e.g. BTC-USDT; only live instruments.
             ord_id: Wire name `ordId` (query). Order ID (conditional); ordId wins when both are passed.
             cl_ord_id: Wire name `clOrdId` (query). Client Order ID as assigned by the client (conditional); when it belongs to several orders, only the latest is returned.
-            timeout: Seconds (or an httpx.Timeout) for this call; default: the client's.
+            timeout: Seconds (or an httpx.Timeout) for each wait for the network; default: the client's.
+            deadline: Seconds this call may take in all, retries and waits included; default: the client's.
             max_retries: Retries of this call after transient failures; default: the client's.
             extra_headers: More headers to send (and sign) with this call.
             extra_query: More query parameters to send (and sign) with this call.
@@ -2686,12 +2745,13 @@ class AsyncTradeSection:
 
         Raises:
             RequestValidationError: an argument is rejected before anything is sent.
-            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit.
+            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit
+                (also when waiting for it would outlast the deadline).
             MissingCredentialsError: credentials are not set.
             APIError: the exchange answered with an error code; the subclass (AuthenticationError,
                 PermissionDeniedError, RateLimitError, InvalidParameterError, TimestampError, ServerError,
                 ...) follows the exchange's error table.
-            APIConnectionError: no response (APITimeoutError on a timeout).
+            APIConnectionError: no response (APITimeoutError on a timeout or when the deadline passed).
             ResponseValidationError: the body is not what the spec describes.
         """
         return await self._client.request(
@@ -2701,7 +2761,7 @@ class AsyncTradeSection:
                 "ord_id": ord_id,
                 "cl_ord_id": cl_ord_id,
             },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
+            RequestOptions(timeout, max_retries, extra_headers, extra_query, deadline),
         )
 
     async def get_order_history(
@@ -2749,6 +2809,7 @@ class AsyncTradeSection:
         end: int | datetime | None = None,
         limit: int | None = None,
         timeout: TimeoutTypes | None = None,
+        deadline: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -2778,7 +2839,8 @@ class AsyncTradeSection:
             begin: Wire name `begin` (query). Filter with a begin cTime, Unix timestamp in milliseconds, e.g. 1597026383085.
             end: Wire name `end` (query). Filter with an end cTime, Unix timestamp in milliseconds, e.g. 1597026383085.
             limit: Wire name `limit` (query). Number of results per request; at most 100, default 100.
-            timeout: Seconds (or an httpx.Timeout) for this call; default: the client's.
+            timeout: Seconds (or an httpx.Timeout) for each wait for the network; default: the client's.
+            deadline: Seconds this call may take in all, retries and waits included; default: the client's.
             max_retries: Retries of this call after transient failures; default: the client's.
             extra_headers: More headers to send (and sign) with this call.
             extra_query: More query parameters to send (and sign) with this call.
@@ -2788,12 +2850,13 @@ class AsyncTradeSection:
 
         Raises:
             RequestValidationError: an argument is rejected before anything is sent.
-            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit.
+            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit
+                (also when waiting for it would outlast the deadline).
             MissingCredentialsError: credentials are not set.
             APIError: the exchange answered with an error code; the subclass (AuthenticationError,
                 PermissionDeniedError, RateLimitError, InvalidParameterError, TimestampError, ServerError,
                 ...) follows the exchange's error table.
-            APIConnectionError: no response (APITimeoutError on a timeout).
+            APIConnectionError: no response (APITimeoutError on a timeout or when the deadline passed).
             ResponseValidationError: the body is not what the spec describes.
         """
         return await self._client.request(
@@ -2811,7 +2874,7 @@ class AsyncTradeSection:
                 "end": end,
                 "limit": limit,
             },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
+            RequestOptions(timeout, max_retries, extra_headers, extra_query, deadline),
         )
 
     def iter_order_history(
@@ -2860,6 +2923,7 @@ class AsyncTradeSection:
         limit: int | None = None,
         max_items: int | None = None,
         timeout: TimeoutTypes | None = None,
+        deadline: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -2890,7 +2954,8 @@ class AsyncTradeSection:
             end: Wire name `end` (query). Filter with an end cTime, Unix timestamp in milliseconds, e.g. 1597026383085.
             limit: Wire name `limit` (query). Number of results per request; at most 100, default 100.
             max_items: Stop after this many items; default: every page, until the last.
-            timeout: Seconds (or an httpx.Timeout) for this call; default: the client's.
+            timeout: Seconds (or an httpx.Timeout) for each wait for the network; default: the client's.
+            deadline: Seconds this call may take in all, retries and waits included; default: the client's.
             max_retries: Retries of this call after transient failures; default: the client's.
             extra_headers: More headers to send (and sign) with this call.
             extra_query: More query parameters to send (and sign) with this call.
@@ -2900,12 +2965,13 @@ class AsyncTradeSection:
 
         Raises:
             RequestValidationError: an argument is rejected before anything is sent.
-            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit.
+            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit
+                (also when waiting for it would outlast the deadline).
             MissingCredentialsError: credentials are not set.
             APIError: the exchange answered with an error code; the subclass (AuthenticationError,
                 PermissionDeniedError, RateLimitError, InvalidParameterError, TimestampError, ServerError,
                 ...) follows the exchange's error table.
-            APIConnectionError: no response (APITimeoutError on a timeout).
+            APIConnectionError: no response (APITimeoutError on a timeout or when the deadline passed).
             ResponseValidationError: the body is not what the spec describes.
         """
         return self._client.paginate(
@@ -2923,7 +2989,7 @@ class AsyncTradeSection:
                 "end": end,
                 "limit": limit,
             },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
+            RequestOptions(timeout, max_retries, extra_headers, extra_query, deadline),
             max_items,
         )
 
@@ -2932,6 +2998,7 @@ class AsyncTradeSection:
         *,
         orders: Sequence[OrderRequest | Mapping[str, Any]],
         timeout: TimeoutTypes | None = None,
+        deadline: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -2953,7 +3020,8 @@ class AsyncTradeSection:
 
         Args:
             orders: Wire name `orders` (the whole body, a JSON array). The orders, at most 20; each is an order of Place order. A list, each item a `OrderRequest` or a mapping keyed by its Python names (at most 20 items).
-            timeout: Seconds (or an httpx.Timeout) for this call; default: the client's.
+            timeout: Seconds (or an httpx.Timeout) for each wait for the network; default: the client's.
+            deadline: Seconds this call may take in all, retries and waits included; default: the client's.
             max_retries: Retries of this call after transient failures; default: the client's.
             extra_headers: More headers to send (and sign) with this call.
             extra_query: More query parameters to send (and sign) with this call.
@@ -2963,14 +3031,15 @@ class AsyncTradeSection:
 
         Raises:
             RequestValidationError: an argument is rejected before anything is sent.
-            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit.
+            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit
+                (also when waiting for it would outlast the deadline).
             MissingCredentialsError: credentials are not set.
             PartialFailureError: an item's `sCode` is not 0; `.results` holds every item,
                 `.failures` the failed ones with their codes and messages.
             APIError: the exchange answered with an error code; the subclass (AuthenticationError,
                 PermissionDeniedError, RateLimitError, InvalidParameterError, TimestampError, ServerError,
                 ...) follows the exchange's error table.
-            APIConnectionError: no response (APITimeoutError on a timeout).
+            APIConnectionError: no response (APITimeoutError on a timeout or when the deadline passed).
             ResponseValidationError: the body is not what the spec describes.
         """
         return await self._client.request(
@@ -2978,7 +3047,7 @@ class AsyncTradeSection:
             {
                 "orders": orders,
             },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
+            RequestOptions(timeout, max_retries, extra_headers, extra_query, deadline),
         )
 
     async def place_order(
@@ -3006,6 +3075,7 @@ class AsyncTradeSection:
         is_elp_taker_access: bool | None = None,
         attach_algo_ords: Sequence[AttachAlgoOrder | Mapping[str, Any]] | None = None,
         timeout: TimeoutTypes | None = None,
+        deadline: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -3049,7 +3119,8 @@ class AsyncTradeSection:
             stp_mode: Wire name `stpMode` (body). Self trade prevention mode; by default the account-level acctStpMode (cancel_maker unless changed). cancel_both does not support FOK. One of: cancel_maker: Cancel maker; cancel_taker: Cancel taker; cancel_both: Cancel both.
             is_elp_taker_access: Wire name `isElpTakerAccess` (body). ELP taker access: true lets the order trade with ELP orders behind a speed bump (ioc orders only); false, the default, does not.
             attach_algo_ords: Wire name `attachAlgoOrds` (body). TP/SL orders attached when placing the order. A list, each item a `AttachAlgoOrder` or a mapping keyed by its Python names.
-            timeout: Seconds (or an httpx.Timeout) for this call; default: the client's.
+            timeout: Seconds (or an httpx.Timeout) for each wait for the network; default: the client's.
+            deadline: Seconds this call may take in all, retries and waits included; default: the client's.
             max_retries: Retries of this call after transient failures; default: the client's.
             extra_headers: More headers to send (and sign) with this call.
             extra_query: More query parameters to send (and sign) with this call.
@@ -3059,14 +3130,15 @@ class AsyncTradeSection:
 
         Raises:
             RequestValidationError: an argument is rejected before anything is sent.
-            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit.
+            ClientRateLimitError: with rate_limit="raise", the call would exceed a documented limit
+                (also when waiting for it would outlast the deadline).
             MissingCredentialsError: credentials are not set.
             PartialFailureError: an item's `sCode` is not 0; `.results` holds every item,
                 `.failures` the failed ones with their codes and messages.
             APIError: the exchange answered with an error code; the subclass (AuthenticationError,
                 PermissionDeniedError, RateLimitError, InvalidParameterError, TimestampError, ServerError,
                 ...) follows the exchange's error table.
-            APIConnectionError: no response (APITimeoutError on a timeout).
+            APIConnectionError: no response (APITimeoutError on a timeout or when the deadline passed).
             ResponseValidationError: the body is not what the spec describes.
         """
         return await self._client.request(
@@ -3093,7 +3165,7 @@ class AsyncTradeSection:
                 "is_elp_taker_access": is_elp_taker_access,
                 "attach_algo_ords": attach_algo_ords,
             },
-            RequestOptions(timeout, max_retries, extra_headers, extra_query),
+            RequestOptions(timeout, max_retries, extra_headers, extra_query, deadline),
         )
 
 
