@@ -31,6 +31,7 @@ from __future__ import annotations
 import functools
 import http.client
 import io
+import math
 import os
 import ssl
 import time
@@ -214,6 +215,7 @@ class _DeadlineReader(io.RawIOBase):
         self._sock = sock
         self._read_timeout = sock.gettimeout()
         self._deadline = deadline
+        self._shortened = False
 
     def readable(self) -> bool:
         return True
@@ -222,14 +224,16 @@ class _DeadlineReader(io.RawIOBase):
         left = self._deadline - time.monotonic()
         if left <= 0:
             raise DeadlinePassed("the call's deadline passed while reading the response")
-        self._sock.settimeout(_bounded(self._read_timeout, left))
+        if self._read_timeout is None or left < self._read_timeout:
+            self._sock.settimeout(left)
+            self._shortened = True
         count: int | None = self._raw.readinto(buffer)
         return count
 
     def close(self) -> None:
         if not self.closed:
             self._raw.close()
-            if self._sock.fileno() != -1:  # the connection stays open for the next request
+            if self._shortened and self._sock.fileno() != -1:  # the connection stays open for the next request
                 self._sock.settimeout(self._read_timeout)
         super().close()
 
@@ -316,6 +320,8 @@ class Urllib3Sender:
         self._pool = None if isinstance(manager, urllib3.ProxyManager) else manager.connection_from_url(base_url)
         self._timeouts = timeouts_of(timeout)
         self._timeout = self._timeout_of(self._timeouts)
+        waits = (self._timeouts["connect"], self._timeouts["read"])
+        self._longest = math.inf if None in waits else max(w for w in waits if w is not None)
         self._limits = limits
 
     def _timeout_of(self, timeouts: Timeouts, left: float | None = None) -> Any:
@@ -329,9 +335,14 @@ class Urllib3Sender:
         left = time_left(request.deadline)
         if not left:
             raise TransportFailure("the call's deadline passed before the request was sent", timeout=True)
+        timeouts = request.timeouts or self._timeouts
+        if request.timeouts is None and left >= self._longest:
+            timeout = self._timeout  # the deadline is further than any timeout: the reader watches it
+        else:
+            timeout = self._timeout_of(timeouts, left)
         token = _DEADLINE.set(request.deadline)
         try:
-            return self._send(request, self._timeout_of(request.timeouts or self._timeouts, left))
+            return self._send(request, timeout)
         finally:
             _DEADLINE.reset(token)
 
