@@ -2,7 +2,8 @@
 real local servers: urllib3 (the sync default), aiohttp (the async default) and httpx (a caller's
 transport or client). Every way sends the same request, decodes the same bodies, refuses the same
 bodies and headers, times out, verifies TLS (a local HTTPS server with a throwaway CA) and goes
-through a proxy (a local one that must see the request) the same way."""
+through a proxy (a local one that must see the request) the same way, and none of them lets a
+server flooding an idle pooled connection cost memory or answer the next call."""
 
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ from exchange_sdk.bitget import AsyncBitgetClient, BitgetClient
 from exchange_sdk.htx import AsyncHtxClient, HtxClient
 from exchange_sdk.okx import AsyncOkxClient, OkxClient
 from fake_exchange import API_KEY, PASSPHRASE, SECRET, FakeExchange, Fault, Record
-from http_servers import Proxy, authority
+from http_servers import FloodServer, Proxy, authority
 
 OKX_BALANCE = "/api/v5/account/balance"
 OKX_BODY = b'{"code":"0","msg":"","data":[{"totalEq":"41624.32","details":[{"ccy":"BTC","eq":"1.5"}]}]}'
@@ -269,6 +270,55 @@ def test_a_dropped_connection_is_retried_for_a_get(fake, way):
     fake.fail_next(OKX_BALANCE, Fault(drop=True), Fault(drop=True))
     result = _okx(way, fake, lambda c: c.account.get_balance(), max_retries=2, retry_policy=None)
     assert result[0].total_eq is not None and len(fake.requests_to(OKX_BALANCE)) == 3
+
+
+# --- a server flooding an idle pooled connection ---------------------------------------------------
+
+# Whole answers nobody asked for, with another balance: one taken as the next call's answer shows.
+UNASKED_BODY = OKX_BODY.replace(b"41624.32", b"66666666")
+UNASKED = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s" % (
+    len(UNASKED_BODY),
+    UNASKED_BODY,
+)
+FLOOD_MEMORY_BOUND = 32 * 1024 * 1024
+
+
+@pytest.mark.parametrize("way", WAYS)
+def test_a_server_flooding_an_idle_pooled_connection_costs_no_memory_and_never_answers_the_next_call(way):
+    """After answering a first call on a keep-alive connection, the server (another process: its
+    allocations are not traced) floods that idle pooled connection with whole HTTP answers, as fast
+    as the client takes them, for up to 2 s (less once the client stops taking bytes or drops the
+    connection); the client sits idle, then calls again. What the client allocates meanwhile
+    (tracemalloc's peak) stays under 32 MiB, and the second call gets the right balance on a new
+    connection: the flooded one is dropped, its bytes never parsed as the next answer."""
+    with FloodServer(OKX_BODY, UNASKED, seconds=2.0) as server:
+
+        def calls(client: Any) -> Any:
+            first = client.account.get_balance()
+            tracemalloc.start()
+            try:
+                flood = server.flood()
+                second = client.account.get_balance(timeout=5)
+                return first, second, flood, tracemalloc.get_traced_memory()[1]
+            finally:
+                tracemalloc.stop()
+
+        async def async_calls(client: Any) -> Any:
+            first = await client.account.get_balance()
+            tracemalloc.start()
+            try:
+                flood = await asyncio.to_thread(server.flood)  # the event loop runs on meanwhile
+                # aiohttp reading an unasked answer's endless body never times out: fail, not hang
+                second = await asyncio.wait_for(client.account.get_balance(timeout=5), 10)
+                return first, second, flood, tracemalloc.get_traced_memory()[1]
+            finally:
+                tracemalloc.stop()
+
+        first, second, flood, peak = _okx(way, server, calls if way in ("urllib3", "httpx") else async_calls)
+        assert flood.sent >= len(UNASKED), flood  # the flood did reach the client's end
+        assert peak < FLOOD_MEMORY_BOUND, f"{peak} bytes allocated while {flood}"
+        assert first[0].total_eq == second[0].total_eq == Decimal("41624.32"), (second, flood)
+        assert [number for number, _ in server.requests()] == [0, 1], server.requests()
 
 
 # --- TLS --------------------------------------------------------------------------------------------

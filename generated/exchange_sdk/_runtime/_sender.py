@@ -28,6 +28,7 @@ by its timeouts.
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import http.client
 import io
@@ -420,7 +421,16 @@ class AiohttpSession:
         if self._session is None:
             import aiohttp
 
-            connector = aiohttp.TCPConnector(limit=100, ssl=self._context, keepalive_timeout=30.0)
+            connector: Any = aiohttp.TCPConnector(limit=100, ssl=self._context, keepalive_timeout=30.0)
+            # aiohttp (3.14) goes on reading a pooled connection and queues every response that
+            # arrives there for its next request: a server flooding an idle connection with
+            # answers grew memory without bound, and the next call took one of them as its own.
+            # Its connections refuse a response once the one a request asked for has come
+            # (aio-libs/aiohttp#13656). This reaches into aiohttp's internals: where they differ,
+            # connections stay aiohttp's own; tests/test_sender.py floods the locked version.
+            handler = _answer_once_handler()
+            if handler is not None and hasattr(connector, "_factory"):
+                connector._factory = functools.partial(handler, loop=asyncio.get_running_loop())
             # auto_decompress: aiohttp undoes gzip and deflate while the body is read, chunk by chunk
             self._session = aiohttp.ClientSession(connector=connector, auto_decompress=True, trust_env=False)
         return self._session
@@ -432,6 +442,38 @@ class AiohttpSession:
         if self._session is not None and self._owned:
             await self._session.close()
             self._session = None
+
+
+@functools.cache
+def _answer_once_handler() -> type | None:
+    """aiohttp's protocol of a connection, taking one answer per request: a response after the
+    request's final one (1xx come before it) closes the connection instead of being queued, so
+    a connection the server writes to while it sits in the pool is dropped, never reused. None
+    when this aiohttp's protocol does not have the methods it extends."""
+    try:
+        from aiohttp.client_proto import ResponseHandler
+    except ImportError:  # pragma: no cover - another aiohttp layout
+        return None
+    if not all(callable(getattr(ResponseHandler, name, None)) for name in ("set_response_params", "feed_data")):
+        return None  # pragma: no cover
+
+    class AnswerOnceHandler(ResponseHandler):
+        _sdk_answered = False
+
+        def set_response_params(self, *args: Any, **params: Any) -> None:  # a request is about to go out
+            self._sdk_answered = False
+            super().set_response_params(*args, **params)
+
+        def feed_data(self, data: Any, *args: Any, **kwargs: Any) -> None:  # a parsed response, its body
+            if self._sdk_answered:
+                if self.transport is not None:
+                    self.transport.close()
+                return
+            code = data[0].code
+            self._sdk_answered = code == 101 or not 100 <= code < 200
+            super().feed_data(data, *args, **kwargs)
+
+    return AnswerOnceHandler
 
 
 class AiohttpSender:
