@@ -8,8 +8,6 @@ order and percent-encoding of the signed query are the order and encoding sent.
 from __future__ import annotations
 
 import base64
-import hashlib
-import hmac
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -51,10 +49,9 @@ class Signer(Protocol):
     def sign(self, request: SigningInput, credentials: Credentials, timestamp_ms: int) -> Signed: ...
 
 
-def hmac_sha256_base64(secret: str, message: str) -> str:
-    # hmac.digest: OpenSSL's one-shot HMAC, without hmac.new's Python object per signature
-    digest = hmac.digest(secret.encode("utf-8"), message.encode("utf-8"), hashlib.sha256)
-    return base64.b64encode(digest).decode("ascii")
+def hmac_sha256_base64(credentials: Credentials, name: str, message: str) -> str:
+    """Base64 of the HMAC-SHA256 of `message` keyed with the credential `name`."""
+    return base64.b64encode(credentials.hmac_sha256(name, message.encode("utf-8"))).decode("ascii")
 
 
 _SECOND: tuple[int, str] = (0, "1970-01-01T00:00:00")  # the last second formatted, replaced whole
@@ -105,7 +102,7 @@ class OkxSigner:
             query,
             {
                 "OK-ACCESS-KEY": credentials.get("api_key"),
-                "OK-ACCESS-SIGN": hmac_sha256_base64(credentials.get("secret_key"), prehash),
+                "OK-ACCESS-SIGN": hmac_sha256_base64(credentials, "secret_key", prehash),
                 "OK-ACCESS-TIMESTAMP": timestamp,
                 "OK-ACCESS-PASSPHRASE": credentials.get("passphrase"),
             },
@@ -137,7 +134,7 @@ class BitgetSigner:
             query,
             {
                 "ACCESS-KEY": credentials.get("api_key"),
-                "ACCESS-SIGN": hmac_sha256_base64(credentials.get("secret_key"), prehash),
+                "ACCESS-SIGN": hmac_sha256_base64(credentials, "secret_key", prehash),
                 "ACCESS-TIMESTAMP": timestamp,
                 "ACCESS-PASSPHRASE": credentials.get("passphrase"),
             },
@@ -168,7 +165,7 @@ class HtxSigner:
         own = list(request.query) if request.method.upper() == "GET" else []
         canonical = self.encode_query([*own, *auth])
         prehash = "\n".join([request.method.upper(), request.host.lower(), request.path, canonical])
-        signature = hmac_sha256_base64(credentials.get("secret_key"), prehash)
+        signature = hmac_sha256_base64(credentials, "secret_key", prehash)
         query = canonical + "&Signature=" + quote(signature, safe=UNRESERVED)
         if request.method.upper() != "GET" and request.query:
             query = self.encode_query(request.query) + "&" + query
