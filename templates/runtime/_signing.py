@@ -6,7 +6,7 @@ order and percent-encoding of the signed query are the order and encoding sent.
 
 from __future__ import annotations
 
-import base64
+import binascii
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -50,7 +50,7 @@ class Signer(Protocol):
 
 def hmac_sha256_base64(credentials: Credentials, name: str, message: str) -> str:
     """Base64 of the HMAC-SHA256 of `message` keyed with the credential `name`."""
-    return base64.b64encode(credentials.hmac_sha256(name, message.encode("utf-8"))).decode("ascii")
+    return binascii.b2a_base64(credentials.hmac_sha256(name, message.encode("utf-8")), newline=False).decode("ascii")
 
 
 _SECOND: tuple[int, str] = (0, "1970-01-01T00:00:00")  # the last second formatted, replaced whole
@@ -78,6 +78,8 @@ def iso_seconds(timestamp_ms: int) -> str:
 
 
 def _join(pairs: Sequence[tuple[str, str]], safe: str) -> str:
+    if not pairs:
+        return ""
     return "&".join(f"{quote(name, safe=UNRESERVED)}={quote(value, safe=safe)}" for name, value in pairs)
 
 
