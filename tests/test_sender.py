@@ -186,6 +186,26 @@ def test_a_header_that_would_break_the_request_is_refused_before_sending(fake, h
     assert fake.records == [] and SECRET not in str(caught.value)
 
 
+@pytest.mark.parametrize(
+    "way",
+    [
+        pytest.param(
+            "urllib3",
+            marks=pytest.mark.xfail(
+                raises=UnicodeEncodeError, strict=True, reason="the urllib3 sender re-encodes header text as ASCII"
+            ),
+        ),
+        "aiohttp",
+        "httpx",
+        "httpx-async",
+    ],
+)
+def test_a_response_header_with_a_non_ascii_byte_is_read_as_latin_1(fake, way):
+    fake.fail_next(OKX_BALANCE, Fault(body=OKX_BODY, headers={"X-Note": "caf\u00e9"}))  # sent as latin-1
+    raw = _okx(way, fake, lambda c: c.with_raw_response.account.get_balance())
+    assert raw.headers["x-note"] == "caf\u00e9" and raw.parsed[0].total_eq == Decimal("41624.32")
+
+
 @pytest.mark.parametrize("way", WAYS)
 def test_a_call_times_out_as_asked_and_the_next_one_works(fake, way):
     fake.fail_next(OKX_BALANCE, Fault(delay=0.5, body=OKX_BODY))

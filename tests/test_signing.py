@@ -84,3 +84,33 @@ def test_signed_query_is_the_query_on_the_wire():
     prehash = "2023-11-14T22:13:20.000ZGET/api/v5/account/balance?ccy=BTC,ETH"
     expected = base64.b64encode(hmac.new(b"test-secret", prehash.encode(), hashlib.sha256).digest()).decode()
     assert request.headers["OK-ACCESS-SIGN"] == expected
+
+
+def test_timestamps_are_right_across_seconds():
+    """The signers keep the last second's text (_signing._utc_second): moving forward, back and
+    within a second still gives each millisecond's own time."""
+    from datetime import UTC, datetime
+
+    from exchange_sdk._runtime._signing import iso_milliseconds, iso_seconds
+
+    for ms in (VECTOR_MS, VECTOR_MS + 999, VECTOR_MS + 1000, VECTOR_MS - 1, VECTOR_MS, 0, 1, 253_402_300_799_999):
+        moment = datetime.fromtimestamp(ms // 1000, tz=UTC)
+        assert iso_milliseconds(ms) == f"{moment:%Y-%m-%dT%H:%M:%S}.{ms % 1000:03d}Z"
+        assert iso_seconds(ms) == f"{moment:%Y-%m-%dT%H:%M:%S}"
+
+
+def test_the_keyed_hmac_is_hmac_sha256_for_every_message():
+    """Credentials.hmac_sha256 keys once and copies per message: the same as a fresh HMAC each time,
+    for short keys, keys of a whole SHA-256 block and longer (hashed first), and non-ASCII ones."""
+    import hashlib
+    import hmac
+
+    from exchange_sdk._runtime._credentials import CredentialInfo, Credentials
+
+    for secret in ("s", "k" * 64, "k" * 65, "x" * 200, "s\u00e9cr\u00e8t"):
+        credentials = Credentials(
+            (CredentialInfo("secret_key", "UNSET_TEST_SECRET", secret=True),), {"secret_key": secret}
+        )
+        for message in (b"", b"GET/api/v5/account/balance", b"GET/api/v5/account/balance", b"m" * 1000):
+            expected = hmac.new(secret.encode(), message, hashlib.sha256).digest()
+            assert credentials.hmac_sha256("secret_key", message) == expected

@@ -507,9 +507,13 @@ class AiohttpSender:
                 timeout=timeout,
                 proxy=self._proxy,
             ) as response:
-                headers = httpx.Headers([(k.decode("latin-1"), v.decode("latin-1")) for k, v in response.raw_headers])
+                # The raw bytes, which httpx keeps as they are. A lookup in httpx.Headers scans them
+                # and raises KeyError when the header is absent; aiohttp's multidict (C) says first
+                # whether there is a Content-Encoding to count.
+                headers = httpx.Headers(response.raw_headers)
                 try:
-                    _encodings(headers, self._limits)
+                    if "Content-Encoding" in response.headers:
+                        _encodings(headers, self._limits)
                     content = await self._read(response)
                 except BodyRefused as refused:
                     response.close()

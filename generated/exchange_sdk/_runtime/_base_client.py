@@ -297,11 +297,10 @@ class BaseClient:
     # --- building a request --------------------------------------------------------------------
 
     def _prepare(self, operation: OperationInfo[Any], arguments: Mapping[str, Any]) -> PreparedArguments:
-        prepared = prepare_arguments(
-            operation.display, operation.path, operation.parameters, arguments, operation.rules
-        )
+        display = operation.display
+        prepared = prepare_arguments(display, operation.path, operation.parameters, arguments, operation.rules)
         if operation.private:
-            self._credentials.require(self._profile.credentials, operation.display)
+            self._credentials.require(self._profile.credentials, display)
         return prepared
 
     def _now_ms(self) -> int:
@@ -311,7 +310,9 @@ class BaseClient:
         self, operation: OperationInfo[Any], prepared: PreparedArguments, options: RequestOptions, state: _Attempt
     ) -> OutgoingRequest:
         """The request for one attempt, signed now (every attempt gets a fresh timestamp)."""
-        query = list(prepared.query) + [(str(k), str(v)) for k, v in (options.extra_query or {}).items()]
+        query = prepared.query  # read, never changed, by the signer
+        if options.extra_query:
+            query = [*query, *((str(k), str(v)) for k, v in options.extra_query.items())]
         body = b""
         headers: dict[str, str] = {"Accept": "application/json", **self._default_headers}
         if options.extra_headers:
@@ -554,10 +555,13 @@ class BaseClient:
     def _parse_response(self, operation: OperationInfo[T], response: IncomingResponse, attempts: int) -> RawResponse[T]:
         envelope = self._envelope(operation)
         status = response.status_code
-        request_id = next(
-            (response.headers[name] for name in self._profile.request_id_headers if name in response.headers), None
-        )
-        self._check_decoded(operation.display, response, request_id)
+        request_id = None
+        for name in self._profile.request_id_headers:
+            if name in response.headers:
+                request_id = response.headers[name]
+                break
+        if response.decode_error is not None:
+            self._check_decoded(operation.display, response, request_id)
         content = response.content
         if 200 <= status < 300:
             fast = self._parse_fast(operation, content)

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -50,7 +51,7 @@ class CredentialInfo:
 class Credentials:
     """The credentials of one client, from arguments or else from the environment."""
 
-    __slots__ = ("_values",)
+    __slots__ = ("_macs", "_values")
 
     def __init__(self, infos: Sequence[CredentialInfo], given: Mapping[str, str | None]) -> None:
         values: dict[str, Secret] = {}
@@ -61,6 +62,7 @@ class Credentials:
             if value is not None:
                 values[info.name] = Secret(value)
         self._values = values
+        self._macs: dict[str, Any] = {}  # hmac objects keyed with a credential, by its name
 
     def replaced(self, given: Mapping[str, str]) -> Credentials:
         """These credentials with the `given` values in place of theirs (no environment lookup)."""
@@ -70,6 +72,17 @@ class Credentials:
 
     def get(self, name: str) -> str:
         return self._values[name].reveal()
+
+    def hmac_sha256(self, name: str, message: bytes) -> bytes:
+        """HMAC-SHA256 of `message`, keyed with the credential `name`. The key is set up once
+        and copied for each message: a one-shot HMAC sets OpenSSL's up anew each time, which
+        cost about 6 microseconds a signature among 50 concurrent calls (bench/README.md)."""
+        keyed = self._macs.get(name)
+        if keyed is None:
+            keyed = self._macs[name] = hmac.new(self.get(name).encode("utf-8"), digestmod=hashlib.sha256)
+        mac = keyed.copy()
+        mac.update(message)
+        return mac.digest()
 
     def require(self, infos: Sequence[CredentialInfo], operation: str) -> None:
         missing = [info for info in infos if info.name not in self._values]
