@@ -188,17 +188,7 @@ def test_a_header_that_would_break_the_request_is_refused_before_sending(fake, h
 
 @pytest.mark.parametrize(
     "way",
-    [
-        pytest.param(
-            "urllib3",
-            marks=pytest.mark.xfail(
-                raises=UnicodeEncodeError, strict=True, reason="the urllib3 sender re-encodes header text as ASCII"
-            ),
-        ),
-        "aiohttp",
-        "httpx",
-        "httpx-async",
-    ],
+    WAYS,
 )
 def test_a_response_header_with_a_non_ascii_byte_is_read_as_latin_1(fake, way):
     fake.fail_next(OKX_BALANCE, Fault(body=OKX_BODY, headers={"X-Note": "caf\u00e9"}))  # sent as latin-1

@@ -23,6 +23,7 @@ import httpx
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, create_model
 
 from ._credentials import Credentials
+from ._deadline import DeadlineWatch
 from ._errors import (
     ERROR_CLASSES,
     APIConnectionError,
@@ -59,8 +60,6 @@ from ._profile import Envelope, ErrorInfo, ExchangeProfile, OperationInfo
 from ._rate_limit import SHARED_LIMITER, Draw, RateLimiter, Slot
 from ._raw_response import RAW_RESPONSE
 from ._sender import (
-    AiohttpSender,
-    AsyncHttpxSender,
     Connection,
     IncomingResponse,
     Limits,
@@ -147,7 +146,7 @@ def _pagination_of(operation: OperationInfo[Any], max_items: int | None) -> Pagi
     return operation.pagination
 
 
-@dataclass
+@dataclass(slots=True)
 class _Attempt:
     """Where a call is in its life: how many requests went, retries left, clock resynced yet, and
     when its time runs out (`expires`, a time.monotonic() instant, after `deadline` seconds)."""
@@ -552,7 +551,11 @@ class BaseClient:
         result: T = data
         return result
 
-    def _parse_response(self, operation: OperationInfo[T], response: IncomingResponse, attempts: int) -> RawResponse[T]:
+    def _parse_response(
+        self, operation: OperationInfo[T], response: IncomingResponse, attempts: int, raw: bool = True
+    ) -> RawResponse[T] | T:
+        """The envelope's data as the spec's models (the RawResponse with them when `raw`), or the
+        typed error the response stands for."""
         envelope = self._envelope(operation)
         status = response.status_code
         request_id = None
@@ -568,7 +571,7 @@ class BaseClient:
             if fast is not None:
                 if operation.item_results is not None:
                     self._check_items(operation, fast, response, None, None, request_id)
-                return self._raw(operation, response, fast, request_id, attempts)
+                return self._raw(operation, response, fast, request_id, attempts) if raw else fast
         if not 200 <= status < 300:
             # An error status: a body that echoes a credential is redacted before anything reads it,
             # so that neither the error (.body, .response) nor a traceback's locals can show it.
@@ -628,7 +631,7 @@ class BaseClient:
             ) from None
         if items is not None:
             self._check_items(operation, parsed, response, code, message, request_id)
-        return self._raw(operation, response, parsed, request_id, attempts)
+        return self._raw(operation, response, parsed, request_id, attempts) if raw else parsed
 
     def _check_items(
         self,
@@ -828,18 +831,22 @@ class SyncAPIClient(BaseClient):
         self._senders = senders_for(connection, {name: route.base_url for name, route in self._routes.items()}, timeout)
         self._sender = self._senders[""]
 
+    def request_raw(
+        self, operation: OperationInfo[T], arguments: Mapping[str, Any], options: RequestOptions = NO_OPTIONS
+    ) -> RawResponse[T]:
+        """Call `operation` and return the HTTP response with the parsed data."""
+        token = RAW_RESPONSE.set(True)
+        try:
+            return cast(RawResponse[T], self.request(operation, arguments, options))
+        finally:
+            RAW_RESPONSE.reset(token)
+
     def request(
         self, operation: OperationInfo[T], arguments: Mapping[str, Any], options: RequestOptions = NO_OPTIONS
     ) -> T:
         """Call `operation` and return the envelope's data as the spec's models (the RawResponse
         for a call through `with_raw_response`, see _raw_response.py)."""
-        raw = self.request_raw(operation, arguments, options)
-        return cast(T, raw) if RAW_RESPONSE.get() else raw.parsed
-
-    def request_raw(
-        self, operation: OperationInfo[T], arguments: Mapping[str, Any], options: RequestOptions = NO_OPTIONS
-    ) -> RawResponse[T]:
-        """Call `operation` and return the HTTP response with the parsed data."""
+        raw = RAW_RESPONSE.get()
         prepared = self._prepare(operation, arguments)
         draws = self._draws(operation, prepared)
         state = self._start(operation, options)
@@ -857,7 +864,7 @@ class SyncAPIClient(BaseClient):
                 finally:
                     self._release(taken[1])
                 self._log_response(operation, response, state.number)
-                return self._parse_response(operation, response, state.number)
+                return cast(T, self._parse_response(operation, response, state.number, raw))
             except ExchangeSDKError as error:
                 retry = self._next_attempt(operation, error, state)
                 if retry is None:
@@ -971,35 +978,24 @@ class AsyncAPIClient(BaseClient):
             connection, {name: route.base_url for name, route in self._routes.items()}, timeout
         )
         self._sender = self._senders[""]
+        self._deadlines = DeadlineWatch()  # shared with the copies, as the senders are
 
-    @staticmethod
-    async def _send(
-        sender: AiohttpSender | AsyncHttpxSender, request: OutgoingRequest, state: _Attempt
-    ) -> IncomingResponse:
-        """The sender's response, within the time left before the call's deadline."""
-        left = state.left()
-        if left is None:
-            return await sender.send(request)
-        if left == 0:
-            raise TransportFailure("the call's deadline passed before the request was sent", timeout=True)
+    async def request_raw(
+        self, operation: OperationInfo[T], arguments: Mapping[str, Any], options: RequestOptions = NO_OPTIONS
+    ) -> RawResponse[T]:
+        """Call `operation` and return the HTTP response with the parsed data."""
+        token = RAW_RESPONSE.set(True)
         try:
-            async with asyncio.timeout(left):
-                return await sender.send(request)
-        except TimeoutError:  # the senders report their own timeouts as TransportFailure
-            raise TransportFailure("the call's deadline passed", timeout=True) from None
+            return cast(RawResponse[T], await self.request(operation, arguments, options))
+        finally:
+            RAW_RESPONSE.reset(token)
 
     async def request(
         self, operation: OperationInfo[T], arguments: Mapping[str, Any], options: RequestOptions = NO_OPTIONS
     ) -> T:
         """Call `operation` and return the envelope's data as the spec's models (the RawResponse
         for a call through `with_raw_response`)."""
-        raw = await self.request_raw(operation, arguments, options)
-        return cast(T, raw) if RAW_RESPONSE.get() else raw.parsed
-
-    async def request_raw(
-        self, operation: OperationInfo[T], arguments: Mapping[str, Any], options: RequestOptions = NO_OPTIONS
-    ) -> RawResponse[T]:
-        """Call `operation` and return the HTTP response with the parsed data."""
+        raw = RAW_RESPONSE.get()
         prepared = self._prepare(operation, arguments)
         draws = self._draws(operation, prepared)
         state = self._start(operation, options)
@@ -1011,13 +1007,19 @@ class AsyncAPIClient(BaseClient):
                 try:
                     request = self._build_request(operation, prepared, options, state)
                     self._log_request(operation, request, state.number)
-                    response = await self._send(self._senders[operation.family], request, state)
+                    sender = self._senders[operation.family]
+                    if state.expires is None:
+                        response = await sender.send(request)
+                    elif state.left() == 0:
+                        raise TransportFailure("the call's deadline passed before the request was sent", timeout=True)
+                    else:  # within the time left before the call's deadline (_deadline.py)
+                        response = await self._deadlines.bound(sender.send(request), state.expires)
                 except TransportFailure as failure:
                     raise self._connection_error(operation.display, failure, state) from None
                 finally:
                     self._release(taken[1])
                 self._log_response(operation, response, state.number)
-                return self._parse_response(operation, response, state.number)
+                return cast(T, self._parse_response(operation, response, state.number, raw))
             except ExchangeSDKError as error:
                 retry = self._next_attempt(operation, error, state)
                 if retry is None:

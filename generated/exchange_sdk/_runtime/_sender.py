@@ -365,7 +365,8 @@ class Urllib3Sender:
             )
         except urllib3.exceptions.HTTPError as exc:
             raise _urllib3_failure(urllib3, exc) from None
-        headers = httpx.Headers(list(response.headers.items()))
+        # http.client decodes header bytes as latin-1; httpx.Headers would encode text as ASCII
+        headers = httpx.Headers([(k.encode("latin-1"), v.encode("latin-1")) for k, v in response.headers.items()])
         try:
             _encodings(headers, self._limits)
             content = self._read(response)
