@@ -20,7 +20,7 @@ says whether repeating the request can help: a certificate or TLS failure cannot
 A request's `deadline` (a `time.monotonic()` instant) bounds the attempt as a whole, not each
 read: a server trickling its answer a byte at a time is cut off when it passes. The urllib3
 sender's own connections read through `_DeadlineReader`, which gives every socket read only the
-time left; the async clients bound the attempt with `asyncio.timeout` (_base_client.py); a
+time left; the async clients cancel an attempt when its deadline passes (_deadline.py); a
 caller's httpx or urllib3 client is bounded before each read of the body, and each of its reads
 by its timeouts.
 """

@@ -155,8 +155,8 @@ class HtxClient(SyncAPIClient):
         retry_policy: RetryPolicy | NotGiven = NOT_GIVEN,
     ) -> Self:
         """A copy of this client with the given settings changed (as __init__ takes them; the
-        default_headers are added to this client's), sharing its connection pool, rate limiter
-        (unless `limiter` is given) and clock offset; e.g.
+        default_headers are added to this client's), sharing its connection pool and rate limiter
+        (unless `limiter` is given), starting from the clock offset measured so far; e.g.
         `client.with_options(timeout=2, max_retries=0).account.get_account_balance(...)`.
 
         The copy does not own the pool: its `close()` closes nothing, this client's closes
@@ -341,8 +341,8 @@ class AsyncHtxClient(AsyncAPIClient):
         retry_policy: RetryPolicy | NotGiven = NOT_GIVEN,
     ) -> Self:
         """A copy of this client with the given settings changed (as __init__ takes them; the
-        default_headers are added to this client's), sharing its connection pool, rate limiter
-        (unless `limiter` is given) and clock offset; e.g.
+        default_headers are added to this client's), sharing its connection pool and rate limiter
+        (unless `limiter` is given), starting from the clock offset measured so far; e.g.
         `client.with_options(timeout=2, max_retries=0).account.get_account_balance(...)`.
 
         The copy does not own the pool: its `aclose()` closes nothing, this client's closes
