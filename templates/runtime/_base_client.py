@@ -59,8 +59,6 @@ from ._profile import Envelope, ErrorInfo, ExchangeProfile, OperationInfo
 from ._rate_limit import SHARED_LIMITER, Draw, RateLimiter, Slot
 from ._raw_response import RAW_RESPONSE
 from ._sender import (
-    AiohttpSender,
-    AsyncHttpxSender,
     Connection,
     IncomingResponse,
     Limits,
