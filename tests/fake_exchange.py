@@ -307,7 +307,8 @@ class FakeExchange:
     @staticmethod
     def _trickle(handler: BaseHTTPRequestHandler, fault: Fault) -> None:
         """The fault's answer a byte at a time, `fault.trickle` seconds apart, until it is whole or
-        the client hangs up; each byte comes well within any read timeout."""
+        the client hangs up: bytes closer together than the client's read timeout keep every read
+        in time, farther apart they are a read that times out."""
         content = fault.body.encode("utf-8") if isinstance(fault.body, str) else fault.body or b""
         head = (
             f"HTTP/1.1 {fault.status} OK\r\nContent-Type: application/json\r\n"

@@ -8,6 +8,7 @@ server flooding an idle pooled connection cost memory or answer the next call.""
 from __future__ import annotations
 
 import asyncio
+import gc
 import gzip
 import ssl
 import time
@@ -216,6 +217,76 @@ def test_a_call_times_out_as_asked_and_the_next_one_works(fake, way):
 
     result = _okx(way, fake, call if way in ("urllib3", "httpx") else async_call)
     assert result[0].total_eq is not None  # a fresh connection after the one that timed out
+
+
+def _raises_within(
+    way: str, fake: FakeExchange, fault: Fault, match: str, seconds: tuple[float, float], **call: Any
+) -> Any:
+    """Make a first call (its connection is pooled), then one with `call`'s arguments that the
+    server answers with `fault`, which must raise APITimeoutError matching `match` after between
+    `seconds` of waiting; the two calls' records."""
+
+    def calls(client: Any) -> None:
+        client.account.get_balance()
+        fake.fail_next(OKX_BALANCE, fault)
+        started = time.monotonic()
+        with pytest.raises(APITimeoutError, match=match):
+            client.account.get_balance(**call)
+        assert seconds[0] < time.monotonic() - started < seconds[1]
+
+    async def async_calls(client: Any) -> None:
+        await client.account.get_balance()
+        fake.fail_next(OKX_BALANCE, fault)
+        started = time.monotonic()
+        with pytest.raises(APITimeoutError, match=match):
+            await client.account.get_balance(**call)
+        assert seconds[0] < time.monotonic() - started < seconds[1]
+
+    _okx(way, fake, calls if way in ("urllib3", "httpx") else async_calls)
+    return fake.requests_to(OKX_BALANCE)
+
+
+@pytest.mark.parametrize("way", WAYS)
+def test_a_shorter_timeout_holds_on_a_connection_a_longer_one_was_read_with(fake, way):
+    """The first call reads its connection with the client's 10 s; the second asks 0.1 s on the
+    same pooled connection, and the server takes 0.5 s (async: the connection's read timer, set
+    for 10 s on, must be brought forward)."""
+    slow = Fault(delay=0.5, body=OKX_BODY)
+    first, second = _raises_within(way, fake, slow, "timed out", (0.08, 0.45), timeout=0.1)
+    assert first.peer == second.peer  # one connection
+
+
+@pytest.mark.parametrize("way", WAYS)
+def test_a_body_that_stops_coming_is_a_read_timeout(fake, way):
+    """The headers come at once, then the body's bytes 0.4 s apart: a read waits longer than the
+    call's 0.15 s and times out (not the 60 s deadline)."""
+    stopping = Fault(body=OKX_BODY, trickle=0.4, trickle_body_only=True)
+    _raises_within(way, fake, stopping, "timed out", (0.12, 0.38), timeout=0.15)
+
+
+@pytest.mark.parametrize("way", WAYS)
+def test_bytes_that_keep_coming_within_the_read_timeout_are_read_until_the_deadline(fake, way):
+    """The body's bytes 0.05 s apart, with a read timeout of 0.25 s: no read times out, so the call
+    goes on until its deadline of 0.9 s (async: the read timer, set when the headers came, finds
+    data came meanwhile and waits on)."""
+    trickling = Fault(body=OKX_BODY, trickle=0.05, trickle_body_only=True)
+    deadline = r"did not finish within its deadline of 0\.9 s"
+    _raises_within(way, fake, trickling, deadline, (0.85, 1.4), timeout=0.25, deadline=0.9)
+
+
+def test_a_closed_async_client_leaves_no_connection_behind_in_a_read_timer(fake):
+    """A connection's read timer outlives a response (it is set for 10 s on); once the connection
+    is closed, nothing of it stays alive waiting for the timer."""
+
+    async def main() -> list[Any]:
+        async with AsyncOkxClient(**_okx_options(fake)) as client:
+            await asyncio.gather(*(client.account.get_balance() for _ in range(3)))
+        for _ in range(3):  # aiohttp reports the closed connections on the next turns of the loop
+            await asyncio.sleep(0)
+        gc.collect()
+        return [kept for kept in gc.get_objects() if type(kept).__name__ == "ConnectionHandler"]
+
+    assert asyncio.run(main()) == []
 
 
 # The whole answer trickled a byte at a time (status line, headers, body), or only its body. Every

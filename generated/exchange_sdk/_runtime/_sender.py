@@ -427,9 +427,10 @@ class AiohttpSession:
             # arrives there for its next request: a server flooding an idle connection with
             # answers grew memory without bound, and the next call took one of them as its own.
             # Its connections refuse a response once the one a request asked for has come
-            # (aio-libs/aiohttp#13656). This reaches into aiohttp's internals: where they differ,
-            # connections stay aiohttp's own; tests/test_sender.py floods the locked version.
-            handler = _answer_once_handler()
+            # (aio-libs/aiohttp#13656), and keep one read timer each (_connection_handler). This
+            # reaches into aiohttp's internals: where they differ, connections stay aiohttp's own;
+            # tests/test_sender.py floods the locked version and times its reads out.
+            handler = _connection_handler()
             if handler is not None and hasattr(connector, "_factory"):
                 connector._factory = functools.partial(handler, loop=asyncio.get_running_loop())
             # auto_decompress: aiohttp undoes gzip and deflate while the body is read, chunk by chunk
@@ -445,21 +446,36 @@ class AiohttpSession:
             self._session = None
 
 
+# What the SDK's connection protocol extends of aiohttp's: where one of them is missing, the
+# connections stay aiohttp's own (the flood guard and the cheaper read timer are then off).
+_HANDLER_METHODS = ("set_response_params", "feed_data", "_reschedule_timeout", "_drop_timeout", "_on_read_timeout")
+
+
 @functools.cache
-def _answer_once_handler() -> type | None:
-    """aiohttp's protocol of a connection, taking one answer per request: a response after the
-    request's final one (1xx come before it) closes the connection instead of being queued, so
-    a connection the server writes to while it sits in the pool is dropped, never reused. None
-    when this aiohttp's protocol does not have the methods it extends."""
+def _connection_handler() -> type | None:
+    """aiohttp's protocol of a connection, with two changes:
+
+    - One answer per request: a response after the request's final one (1xx come before it)
+      closes the connection instead of being queued, so a connection the server writes to while
+      it sits in the pool is dropped, never reused.
+    - The same read timeout (`sock_read`: no data for that long while a response is awaited) on
+      one timer per connection: aiohttp cancels its timer and makes a new one for every chunk
+      that arrives, which cost about 18 microseconds a call (bench/README.md); here a chunk only
+      moves the time by which the next must come, and the timer, when it comes, waits on if data
+      came meanwhile.
+
+    None when this aiohttp's protocol does not have the methods it extends."""
     try:
         from aiohttp.client_proto import ResponseHandler
     except ImportError:  # pragma: no cover - another aiohttp layout
         return None
-    if not all(callable(getattr(ResponseHandler, name, None)) for name in ("set_response_params", "feed_data")):
+    if not all(callable(getattr(ResponseHandler, name, None)) for name in _HANDLER_METHODS):
         return None  # pragma: no cover
 
-    class AnswerOnceHandler(ResponseHandler):
+    class ConnectionHandler(ResponseHandler):
         _sdk_answered = False
+        _sdk_read_by: float | None = None  # loop time by which data must come; None: none awaited
+        _sdk_timer_at = 0.0  # loop time the timer is set for
 
         def set_response_params(self, *args: Any, **params: Any) -> None:  # a request is about to go out
             self._sdk_answered = False
@@ -474,7 +490,43 @@ def _answer_once_handler() -> type | None:
             self._sdk_answered = code == 101 or not 100 <= code < 200
             super().feed_data(data, *args, **kwargs)
 
-    return AnswerOnceHandler
+        def _reschedule_timeout(self) -> None:  # data came, or a response is now awaited
+            timeout = self._read_timeout
+            if not timeout:
+                self._drop_timeout()
+                return
+            by = self._loop.time() + timeout
+            self._sdk_read_by = by
+            if self._read_timeout_handle is None or self._sdk_timer_at > by:  # none, or set for later
+                self._sdk_set_timer(by)
+
+        def _drop_timeout(self) -> None:  # no data awaited: the timer, when it comes, does nothing
+            self._sdk_read_by = None
+
+        def _sdk_set_timer(self, at: float) -> None:
+            if self._read_timeout_handle is not None:
+                self._read_timeout_handle.cancel()
+            self._sdk_timer_at = at
+            self._read_timeout_handle = self._loop.call_at(at, self._sdk_timer_came)
+
+        def _sdk_timer_came(self) -> None:
+            by = self._sdk_read_by
+            if by is not None and by > self._sdk_timer_at:  # data came since the timer was set
+                self._read_timeout_handle = None
+                self._sdk_set_timer(by)
+                return
+            self._read_timeout_handle = None
+            if by is not None:
+                self._sdk_read_by = None
+                self._on_read_timeout()
+
+        def connection_lost(self, exc: BaseException | None) -> None:
+            super().connection_lost(exc)
+            if self._read_timeout_handle is not None:  # nothing is read from a closed connection
+                self._read_timeout_handle.cancel()
+                self._read_timeout_handle = None
+
+    return ConnectionHandler
 
 
 class AiohttpSender:
