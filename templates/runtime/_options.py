@@ -36,7 +36,10 @@ class NotGiven:
 NOT_GIVEN: Final = NotGiven()
 
 
-@dataclass(frozen=True, slots=True)
+# The records every call makes (these options, PreparedArguments, SigningInput, Signed, Draw) are
+# slotted dataclasses that nothing changes once made, not frozen ones: a frozen dataclass sets
+# each field through object.__setattr__, which cost about 0.5 microseconds a record.
+@dataclass(slots=True)
 class RequestOptions:
     """What a single call may override: `timeout` (each wait for the network), `max_retries`,
     extra headers or query parameters (sent, and signed, with the call) and `deadline` (seconds

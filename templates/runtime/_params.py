@@ -42,7 +42,7 @@ class ParamInfo:
     whole_body: bool = False  # the body is this argument itself (a bare JSON array)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # made for every call: not frozen (see RequestOptions)
 class PreparedArguments:
     path: str
     query: list[tuple[str, str]]

@@ -66,7 +66,7 @@ class Limit:
         return [Draw(f"{bucket}|{instrument}", self.count, self.window, n) for instrument, n in sorted(counts.items())]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # made for every call: not frozen (see RequestOptions)
 class Draw:
     """What one call takes from one bucket: `weight` of its `count` units per `window` seconds."""
 

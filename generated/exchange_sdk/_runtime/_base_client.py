@@ -537,7 +537,8 @@ class BaseClient:
         flag = lossy_floats()
         token = flag.set(False)
         try:
-            parsed = self._envelope_model(operation).model_validate_json(content)
+            # the model's validator itself: model_validate_json() adds a Python layer of checks
+            parsed = self._envelope_model(operation).__pydantic_validator__.validate_json(content)
             lossy = flag.get()
         except (ValidationError, TypeError):  # TypeError: see DecimalValue
             return None

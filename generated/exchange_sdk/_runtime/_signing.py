@@ -19,7 +19,7 @@ from ._credentials import Credentials
 UNRESERVED = "-_.~"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # made for every request: not frozen (see RequestOptions)
 class SigningInput:
     """What a signature covers: method, host (lower case, no port), path, query pairs, body."""
 
@@ -30,7 +30,7 @@ class SigningInput:
     body: bytes
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # made for every request: not frozen (see RequestOptions)
 class Signed:
     query: str  # the encoded query string to send, without "?"
     headers: dict[str, str]
