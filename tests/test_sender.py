@@ -22,7 +22,13 @@ import aiohttp
 import httpx
 import pytest
 import urllib3
-from exchange_sdk import APIConnectionError, APITimeoutError, RequestValidationError, ResponseValidationError
+from exchange_sdk import (
+    APIConnectionError,
+    APITimeoutError,
+    RequestValidationError,
+    ResponseValidationError,
+    TimestampError,
+)
 from exchange_sdk._runtime._options import RetryPolicy
 from exchange_sdk._runtime._sender import Limits
 from exchange_sdk.bitget import AsyncBitgetClient, BitgetClient
@@ -344,6 +350,36 @@ def test_the_deadline_spans_every_attempt_and_the_waits_between(fake, way):
     assert 0.65 < elapsed < 1.0
     time.sleep(0.5)  # the server finishes answering the cut-off attempt
     assert len(fake.requests_to(OKX_BALANCE)) == 2
+
+
+@pytest.mark.parametrize("way", WAYS)
+def test_the_clock_resync_after_a_timestamp_error_ends_at_the_calls_deadline(fake, way):
+    """A timestamp error (the exchange's clock is 45 s ahead), then a server time that takes 1.5 s:
+    the resync is cut off at the call's deadline of 0.5 s, and the call raises the timestamp error
+    with the deadline as its cause; no second attempt is made."""
+    fake.skew_ms["okx"] = 45_000
+    fake.fail_next("/api/v5/public/time", Fault(delay=1.5, body=b'{"code":"0","msg":"","data":[{"ts":"1"}]}'))
+
+    def call(client: Any) -> float:
+        started = time.monotonic()
+        with pytest.raises(TimestampError) as caught:
+            client.account.get_balance()
+        assert isinstance(caught.value.__cause__, APITimeoutError)
+        assert "did not finish within its deadline of 0.5 s" in str(caught.value.__cause__)
+        return time.monotonic() - started
+
+    async def async_call(client: Any) -> float:
+        started = time.monotonic()
+        with pytest.raises(TimestampError) as caught:
+            await client.account.get_balance()
+        assert isinstance(caught.value.__cause__, APITimeoutError)
+        assert "did not finish within its deadline of 0.5 s" in str(caught.value.__cause__)
+        return time.monotonic() - started
+
+    elapsed = _okx(way, fake, call if way in ("urllib3", "httpx") else async_call, deadline=0.5)
+    assert 0.4 < elapsed < 0.9
+    assert [record.verdict for record in fake.records] == ["bad-timestamp", "public"]
+    time.sleep(1.1)  # the server finishes answering the cut-off resync
 
 
 @pytest.mark.parametrize("way", WAYS)

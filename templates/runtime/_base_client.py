@@ -11,7 +11,7 @@ import asyncio
 import json
 import logging
 import time
-from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from functools import cached_property
 from types import TracebackType
@@ -59,6 +59,8 @@ from ._profile import Envelope, ErrorInfo, ExchangeProfile, OperationInfo
 from ._rate_limit import SHARED_LIMITER, Draw, RateLimiter, Slot
 from ._raw_response import RAW_RESPONSE
 from ._sender import (
+    AiohttpSender,
+    AsyncHttpxSender,
     Connection,
     IncomingResponse,
     Limits,
@@ -474,9 +476,11 @@ class BaseClient:
         )
         return _Retry(resync=False, delay=delay)
 
-    def _server_time_request(self) -> OutgoingRequest:
+    def _server_time_request(self, state: _Attempt | None) -> OutgoingRequest:
+        """The server-time request; within the deadline of the call `state` is of, for a resync."""
         assert self._profile.server_time is not None
-        return OutgoingRequest("GET", self._profile.server_time.path, {"Accept": "application/json"})
+        deadline = None if state is None else state.expires
+        return OutgoingRequest("GET", self._profile.server_time.path, {"Accept": "application/json"}, deadline=deadline)
 
     def _apply_server_time(self, response: IncomingResponse, sent_ms: int, received_ms: int) -> int:
         assert self._profile.server_time is not None
@@ -871,7 +875,7 @@ class SyncAPIClient(BaseClient):
                     raise
                 if retry.resync:
                     try:
-                        self.sync_time()
+                        self._sync_time(state)
                     except ExchangeSDKError as sync_error:
                         raise error from sync_error
                 time.sleep(retry.delay)
@@ -905,13 +909,17 @@ class SyncAPIClient(BaseClient):
         Returns the offset in milliseconds (exchange minus local). Raises APIConnectionError or
         ResponseValidationError; ValueError when the exchange documents no server-time endpoint.
         """
+        return self._sync_time(None)
+
+    def _sync_time(self, state: _Attempt | None) -> int:
+        """sync_time(); for a resync within a call, bounded by that call's deadline (`state`)."""
         if self._profile.server_time is None:
             raise ValueError(f"{self._profile.name} documents no server-time endpoint")
         sent = self._clock()
         try:
-            response = self._sender.send(self._server_time_request())
+            response = self._sender.send(self._server_time_request(state))
         except TransportFailure as failure:
-            raise self._connection_error(f"{self._profile.name} server time", failure) from None
+            raise self._connection_error(f"{self._profile.name} server time", failure, state) from None
         return self._apply_server_time(response, sent, self._clock())
 
     def close(self) -> None:
@@ -1007,13 +1015,7 @@ class AsyncAPIClient(BaseClient):
                 try:
                     request = self._build_request(operation, prepared, options, state)
                     self._log_request(operation, request, state.number)
-                    sender = self._senders[operation.family]
-                    if state.expires is None:
-                        response = await sender.send(request)
-                    elif state.left() == 0:
-                        raise TransportFailure("the call's deadline passed before the request was sent", timeout=True)
-                    else:  # within the time left before the call's deadline (_deadline.py)
-                        response = await self._deadlines.bound(sender.send(request), state.expires)
+                    response = await self._send_in_time(self._senders[operation.family], request)
                 except TransportFailure as failure:
                     raise self._connection_error(operation.display, failure, state) from None
                 finally:
@@ -1026,7 +1028,7 @@ class AsyncAPIClient(BaseClient):
                     raise
                 if retry.resync:
                     try:
-                        await self.sync_time()
+                        await self._sync_time(state)
                     except ExchangeSDKError as sync_error:
                         raise error from sync_error
                 await asyncio.sleep(retry.delay)
@@ -1054,14 +1056,29 @@ class AsyncAPIClient(BaseClient):
 
     async def sync_time(self) -> int:
         """Measure the exchange's clock and apply the offset to every later signature (see the sync client)."""
+        return await self._sync_time(None)
+
+    async def _sync_time(self, state: _Attempt | None) -> int:
+        """sync_time(); for a resync within a call, bounded by that call's deadline (`state`)."""
         if self._profile.server_time is None:
             raise ValueError(f"{self._profile.name} documents no server-time endpoint")
         sent = self._clock()
         try:
-            response = await self._sender.send(self._server_time_request())
+            response = await self._send_in_time(self._sender, self._server_time_request(state))
         except TransportFailure as failure:
-            raise self._connection_error(f"{self._profile.name} server time", failure) from None
+            raise self._connection_error(f"{self._profile.name} server time", failure, state) from None
         return self._apply_server_time(response, sent, self._clock())
+
+    def _send_in_time(
+        self, sender: AiohttpSender | AsyncHttpxSender, request: OutgoingRequest
+    ) -> Awaitable[IncomingResponse]:
+        """The sender's answer to `request`, cut off when the request's deadline passes
+        (_deadline.py). A plain function returning the awaitable: no coroutine layer more a call."""
+        if request.deadline is None:
+            return sender.send(request)
+        if time_left(request.deadline) == 0:
+            raise TransportFailure("the call's deadline passed before the request was sent", timeout=True)
+        return self._deadlines.bound(sender.send(request), request.deadline)
 
     async def aclose(self) -> None:
         """Close the aiohttp session (of this client and its with_options() copies); closing a
