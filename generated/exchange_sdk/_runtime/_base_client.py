@@ -1074,7 +1074,7 @@ class AsyncAPIClient(BaseClient):
         self, sender: AiohttpSender | AsyncHttpxSender, request: OutgoingRequest
     ) -> Awaitable[IncomingResponse]:
         """The sender's answer to `request`, cut off when the request's deadline passes
-        (_deadline.py). A plain function returning the awaitable: no coroutine layer more a call."""
+        (_deadline.py). A plain function returning the awaitable, so a call has no extra coroutine layer."""
         if request.deadline is None:
             return sender.send(request)
         if time_left(request.deadline) == 0:
